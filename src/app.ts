@@ -1,0 +1,83 @@
+// Builds the provider and never listens (server.ts does). This file is the inventory of the
+// attack surface: one explicit, ordered list of plugins and route modules.
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { ProviderContext } from './http/context.js';
+import { registerErrorHandling } from './http/error-handler.js';
+import { generateRequestId, loggerOptions } from './http/logging.js';
+import { healthModule } from './routes/health.js';
+import { jwksModule } from './routes/jwks.js';
+import type { RouteModule } from './routes/module.js';
+import { wellKnownModule } from './routes/well-known.js';
+
+/** Protocol requests are small; anything bigger is refused before parsing (ERR-04: 413). */
+const bodyLimitBytes = 64 * 1024;
+
+/** Route modules in registration order. Discovery lists what these contribute, nothing else. */
+export function routeModules(): RouteModule[] {
+  const modules: RouteModule[] = [healthModule, jwksModule];
+  return [...modules, wellKnownModule(modules)];
+}
+
+export interface BuildOptions {
+  /** A pino logger or Fastify logger options; default: from config.logLevel. */
+  logger?: FastifyServerOptions['loggerInstance'];
+}
+
+export async function buildApp(context: ProviderContext, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: loggerOptions(context.config.logLevel) }),
+    genReqId: generateRequestId,
+    bodyLimit: bodyLimitBytes,
+    // Endpoint URLs come from OP_ISSUER, never from Host headers (interface.md).
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
+  });
+
+  app.decorate('op', context);
+  app.decorateRequest('clientId', undefined);
+  app.decorateRequest('clientName', undefined);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  // Security headers. Each HTML page sets its own, stricter CSP (views/layout.ts); this default
+  // covers everything else. Referrer-Policy no-referrer keeps codes out of Referer headers.
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
+    },
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+    frameguard: { action: 'deny' },
+  });
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: bodyLimitBytes });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'ID-porten profile OpenID Provider',
+        version: '0.1.0',
+        description: 'OpenID Provider implementing the ID-porten protocol profile. Requirement IDs (AUTHZ-07, TOKEN-11 …) refer to requirements/catalog.yaml.',
+      },
+      servers: [{ url: context.config.issuer }],
+      tags: [
+        { name: 'discovery', description: 'Provider metadata and keys' },
+        { name: 'operations', description: 'Health and readiness' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+  });
+  registerErrorHandling(app);
+
+  for (const module of routeModules()) await app.register(async (scope) => module.register(scope));
+  return app;
+}

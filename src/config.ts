@@ -1,0 +1,155 @@
+// Start-up configuration: the OP_* environment variables of spec/interface.md, validated by one
+// zod schema into a frozen Config. ENV-01 (issuer form) and ENV-03 (test/prod gating) are
+// decided here, before anything listens.
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+export type Mode = 'test' | 'prod';
+
+export interface Config {
+  readonly issuer: string;
+  readonly port: number;
+  readonly host: string;
+  readonly mode: Mode;
+  /** Unset: the embedded in-process store (test mode only). */
+  readonly redisUrl: string | undefined;
+  /** Prefix of every key the provider writes to Redis. */
+  readonly redisPrefix: string;
+  readonly clientsFile: string;
+  /** True when clientsFile is the demo file shipped in the repository. */
+  readonly clientsFileIsDemo: boolean;
+  /** Unset: a key is generated at start (test mode only). */
+  readonly signingKeysFile: string | undefined;
+  readonly pairwiseSecret: string;
+  /** True when pairwiseSecret is the fixed development value. */
+  readonly pairwiseSecretIsDefault: boolean;
+  readonly logLevel: LogLevel;
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export const demoClientsFile = fileURLToPath(new URL('../fixtures/demo/clients.json', import.meta.url));
+
+/** IDT-04: only for test mode; prod must configure its own (checked below). */
+const developmentPairwiseSecret = 'development-only-pairwise-secret-do-not-use-in-prod';
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+const isLoopbackHost = (hostname: string): boolean =>
+  hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '[::1]' || /^127\./.test(hostname);
+
+// Every message names the variable and the rule; none repeats the value, which may be a secret.
+const envSchema = z
+  .object({
+    OP_ISSUER: z
+      .string()
+      .default('http://localhost:3000')
+      .superRefine((value, ctx) => {
+        let url: URL;
+        try {
+          url = new URL(value);
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be an absolute URL' });
+          return;
+        }
+        // ENV-01 Disc §4.3: the issuer is compared byte for byte, so one canonical form only.
+        if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+          ctx.addIssue({ code: 'custom', message: 'must use https (or http in test mode)' });
+        }
+        if (value.endsWith('/')) ctx.addIssue({ code: 'custom', message: 'must not end with a slash (ENV-01)' });
+        if (url.search || url.hash || url.username || url.password) {
+          ctx.addIssue({ code: 'custom', message: 'must not contain a query, fragment or credentials (RFC 8414 §2)' });
+        }
+        if (url.href.replace(/\/$/, '') !== value) {
+          ctx.addIssue({ code: 'custom', message: 'must be in canonical form (lower-case scheme and host, no default port)' });
+        }
+      }),
+    OP_PORT: z.coerce
+      .number({ message: 'must be a whole number from 0 to 65535' })
+      .int({ message: 'must be a whole number from 0 to 65535' })
+      .min(0, { message: 'must be a whole number from 0 to 65535' })
+      .max(65535, { message: 'must be a whole number from 0 to 65535' })
+      .default(3000),
+    OP_HOST: z.string().min(1, { message: 'must not be empty' }).default('127.0.0.1'),
+    OP_MODE: z.enum(['test', 'prod'], { message: 'must be "test" or "prod"' }).default('test'),
+    OP_REDIS_URL: z
+      .string()
+      .optional()
+      .refine((v) => v === undefined || /^(rediss?|rediss?-sentinel|rediss?-cluster):\/\//.test(v), {
+        message: 'must start with redis://, rediss://, redis-sentinel://, rediss-sentinel://, redis-cluster:// or rediss-cluster://',
+      }),
+    OP_REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9:_.-]{1,32}$/, { message: 'must be 1-32 characters of A-Z a-z 0-9 : _ . -' })
+      .default('op:'),
+    OP_CLIENTS_FILE: z.string().min(1, { message: 'must be a file path' }).optional(),
+    OP_SIGNING_KEYS_FILE: z.string().min(1, { message: 'must be a file path' }).optional(),
+    OP_PAIRWISE_SECRET: z
+      .string()
+      .min(32, { message: 'must be at least 32 characters (IDT-04)' })
+      .optional(),
+    OP_LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.OP_MODE !== 'prod') return;
+    // ENV-03: prod refuses every test-only convenience.
+    const refuse = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    let issuer: URL | undefined;
+    try {
+      issuer = new URL(env.OP_ISSUER);
+    } catch {
+      issuer = undefined;
+    }
+    if (issuer && issuer.protocol !== 'https:') refuse('OP_ISSUER', 'must be https in prod mode (ENV-01, ENV-03)');
+    if (issuer && isLoopbackHost(issuer.hostname)) refuse('OP_ISSUER', 'must not be a localhost address in prod mode (ENV-03)');
+    if (!env.OP_REDIS_URL) refuse('OP_REDIS_URL', 'is required in prod mode: the embedded store is single-instance and test-only (ENV-03)');
+    if (!env.OP_SIGNING_KEYS_FILE) refuse('OP_SIGNING_KEYS_FILE', 'is required in prod mode: generated keys are test-only (ENV-03)');
+    if (!env.OP_PAIRWISE_SECRET) refuse('OP_PAIRWISE_SECRET', 'is required in prod mode (IDT-04)');
+    if (!env.OP_CLIENTS_FILE) refuse('OP_CLIENTS_FILE', 'is required in prod mode: the demo clients are test-only (ENV-03)');
+  });
+
+function deepFreeze<T extends object>(value: T): Readonly<T> {
+  for (const inner of Object.values(value)) {
+    if (inner && typeof inner === 'object' && !Object.isFrozen(inner)) deepFreeze(inner as object);
+  }
+  return Object.freeze(value);
+}
+
+/** Read the OP_* variables; an unset and an empty variable are the same. Throws ConfigError. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, string> = {};
+  for (const name of Object.keys(envSchema.shape ?? {})) {
+    const value = env[name];
+    if (value !== undefined && value !== '') raw[name] = value;
+  }
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')} ${issue.message}`));
+  }
+  const e = parsed.data;
+  return deepFreeze({
+    issuer: e.OP_ISSUER,
+    port: e.OP_PORT,
+    host: e.OP_HOST,
+    mode: e.OP_MODE,
+    redisUrl: e.OP_REDIS_URL,
+    redisPrefix: e.OP_REDIS_PREFIX,
+    clientsFile: e.OP_CLIENTS_FILE ?? demoClientsFile,
+    clientsFileIsDemo: e.OP_CLIENTS_FILE === undefined,
+    signingKeysFile: e.OP_SIGNING_KEYS_FILE,
+    pairwiseSecret: e.OP_PAIRWISE_SECRET ?? developmentPairwiseSecret,
+    pairwiseSecretIsDefault: e.OP_PAIRWISE_SECRET === undefined,
+    logLevel: e.OP_LOG_LEVEL,
+  });
+}

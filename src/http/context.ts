@@ -1,0 +1,33 @@
+// What every route may use, declared once and typed by declaration merging (fastify's way).
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { SigningKeys } from '../keys/signing-keys.js';
+import type { ClientRegistry } from '../registry/client-registry.js';
+import type { KeySpace } from '../store/keys.js';
+import type { Store } from '../store/store.js';
+
+export interface ProviderContext {
+  readonly config: Config;
+  readonly store: Store & { readonly description: string };
+  readonly keys: KeySpace;
+  readonly registry: ClientRegistry;
+  readonly signingKeys: SigningKeys;
+  readonly clock: Clock;
+}
+
+/** How a route reports errors: JSON (ERR-03) for APIs, the HTML page (ERR-01) for browsers. */
+export type ErrorStyle = 'json' | 'html';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    op: ProviderContext;
+  }
+  interface FastifyRequest {
+    /** The client the request is about, once known: for the log (ERR-06) and error pages. */
+    clientId: string | undefined;
+    clientName: string | undefined;
+  }
+  interface FastifyContextConfig {
+    errorStyle?: ErrorStyle;
+  }
+}

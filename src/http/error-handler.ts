@@ -1,0 +1,79 @@
+// The one place where errors become responses (ERR-01…ERR-04, ERR-06). An OAuthError is shown as
+// it is; Fastify's own request errors (schema, body, media type) become invalid_request (STACK.md
+// T5); anything else becomes server_error with no detail beyond a reference id.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { chooseLocale, languageCookie } from '../i18n/locale.js';
+import { OAuthError, isOAuthError } from '../errors.js';
+import { renderErrorPage } from '../views/error-page.js';
+import { noStore } from './headers.js';
+
+function fromFastifyError(error: FastifyError): OAuthError | undefined {
+  if (hasZodFastifySchemaValidationErrors(error) || error.validation) {
+    return new OAuthError('invalid_request', 'The request has a missing, repeated or malformed parameter');
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new OAuthError('invalid_request', 'The request body must be application/x-www-form-urlencoded');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new OAuthError('invalid_request', 'The request body is too large', { status: 413 });
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new OAuthError('invalid_request', 'The request body cannot be read');
+    default:
+      break;
+  }
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    return new OAuthError('invalid_request', 'The request cannot be processed', { status: error.statusCode, detail: error.message });
+  }
+  return undefined;
+}
+
+export function toOAuthError(error: unknown, referenceId: string): OAuthError {
+  if (isOAuthError(error)) return error;
+  const known = error instanceof Error ? fromFastifyError(error as FastifyError) : undefined;
+  return known ?? new OAuthError('server_error', `An unexpected error occurred; reference ${referenceId}`, { mayRedirect: false });
+}
+
+/** Reply with an OAuthError in the style of the route: JSON (ERR-03) or the error page (ERR-01). */
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: OAuthError): FastifyReply {
+  noStore(reply);
+  if (error.wwwAuthenticate) reply.header('www-authenticate', error.wwwAuthenticate);
+  if (request.routeOptions.config?.errorStyle === 'html') {
+    const cookies = (request as FastifyRequest & { cookies?: Record<string, string | undefined> }).cookies;
+    const query = request.query as Record<string, unknown> | undefined;
+    const locale = chooseLocale(cookies?.[languageCookie], typeof query?.ui_locales === 'string' ? query.ui_locales : undefined);
+    const page = renderErrorPage({ locale, error: error.error, description: error.description, referenceId: request.id, clientName: request.clientName });
+    // ERR-01: a browser error that must not redirect is a 400 page (5xx stays 5xx).
+    return reply
+      .code(error.status >= 500 ? error.status : 400)
+      .header('content-security-policy', page.contentSecurityPolicy)
+      .type('text/html; charset=utf-8')
+      .send(page.body);
+  }
+  return reply.code(error.status).type('application/json; charset=utf-8').send(JSON.stringify(error.toJSON()));
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((raw, request, reply) => {
+    const error = toOAuthError(raw, request.id);
+    // ERR-06: reference id (the request id on every line), client and endpoint; no token, secret or pid.
+    const fields = { error: error.error, status: error.status, client_id: request.clientId, endpoint: request.routeOptions.url, detail: error.detail };
+    if (error.status >= 500) request.log.error({ ...fields, err: raw }, 'request failed');
+    else request.log.info(fields, 'request refused');
+    return sendError(request, reply, error);
+  });
+
+  const methods: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
+  app.setNotFoundHandler((request, reply) => {
+    const url = request.url.split('?')[0] ?? '/';
+    const allowed = methods.filter((method) => app.hasRoute({ url, method }));
+    if (allowed.length > 0) {
+      // ERR-04: a known endpoint asked with the wrong method is 405 with Allow.
+      reply.header('allow', allowed.join(', '));
+      return sendError(request, reply, new OAuthError('method_not_allowed', `This endpoint accepts ${allowed.join(', ')}`));
+    }
+    return sendError(request, reply, new OAuthError('not_found', 'There is no such endpoint'));
+  });
+}

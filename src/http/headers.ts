@@ -1,0 +1,11 @@
+import type { FastifyReply } from 'fastify';
+
+/** RFC 6749 §5.1, TOKEN-01: protocol responses are never cached. */
+export function noStore(reply: FastifyReply): FastifyReply {
+  return reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+}
+
+/** DISC-01: public metadata may be cached by clients and proxies. */
+export function cacheable(reply: FastifyReply, maxAgeSeconds: number): FastifyReply {
+  return reply.header('cache-control', `public, max-age=${maxAgeSeconds}`);
+}

@@ -1,0 +1,144 @@
+// The provider's signing keys (JWKS-01…04): loaded from OP_SIGNING_KEYS_FILE (a private JWKS;
+// the first key signs, every key is published) or, in test mode only, generated once and shared
+// through the store so several instances sign with the same key.
+import { X509Certificate, createPrivateKey, createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { calculateJwkThumbprint, exportJWK, type JWK } from 'jose';
+import type { Config } from '../config.js';
+import type { KeySpace } from '../store/keys.js';
+import type { Store } from '../store/store.js';
+import { buildSelfSignedCertificate } from './self-signed-certificate.js';
+
+export interface SigningKey {
+  readonly kid: string;
+  readonly alg: 'RS256';
+  readonly privateKey: KeyObject;
+  /** The public JWK as published: kty, use, alg, kid, n, e, x5c. */
+  readonly publicJwk: Readonly<JWK>;
+  /** JWKS-02: carried in every JWS header we issue. */
+  readonly x5c: readonly string[];
+}
+
+export interface SigningKeys {
+  /** JWKS-03: the first key of the set signs. */
+  readonly active: SigningKey;
+  /** Every key, the active one first; the rest stay published for verification (JWKS-03). */
+  readonly all: readonly SigningKey[];
+  readonly jwks: { readonly keys: readonly Readonly<JWK>[] };
+  readonly source: 'file' | 'generated' | 'shared';
+  find(kid: string): SigningKey | undefined;
+}
+
+export class SigningKeyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SigningKeyError';
+  }
+}
+
+const privateMembers = ['d', 'p', 'q', 'dp', 'dq', 'qi'] as const;
+
+/** Turn one private JWK into a SigningKey; `where` names it in errors (never its material). */
+export async function toSigningKey(jwk: JWK, issuerHost: string, where: string): Promise<SigningKey> {
+  if (jwk.kty !== 'RSA') throw new SigningKeyError(`${where}: kty must be "RSA" (JWKS-01)`);
+  if (jwk.alg !== undefined && jwk.alg !== 'RS256') throw new SigningKeyError(`${where}: alg must be "RS256" (JWKS-02)`);
+  if (jwk.use !== undefined && jwk.use !== 'sig') throw new SigningKeyError(`${where}: use must be "sig" (JWKS-01)`);
+  for (const member of privateMembers) {
+    if (typeof jwk[member] !== 'string') throw new SigningKeyError(`${where}: is not a private RSA key (member "${member}" missing)`);
+  }
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey({ key: jwk as JsonWebKey, format: 'jwk' });
+  } catch {
+    throw new SigningKeyError(`${where}: is not a valid RSA private key`);
+  }
+  const bits = privateKey.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (bits < 2048) throw new SigningKeyError(`${where}: RSA keys must have at least 2048 bits (JWKS-01); this one has ${bits}`);
+  const { kty, n, e } = jwk;
+  const publicPart: JWK = { kty, n, e };
+  // JWKS-04 RFC 7638 §3: the thumbprint is the kid unless the file names one.
+  const kid = typeof jwk.kid === 'string' && jwk.kid !== '' ? jwk.kid : await calculateJwkThumbprint(publicPart, 'sha256');
+  let x5c: string[];
+  if (Array.isArray(jwk.x5c) && jwk.x5c.length > 0) {
+    x5c = jwk.x5c;
+    let leaf: X509Certificate;
+    try {
+      leaf = new X509Certificate(Buffer.from(x5c[0]!, 'base64'));
+    } catch {
+      throw new SigningKeyError(`${where}: x5c[0] is not a base64 DER certificate`);
+    }
+    if (!leaf.publicKey.equals(createPublicKey(privateKey))) {
+      throw new SigningKeyError(`${where}: x5c[0] certifies a different key`);
+    }
+  } else {
+    x5c = [buildSelfSignedCertificate(privateKey, issuerHost).toString('base64')];
+  }
+  const publicJwk = Object.freeze({ kty: 'RSA', use: 'sig', alg: 'RS256', kid, n, e, x5c: [...x5c] });
+  return Object.freeze({ kid, alg: 'RS256' as const, privateKey, publicJwk, x5c: Object.freeze([...x5c]) });
+}
+
+function buildSet(keys: SigningKey[], source: SigningKeys['source']): SigningKeys {
+  const [active] = keys;
+  if (!active) throw new SigningKeyError('the key set is empty');
+  const kids = new Set<string>();
+  for (const key of keys) {
+    if (kids.has(key.kid)) throw new SigningKeyError(`kid "${key.kid}" appears twice in the key set`);
+    kids.add(key.kid);
+  }
+  const byKid = new Map(keys.map((key) => [key.kid, key]));
+  return Object.freeze({
+    active,
+    all: Object.freeze([...keys]),
+    jwks: Object.freeze({ keys: Object.freeze(keys.map((key) => key.publicJwk)) }),
+    source,
+    find: (kid: string) => byKid.get(kid),
+  });
+}
+
+/** Parse a private JWKS (the file format of OP_SIGNING_KEYS_FILE). */
+export async function parseSigningKeySet(input: unknown, issuerHost: string, source: SigningKeys['source'] = 'file'): Promise<SigningKeys> {
+  const keys = (input as { keys?: unknown } | null)?.keys;
+  if (!Array.isArray(keys) || keys.length === 0) throw new SigningKeyError('must be a JSON Web Key Set {"keys":[…]} with at least one private key');
+  const parsed: SigningKey[] = [];
+  for (const [i, jwk] of keys.entries()) parsed.push(await toSigningKey(jwk as JWK, issuerHost, `keys[${i}]`));
+  return buildSet(parsed, source);
+}
+
+export async function generatePrivateJwk(): Promise<JWK> {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = await exportJWK(privateKey);
+  return { ...jwk, alg: 'RS256', use: 'sig', kid: await calculateJwkThumbprint({ kty: jwk.kty!, n: jwk.n!, e: jwk.e! }, 'sha256') };
+}
+
+const sharedKeyTtlMs = 90 * 24 * 3600 * 1000;
+
+/**
+ * Load the keys the configuration asks for. Without a file (test mode only; config refuses it in
+ * prod), generate one; with a store other than the embedded one, the first instance's key wins
+ * (SET NX) and every later instance adopts it.
+ */
+export async function loadSigningKeys(config: Pick<Config, 'signingKeysFile' | 'issuer'>, store: Store, keys: KeySpace): Promise<SigningKeys> {
+  const issuerHost = new URL(config.issuer).host;
+  if (config.signingKeysFile) {
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(config.signingKeysFile, 'utf8'));
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? 'not valid JSON';
+      throw new SigningKeyError(`OP_SIGNING_KEYS_FILE cannot be read (${reason})`);
+    }
+    try {
+      return await parseSigningKeySet(json, issuerHost, 'file');
+    } catch (error) {
+      throw new SigningKeyError(`OP_SIGNING_KEYS_FILE ${(error as Error).message}`);
+    }
+  }
+  const generated = await generatePrivateJwk();
+  if (store.kind === 'memory') return parseSigningKeySet({ keys: [generated] }, issuerHost, 'generated');
+  const key = keys.sharedSigningKey();
+  const created = await store.setIfAbsent(key, generated as never, sharedKeyTtlMs);
+  const shared = created ? generated : await store.get<never>(key);
+  if (!shared) throw new SigningKeyError('the shared signing key vanished from the store while starting; start again');
+  await store.write([{ op: 'expire', key, ttlMs: sharedKeyTtlMs }]);
+  return parseSigningKeySet({ keys: [shared] }, issuerHost, created ? 'generated' : 'shared');
+}

@@ -1,0 +1,141 @@
+// The client registry: records from OP_CLIENTS_FILE, validated all at once (every broken record
+// is reported, each with client_id, field and rule), secrets kept only as hashes.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { JSONWebKeySet } from 'jose';
+import type { Mode } from '../config.js';
+import { checkClientRules, clientRecordSchema, lifetimeWarnings, type ClientRecord } from './client-schema.js';
+
+/** A validated client. `client_secret` is gone; only its hash stays, and only in memory. */
+export type RegisteredClient = Readonly<Omit<ClientRecord, 'client_secret' | 'client_secret_expires_at' | 'jwks'>> & {
+  /** CLIENT-04: browser and native clients, and anyone authenticating with `none`. */
+  readonly isPublic: boolean;
+  readonly jwks: JSONWebKeySet | undefined;
+  readonly secret: { readonly hash: Buffer; readonly expiresAt: number | undefined } | undefined;
+};
+
+export class ClientRegistryError extends Error {
+  readonly problems: readonly string[];
+  constructor(source: string, problems: string[]) {
+    super(`Invalid client registry ${source}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ClientRegistryError';
+    this.problems = problems;
+  }
+}
+
+const sha256 = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), '');
+}
+
+function toRegisteredClient(record: ClientRecord): RegisteredClient {
+  const { client_secret, client_secret_expires_at, jwks, ...rest } = record;
+  return Object.freeze({
+    ...rest,
+    isPublic: record.token_endpoint_auth_method === 'none',
+    jwks: jwks ? (structuredClone(jwks) as JSONWebKeySet) : undefined,
+    // CLIENT-06, TOKEN-05: the clear-text secret is not kept. Secrets are high-entropy, so a plain
+    // SHA-256 is the right hash: a slow KDF would only slow every token request.
+    secret: client_secret
+      ? { hash: sha256(client_secret), expiresAt: client_secret_expires_at ? client_secret_expires_at * 1000 : undefined }
+      : undefined,
+  });
+}
+
+export interface ParsedRegistry {
+  clients: RegisteredClient[];
+  warnings: string[];
+}
+
+/** Validate a parsed clients file. Pure: throws ClientRegistryError listing every problem. */
+export function parseClientRecords(input: unknown, mode: Mode, source = 'clients file'): ParsedRegistry {
+  if (!Array.isArray(input)) throw new ClientRegistryError(source, ['the file must hold a JSON array of client records']);
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const records: ClientRecord[] = [];
+  input.forEach((raw: unknown, index) => {
+    const id =
+      raw && typeof raw === 'object' && typeof (raw as { client_id?: unknown }).client_id === 'string'
+        ? JSON.stringify((raw as { client_id: string }).client_id)
+        : `#${index + 1} (no valid client_id)`;
+    const parsed = clientRecordSchema.safeParse(raw);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        if (issue.code === 'unrecognized_keys') {
+          for (const key of issue.keys) problems.push(`client ${id} field ${formatPath([...issue.path, key])}: is not a client record field (CLIENT-01)`);
+        } else {
+          problems.push(`client ${id} field ${formatPath(issue.path) || '(record)'}: ${issue.message}`);
+        }
+      }
+      return;
+    }
+    for (const issue of checkClientRules(parsed.data, mode)) problems.push(`client ${id} field ${formatPath(issue.path)}: ${issue.message}`);
+    warnings.push(...lifetimeWarnings(parsed.data));
+    records.push(parsed.data);
+  });
+
+  const seenIds = new Set<string>();
+  const kidOwner = new Map<string, string>();
+  for (const record of records) {
+    if (seenIds.has(record.client_id)) problems.push(`client ${JSON.stringify(record.client_id)} field client_id: is registered twice`);
+    seenIds.add(record.client_id);
+    for (const key of record.jwks?.keys ?? []) {
+      const owner = kidOwner.get(key.kid);
+      // CLIENT-07 (profile §19 no. 9): a kid is unique across all clients.
+      if (owner !== undefined && owner !== record.client_id) {
+        problems.push(`client ${JSON.stringify(record.client_id)} field jwks.keys.kid: ${JSON.stringify(key.kid)} is already used by client ${JSON.stringify(owner)} (CLIENT-07)`);
+      }
+      kidOwner.set(key.kid, record.client_id);
+    }
+  }
+  if (problems.length > 0) throw new ClientRegistryError(source, problems);
+  return { clients: records.map(toRegisteredClient), warnings };
+}
+
+export function loadClientRecords(path: string, mode: Mode): ParsedRegistry {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ClientRegistryError(path, [`OP_CLIENTS_FILE cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ClientRegistryError(path, [`OP_CLIENTS_FILE is not valid JSON (${(error as Error).message})`]);
+  }
+  return parseClientRecords(json, mode, path);
+}
+
+/** Lookup of registered clients. Later sources (the admin API) implement the same interface. */
+export interface ClientRegistry {
+  /** CLIENT-17: an inactive client is unknown at every endpoint. */
+  find(clientId: string): RegisteredClient | undefined;
+  all(): readonly RegisteredClient[];
+}
+
+export class StaticClientRegistry implements ClientRegistry {
+  readonly #byId: ReadonlyMap<string, RegisteredClient>;
+  constructor(clients: readonly RegisteredClient[]) {
+    this.#byId = new Map(clients.map((client) => [client.client_id, client]));
+  }
+  find(clientId: string): RegisteredClient | undefined {
+    const client = this.#byId.get(clientId);
+    return client?.active ? client : undefined;
+  }
+  all(): readonly RegisteredClient[] {
+    return [...this.#byId.values()];
+  }
+}
+
+/**
+ * TOKEN-05 RFC 6749 §2.3.1: compare in constant time (both sides are SHA-256 digests of equal
+ * length) and refuse a secret past its expiry.
+ */
+export function verifyClientSecret(client: RegisteredClient, presented: string, nowMs: number): boolean {
+  if (!client.secret) return false;
+  const matches = timingSafeEqual(sha256(presented), client.secret.hash);
+  return matches && (client.secret.expiresAt === undefined || nowMs < client.secret.expiresAt);
+}

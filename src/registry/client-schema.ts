@@ -1,0 +1,193 @@
+// The client record of profile §12, validated. Field names are the wire names of CLIENT-01
+// (RFC 7591 §2 where one exists). Types and defaults come first (zod), then the cross-field
+// rules of CLIENT-03…CLIENT-15, each reported against the field it concerns.
+import { z } from 'zod';
+import type { Mode } from '../config.js';
+import { checkFrontchannelLogoutUri, checkRedirectUri } from './redirect-uri-rules.js';
+
+const orgno = z
+  .string()
+  .regex(/^\d{9}$/, { message: 'must be a 9-digit Norwegian organisation number' })
+  .refine(hasValidOrgnoCheckDigit, { message: 'has a wrong check digit (mod 11)' });
+
+/** Brønnøysund organisation numbers end in a mod-11 check digit (weights 3 2 7 6 5 4 3 2). */
+export function hasValidOrgnoCheckDigit(value: string): boolean {
+  const weights = [3, 2, 7, 6, 5, 4, 3, 2];
+  const sum = weights.reduce((acc, weight, i) => acc + weight * Number(value[i]), 0);
+  const check = (11 - (sum % 11)) % 11;
+  return check !== 10 && check === Number(value[8]);
+}
+
+const base64url = /^[A-Za-z0-9_-]+$/;
+
+/** Bit length of an RSA modulus given as base64url (RFC 7518 §6.3.1.1). */
+export function modulusBits(n: string): number {
+  const bytes = Buffer.from(n, 'base64url');
+  let i = 0;
+  while (i < bytes.length && bytes[i] === 0) i++;
+  if (i === bytes.length) return 0;
+  return (bytes.length - i - 1) * 8 + (32 - Math.clz32(bytes[i]!));
+}
+
+// CLIENT-07 RFC 7517 §5: public RSA signing keys only, RS256, 2048 bits or more, customer-chosen kid.
+const clientJwk = z
+  .object({
+    kty: z.literal('RSA', { message: 'must be "RSA" (CLIENT-07)' }),
+    alg: z.literal('RS256', { message: 'must be "RS256" (CLIENT-07)' }),
+    use: z.literal('sig', { message: 'must be "sig" (CLIENT-07)' }),
+    kid: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, { message: 'must be 1-100 characters of A-Z a-z 0-9 . _ - (CLIENT-07)' }),
+    n: z
+      .string()
+      .regex(base64url, { message: 'must be base64url' })
+      .refine((n) => modulusBits(n) >= 2048, { message: 'must be an RSA modulus of at least 2048 bits (CLIENT-07)' }),
+    e: z.string().regex(base64url, { message: 'must be base64url' }),
+    x5c: z.array(z.string()).optional(),
+  })
+  .catchall(z.unknown())
+  .superRefine((jwk, ctx) => {
+    for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']) {
+      if (member in jwk) ctx.addIssue({ code: 'custom', path: [member], message: 'is private key material: register only the public key' });
+    }
+  });
+
+const lifetime = (fallback: number, max: number) =>
+  z
+    .number({ message: 'must be a number of seconds' })
+    .int({ message: 'must be a whole number of seconds' })
+    .min(1, { message: 'must be at least 1 second' })
+    .max(max, { message: `must be at most ${max} seconds` })
+    .default(fallback);
+
+const uriList = z.array(z.string({ message: 'must be a string' }));
+
+const implementedIntegrationTypes = ['idporten', 'api_klient'] as const;
+const knownIntegrationTypes = ['idporten', 'api_klient', 'ansattporten', 'maskinporten', 'krr', 'eformidling'];
+
+export const clientRecordSchema = z.strictObject({
+  client_id: z.string().regex(/^[\x21-\x7e]{1,200}$/, { message: 'must be 1-200 printable ASCII characters without spaces' }),
+  client_secret: z.string().min(32, { message: 'must be at least 32 characters (CLIENT-06)' }).max(512).optional(),
+  /** RFC 7591 §3.2.1: seconds since the epoch, 0 = never. TOKEN-05 refuses an expired secret. */
+  client_secret_expires_at: z.number().int().min(0).optional(),
+  client_orgno: orgno,
+  supplier_orgno: orgno.optional(),
+  client_name: z.string().trim().min(1, { message: 'must not be empty' }).max(200),
+  description: z.string().max(1000).optional(),
+  client_uri: z.url({ message: 'must be an absolute URL' }).optional(),
+  logo: z.string().max(100_000).optional(),
+  integration_type: z.string().superRefine((value, ctx) => {
+    if ((implementedIntegrationTypes as readonly string[]).includes(value)) return;
+    ctx.addIssue({
+      code: 'custom',
+      message: knownIntegrationTypes.includes(value)
+        ? `"${value}" is not supported by this provider; use idporten or api_klient (CLIENT-02)`
+        : 'must be idporten or api_klient (CLIENT-02)',
+    });
+  }),
+  application_type: z.enum(['web', 'browser', 'native'], { message: 'must be web, browser or native (CLIENT-03)' }).default('web'),
+  token_endpoint_auth_method: z
+    .enum(['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'], {
+      message: 'must be client_secret_basic, client_secret_post, private_key_jwt or none (CLIENT-03)',
+    })
+    .default('client_secret_basic'),
+  grant_types: z
+    .array(z.enum(['authorization_code', 'refresh_token'], { message: 'must be authorization_code or refresh_token (CLIENT-03)' }))
+    .min(1, { message: 'must not be empty' })
+    .default(['authorization_code']),
+  scopes: z
+    .array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, { message: 'must be a scope token (RFC 6749 §3.3)' }))
+    .default(['openid', 'profile']),
+  redirect_uris: uriList.min(1, { message: 'must list at least one URI' }).max(50),
+  post_logout_redirect_uris: uriList.min(1, { message: 'must list at least one URI (CLIENT-10)' }).max(50),
+  frontchannel_logout_uri: z.string().optional(),
+  frontchannel_logout_session_required: z.boolean().default(false),
+  authorization_lifetime: lifetime(7200, 31_536_000),
+  access_token_lifetime: lifetime(120, 86_400),
+  refresh_token_lifetime: lifetime(600, 31_536_000),
+  refresh_token_usage: z.enum(['ONETIME', 'REUSE'], { message: 'must be ONETIME or REUSE (CLIENT-13)' }).default('ONETIME'),
+  sso_disabled: z.boolean().default(false),
+  code_challenge_method: z.enum(['S256', 'none'], { message: 'must be S256 or none (CLIENT-15)' }).default('S256'),
+  require_pushed_authorization_requests: z.boolean().default(false),
+  jwks: z
+    .strictObject({ keys: z.array(clientJwk).min(1, { message: 'must hold 1 to 5 keys (CLIENT-07)' }).max(5, { message: 'must hold 1 to 5 keys (CLIENT-07)' }) })
+    .optional(),
+  active: z.boolean().default(true),
+  created: z.iso.datetime({ message: 'must be an ISO 8601 date-time' }).optional(),
+  last_updated: z.iso.datetime({ message: 'must be an ISO 8601 date-time' }).optional(),
+});
+
+export type ClientRecord = z.output<typeof clientRecordSchema>;
+
+export interface RuleIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+const usesSecret = (method: string): boolean => method === 'client_secret_basic' || method === 'client_secret_post';
+
+/** The cross-field rules of profile §12 for one record that already has the right shape. */
+export function checkClientRules(record: ClientRecord, mode: Mode): RuleIssue[] {
+  const issues: RuleIssue[] = [];
+  const add = (path: (string | number)[], message: string) => issues.push({ path, message });
+  const method = record.token_endpoint_auth_method;
+  const isWeb = record.application_type === 'web';
+
+  // CLIENT-03: web clients authenticate with a secret or a key; browser and native clients are public.
+  if (isWeb && method === 'none') add(['token_endpoint_auth_method'], 'must not be none for a web client (CLIENT-03, CLIENT-04)');
+  if (!isWeb && method !== 'none') add(['token_endpoint_auth_method'], `must be none for a ${record.application_type} client (CLIENT-03, CLIENT-04)`);
+  if (!record.grant_types.includes('authorization_code')) add(['grant_types'], 'must include authorization_code (CLIENT-03)');
+  if (new Set(record.grant_types).size !== record.grant_types.length) add(['grant_types'], 'must not repeat a value');
+
+  // CLIENT-06: a secret belongs to the secret methods and only to them.
+  if (usesSecret(method) && !record.client_secret) add(['client_secret'], `is required for ${method} (CLIENT-06)`);
+  if (!usesSecret(method) && record.client_secret) add(['client_secret'], `must not be set for ${method} (CLIENT-06)`);
+
+  // CLIENT-07: private_key_jwt needs registered keys; nobody else may have them.
+  if (method === 'private_key_jwt' && !record.jwks) add(['jwks'], 'is required for private_key_jwt (CLIENT-07)');
+  if (method !== 'private_key_jwt' && record.jwks) add(['jwks'], 'is only for private_key_jwt clients (CLIENT-07)');
+  record.jwks?.keys.forEach((key, i) => {
+    if (record.jwks!.keys.findIndex((other) => other.kid === key.kid) !== i) add(['jwks', 'keys', i, 'kid'], 'must be unique (CLIENT-07)');
+  });
+
+  // AUTHZ-06, CLIENT-03: idporten clients get exactly openid and profile; api_klient adds API scopes.
+  const scopes = new Set(record.scopes);
+  if (scopes.size !== record.scopes.length) add(['scopes'], 'must not repeat a scope');
+  if (record.integration_type === 'idporten' && (scopes.size !== 2 || !scopes.has('openid') || !scopes.has('profile'))) {
+    add(['scopes'], 'must be exactly openid and profile for integration_type idporten (AUTHZ-06, CLIENT-03)');
+  }
+  if (record.integration_type === 'api_klient' && (!scopes.has('openid') || !scopes.has('profile'))) {
+    add(['scopes'], 'must include openid and profile for integration_type api_klient (CLIENT-03)');
+  }
+
+  // CLIENT-08, CLIENT-09: redirect URIs by application type and mode.
+  record.redirect_uris.forEach((uri, i) => {
+    for (const problem of checkRedirectUri(uri, record.application_type, mode)) add(['redirect_uris', i], problem);
+    if (record.redirect_uris.indexOf(uri) !== i) add(['redirect_uris', i], 'is listed twice');
+  });
+  // CLIENT-10 RPIL §3.1: post-logout URIs follow the same rules.
+  record.post_logout_redirect_uris.forEach((uri, i) => {
+    for (const problem of checkRedirectUri(uri, record.application_type, mode)) add(['post_logout_redirect_uris', i], problem.replace('CLIENT-08', 'CLIENT-10'));
+  });
+  // CLIENT-11 FCL §2.
+  if (record.frontchannel_logout_uri !== undefined) {
+    for (const problem of checkFrontchannelLogoutUri(record.frontchannel_logout_uri, record.redirect_uris, mode)) {
+      add(['frontchannel_logout_uri'], problem);
+    }
+  }
+
+  // CLIENT-13: public clients always rotate refresh tokens.
+  if (!isWeb && record.refresh_token_usage === 'REUSE') add(['refresh_token_usage'], 'must be ONETIME for a public client (CLIENT-13)');
+  // CLIENT-15 RFC 7636: the PKCE downgrade is an opt-out for confidential web clients only.
+  if (record.code_challenge_method === 'none' && (!isWeb || method === 'none')) {
+    add(['code_challenge_method'], 'may be none only for a confidential web client (CLIENT-15, TOKEN-09)');
+  }
+  return issues;
+}
+
+/** CLIENT-12: not an error, but worth a line in the start-up log. */
+export function lifetimeWarnings(record: ClientRecord): string[] {
+  const { access_token_lifetime: access, refresh_token_lifetime: refresh, authorization_lifetime: authorization } = record;
+  if (access < refresh && refresh <= authorization) return [];
+  return [
+    `client ${JSON.stringify(record.client_id)}: lifetimes should satisfy access_token_lifetime < refresh_token_lifetime <= authorization_lifetime (CLIENT-12); got ${access} / ${refresh} / ${authorization}`,
+  ];
+}

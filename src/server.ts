@@ -1,0 +1,60 @@
+// Loads configuration, opens the store, loads clients and keys, listens; closes gracefully on
+// SIGTERM/SIGINT. Any start-up problem ends the process with a message naming what to fix.
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.js';
+import { systemClock } from './clock.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { SigningKeyError, loadSigningKeys } from './keys/signing-keys.js';
+import { ClientRegistryError, StaticClientRegistry, loadClientRecords } from './registry/client-registry.js';
+import { openStore } from './store/index.js';
+import { RedisUrlError } from './store/redis-connection.js';
+import { StoreUnavailableError } from './store/store.js';
+
+const startupErrors = [ConfigError, ClientRegistryError, SigningKeyError, StoreUnavailableError, RedisUrlError];
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(78);
+  }
+  try {
+    const { store, keys } = await openStore(config);
+    const { clients, warnings } = loadClientRecords(config.clientsFile, config.mode);
+    const signingKeys = await loadSigningKeys(config, store, keys);
+    const app = await buildApp(
+      { config, store, keys, registry: new StaticClientRegistry(clients), signingKeys, clock: systemClock },
+    );
+    const log = app.log;
+    for (const warning of warnings) log.warn(warning);
+    closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+      if (err) log.error({ err }, 'closing after an uncaught error');
+      else log.info({ signal }, 'closing');
+      await app.close();
+      await store.close();
+    });
+    await app.listen({ port: config.port, host: config.host });
+    log.info(
+      {
+        issuer: config.issuer,
+        mode: config.mode,
+        store: store.description,
+        clients: clients.length,
+        clients_file: config.clientsFileIsDemo ? 'demo clients (fixtures/demo/clients.json)' : config.clientsFile,
+        signing_keys: signingKeys.source === 'file' ? `${signingKeys.all.length} from OP_SIGNING_KEYS_FILE` : `${signingKeys.source} (test mode)`,
+        pairwise_secret: config.pairwiseSecretIsDefault ? 'development default (test mode)' : 'configured',
+      },
+      `provider ready at ${config.issuer}`,
+    );
+  } catch (error) {
+    if (startupErrors.some((type) => error instanceof type)) {
+      process.stderr.write(`${(error as Error).message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+}
+
+await main();

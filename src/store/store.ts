@@ -1,0 +1,58 @@
+// The one interface for everything the provider keeps: sessions, interactions, codes, PAR
+// requests, grants, refresh tokens, replay markers, revocations and the shared test key.
+// Two implementations honour it with the same semantics (redis-store.ts, memory-store.ts);
+// test/store.contract.test.ts runs against both.
+//
+// Values are JSON. Every write carries a TTL: the store forgets on its own. Records that must
+// expire at a precise moment also carry their own expiry, checked against the injected clock
+// by the code that reads them; the TTL is the garbage collector, not the rule.
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json | undefined };
+
+/** Outcome of a single-use redemption (authorization codes, ONETIME refresh tokens). */
+export type Redemption<T> =
+  | { state: 'missing' }
+  /** This call is the first to redeem the value. */
+  | { state: 'fresh'; value: T }
+  /** Someone redeemed it before: a replay (TOKEN-11, TOKEN-14). */
+  | { state: 'used'; value: T };
+
+export type WriteOp =
+  | { op: 'set'; key: string; value: Json; ttlMs: number }
+  | { op: 'del'; key: string }
+  | { op: 'sadd'; key: string; members: string[]; ttlMs: number }
+  | { op: 'expire'; key: string; ttlMs: number };
+
+export interface Store {
+  readonly kind: 'redis' | 'memory';
+  get<T extends Json>(key: string): Promise<T | null>;
+  /** Several reads in one round trip. */
+  getMany<T extends Json>(keys: readonly string[]): Promise<(T | null)[]>;
+  set(key: string, value: Json, ttlMs: number): Promise<void>;
+  /** Atomic create (SET NX): true if this call created it. Replay markers, first-writer-wins. */
+  setIfAbsent(key: string, value: Json, ttlMs: number): Promise<boolean>;
+  /** Atomic read-and-delete (GETDEL): at most one caller ever gets the value. */
+  take<T extends Json>(key: string): Promise<T | null>;
+  /**
+   * Atomic single use that remembers the use: the first caller gets `fresh`, every later one
+   * `used` with the same value (so a replay can be answered by revoking what the first use
+   * issued). The value itself is kept; the use marker lives `markerTtlMs`.
+   */
+  redeem<T extends Json>(key: string, markerTtlMs: number): Promise<Redemption<T>>;
+  del(...keys: string[]): Promise<void>;
+  /** Add members to a set and (re)set its TTL. */
+  addToSet(key: string, members: readonly string[], ttlMs: number): Promise<void>;
+  members(key: string): Promise<string[]>;
+  /** Several writes in one round trip (not a transaction across keys). */
+  write(ops: readonly WriteOp[]): Promise<void>;
+  /** Throws when the store cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}

@@ -1,0 +1,204 @@
+// Tooling tests for scripts/trace.ts. Requirement IDs appear here only as test data inside
+// test bodies (never in titles), and fake IDs are assembled at runtime so that the trace
+// scanner, which also reads this file, never sees them.
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import {
+  CatalogError,
+  checkTrace,
+  findIds,
+  findTestTitles,
+  parseCatalog,
+  renderMatrix,
+  type Requirement,
+  type ScanResult,
+} from '../scripts/trace.js';
+
+const PKCE = 'AUTHZ-07';
+const STATE = 'AUTHZ-08';
+const FAKE = ['ZZZ', '99'].join('-');
+
+const entry = (id: string, status: Requirement['status']): Requirement => ({
+  id,
+  area: 'Authorization endpoint',
+  requirement: 'Some rule. More detail.',
+  clause: '—',
+  status,
+  ...(status === 'planned' ? { issue: 3 } : {}),
+  ...(status === 'not-applicable' ? { reason: 'Not offered.' } : {}),
+});
+
+const emptyScan = (): ScanResult => ({ code: [], testCode: [], titles: [] });
+
+const catalogErrors = (yamlText: string): string[] => {
+  try {
+    parseCatalog(yamlText);
+  } catch (err) {
+    if (err instanceof CatalogError) return err.problems;
+    throw err;
+  }
+  return [];
+};
+
+describe('catalog parsing', () => {
+  it('accepts a well-formed catalog and keeps issue and reason', () => {
+    const parsed = parseCatalog(
+      [
+        `- id: ${PKCE}`,
+        '  area: Authorization endpoint',
+        '  requirement: >-',
+        '    PKCE is mandatory.',
+        '  clause: RFC 7636 §4.4.1',
+        '  status: planned',
+        '  issue: 3',
+        `- id: ${STATE}`,
+        '  area: Authorization endpoint',
+        '  requirement: State rule.',
+        '  clause: —',
+        '  status: not-applicable',
+        '  reason: Not offered here.',
+      ].join('\n'),
+    );
+    expect(parsed).toEqual([
+      { id: PKCE, area: 'Authorization endpoint', requirement: 'PKCE is mandatory.', clause: 'RFC 7636 §4.4.1', status: 'planned', issue: 3 },
+      { id: STATE, area: 'Authorization endpoint', requirement: 'State rule.', clause: '—', status: 'not-applicable', reason: 'Not offered here.' },
+    ]);
+  });
+
+  it('rejects a not-applicable entry without a reason, naming the entry', () => {
+    const problems = catalogErrors(
+      `- id: ${PKCE}\n  area: A\n  requirement: R.\n  clause: —\n  status: not-applicable\n`,
+    );
+    expect(problems).toEqual([`entry #1 (${PKCE}): status not-applicable requires a reason`]);
+  });
+
+  it('rejects duplicate ids, unknown statuses and non-list documents', () => {
+    const base = `  area: A\n  requirement: R.\n  clause: —\n  issue: 2\n`;
+    const problems = catalogErrors(
+      `- id: ${PKCE}\n${base}  status: planned\n- id: ${PKCE}\n${base}  status: done\n`,
+    );
+    expect(problems).toContain(`entry #2 (${PKCE}): duplicate id, first used by entry #1`);
+    expect(problems.some((p) => p.startsWith(`entry #2 (${PKCE}): status "done"`))).toBe(true);
+    expect(catalogErrors('id: x\n')).toEqual(['the catalog must be a YAML list of entries']);
+  });
+});
+
+describe('source scanning', () => {
+  it('records every requirement id with its line, once per line', () => {
+    const text = `// ${PKCE} and ${PKCE}\nconst x = 1;\n/* ${STATE} */`;
+    expect(findIds(text, 'src/a.ts')).toEqual([
+      { id: PKCE, file: 'src/a.ts', line: 1 },
+      { id: STATE, file: 'src/a.ts', line: 3 },
+    ]);
+  });
+
+  it('finds titles of it, test and describe calls in all three quote styles', () => {
+    const tick = '`';
+    const text = [
+      `describe('${PKCE} pkce', () => {`,
+      `  it("refuses plain ${STATE}", () => {});`,
+      `  test(${tick}multi`,
+      `line ${PKCE}${tick}, () => {});`,
+      '});',
+    ].join('\n');
+    const titles = findTestTitles(text, 'test/x.test.ts');
+    expect(titles.map((t) => [t.line, t.ids])).toEqual([
+      [1, [PKCE]],
+      [2, [STATE]],
+      [3, [PKCE]],
+    ]);
+    expect(titles[1]?.title).toBe(`refuses plain ${STATE}`);
+  });
+
+  it('ignores skipped, commented-out and look-alike calls', () => {
+    const text = [
+      `it.skip('${PKCE} skipped', () => {});`,
+      `// it('${PKCE} commented out', () => {});`,
+      `submit('${PKCE} not a test');`,
+      `obj.test('${PKCE} a method');`,
+    ].join('\n');
+    expect(findTestTitles(text, 'test/x.test.ts')).toEqual([]);
+  });
+});
+
+describe('traceability checks', () => {
+  it('reports an id cited in src or test that is missing from the catalog', () => {
+    const scan = emptyScan();
+    scan.code = [{ id: FAKE, file: 'src/a.ts', line: 4 }];
+    scan.testCode = [{ id: FAKE, file: 'test/a.test.ts', line: 9 }];
+    expect(checkTrace([entry(PKCE, 'planned')], scan)).toEqual([
+      `${FAKE} is cited at src/a.ts:4, test/a.test.ts:9 but is not in requirements/catalog.yaml`,
+    ]);
+  });
+
+  it('reports an implemented entry that no test title names', () => {
+    const scan = emptyScan();
+    scan.code = [{ id: PKCE, file: 'src/a.ts', line: 1 }];
+    expect(checkTrace([entry(PKCE, 'implemented')], scan)).toEqual([
+      `${PKCE} is marked implemented but no test title in test/ names it`,
+    ]);
+  });
+
+  it('reports an implemented entry that no source code cites', () => {
+    const scan = emptyScan();
+    scan.titles = [{ file: 'test/a.test.ts', line: 2, title: `${PKCE} works`, ids: [PKCE] }];
+    expect(checkTrace([entry(PKCE, 'implemented')], scan)).toEqual([
+      `${PKCE} is marked implemented but no code in src/ cites it`,
+    ]);
+  });
+
+  it('does not count an id that appears only inside a test body as tested', () => {
+    const text = [`it('rejects the request', () => {`, `  expect(code).toBe('${PKCE}');`, '});'].join('\n');
+    const scan: ScanResult = {
+      code: [{ id: PKCE, file: 'src/a.ts', line: 1 }],
+      testCode: findIds(text, 'test/a.test.ts'),
+      titles: findTestTitles(text, 'test/a.test.ts'),
+    };
+    expect(scan.testCode).toHaveLength(1);
+    expect(checkTrace([entry(PKCE, 'implemented')], scan)).toEqual([
+      `${PKCE} is marked implemented but no test title in test/ names it`,
+    ]);
+  });
+
+  it('passes when planned and not-applicable entries have no code or tests', () => {
+    expect(checkTrace([entry(PKCE, 'planned'), entry(STATE, 'not-applicable')], emptyScan())).toEqual([]);
+  });
+});
+
+describe('matrix rendering', () => {
+  it('renders counts, first sentences and relative links', () => {
+    const scan = emptyScan();
+    scan.code = [
+      { id: PKCE, file: 'src/a.ts', line: 3 },
+      { id: PKCE, file: 'src/b.ts', line: 7 },
+    ];
+    scan.titles = [{ file: 'test/a.test.ts', line: 5, title: `${PKCE} title text`, ids: [PKCE] }];
+    const md = renderMatrix([entry(PKCE, 'implemented'), entry(STATE, 'planned')], scan);
+    expect(md).toContain('2 requirements, 1 implemented, 1 planned, 0 not applicable');
+    expect(md).toContain(
+      `| ${PKCE} | Some rule. | implemented | [src/a.ts:3](../src/a.ts#L3)<br>[src/b.ts:7](../src/b.ts#L7) | [test/a.test.ts:5](../test/a.test.ts#L5) |`,
+    );
+    expect(md).toContain(`| ${STATE} | Some rule. | planned |  |  |`);
+    expect(md).not.toContain('title text');
+  });
+});
+
+describe('the real catalog', () => {
+  it('lists exactly the ids of the profile checklist, in profile order', () => {
+    const profileUrl = new URL('../../shared/spec/profile.md', import.meta.url);
+    if (!existsSync(profileUrl)) {
+      throw new Error(`protocol profile not found at ${fileURLToPath(profileUrl)} (expected shared/ next to the repo)`);
+    }
+    const profile = readFileSync(profileUrl, 'utf8');
+    const section = profile.split(/^## 18\./m)[1]?.split(/^## /m)[0] ?? '';
+    const profileIds = [...section.matchAll(/^\| ([A-Z]{2,12}-[0-9]{2}) \|/gm)].map((m) => m[1] ?? '');
+    expect(profileIds.length, 'section 18 of the profile lists no ids').toBeGreaterThan(0);
+
+    const catalog = parseCatalog(readFileSync(new URL('../requirements/catalog.yaml', import.meta.url), 'utf8'));
+    const ids = catalog.map((r) => r.id);
+    expect(profileIds.filter((id) => !ids.includes(id)), 'missing from the catalog').toEqual([]);
+    expect(ids.filter((id) => !profileIds.includes(id)), 'not in the profile').toEqual([]);
+    expect(ids).toEqual(profileIds);
+  });
+});

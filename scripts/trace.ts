@@ -33,7 +33,7 @@ export interface TestTitle extends Location {
 }
 
 const ID_SOURCE = String.raw`\b[A-Z]{2,12}-[0-9]{2}\b`;
-const KNOWN_KEYS = new Set(['id', 'area', 'requirement', 'clause', 'status', 'issue', 'reason']);
+const KNOWN_KEYS = new Set(['id', 'area', 'requirement', 'clause', 'status', 'issue', 'reason', 'note']);
 
 export class CatalogError extends Error {
   constructor(readonly problems: string[]) {

@@ -4,7 +4,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ProviderContext } from './http/context.js';
 import { registerErrorHandling } from './http/error-handler.js';
@@ -24,13 +24,13 @@ export function routeModules(): RouteModule[] {
 }
 
 export interface BuildOptions {
-  /** A pino logger or Fastify logger options; default: from config.logLevel. */
-  logger?: FastifyServerOptions['loggerInstance'];
+  /** Where log lines go (default stdout); tests read them to prove what is never logged. */
+  logStream?: NodeJS.WritableStream;
 }
 
 export async function buildApp(context: ProviderContext, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    ...(options.logger ? { loggerInstance: options.logger } : { logger: loggerOptions(context.config.logLevel) }),
+    logger: { ...loggerOptions(context.config.logLevel), ...(options.logStream ? { stream: options.logStream } : {}) },
     genReqId: generateRequestId,
     bodyLimit: bodyLimitBytes,
     // Endpoint URLs come from OP_ISSUER, never from Host headers (interface.md).

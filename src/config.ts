@@ -67,7 +67,7 @@ const envSchema = z
         if (url.search || url.hash || url.username || url.password) {
           ctx.addIssue({ code: 'custom', message: 'must not contain a query, fragment or credentials (RFC 8414 §2)' });
         }
-        if (url.href.replace(/\/$/, '') !== value) {
+        if (url.href.replace(/\/$/, '') !== value.replace(/\/$/, '')) {
           ctx.addIssue({ code: 'custom', message: 'must be in canonical form (lower-case scheme and host, no default port)' });
         }
       }),

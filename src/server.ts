@@ -8,6 +8,7 @@ import { SigningKeyError, loadSigningKeys } from './keys/signing-keys.js';
 import { ClientRegistryError, StaticClientRegistry, loadClientRecords } from './registry/client-registry.js';
 import { openStore } from './store/index.js';
 import { RedisUrlError } from './store/redis-connection.js';
+import { RedisStore } from './store/redis-store.js';
 import { StoreUnavailableError } from './store/store.js';
 
 const startupErrors = [ConfigError, ClientRegistryError, SigningKeyError, StoreUnavailableError, RedisUrlError];
@@ -28,6 +29,9 @@ async function main(): Promise<void> {
       { config, store, keys, registry: new StaticClientRegistry(clients), signingKeys, clock: systemClock },
     );
     const log = app.log;
+    if (store instanceof RedisStore) {
+      store.onConnectionError = (error) => log.warn({ store: store.description, reason: (error as NodeJS.ErrnoException).code ?? error.message }, 'Redis connection problem');
+    }
     for (const warning of warnings) log.warn(warning);
     closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
       if (err) log.error({ err }, 'closing after an uncaught error');

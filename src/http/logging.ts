@@ -3,7 +3,7 @@
 // the values of known-harmless parameters; every other value becomes [redacted].
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { FastifyServerOptions } from 'fastify';
+import type { FastifyLoggerOptions } from 'fastify';
 import type { LogLevel } from '../config.js';
 
 const harmlessParameters = new Set([
@@ -61,7 +61,7 @@ export const redactedPaths = [
   '*.secret',
 ];
 
-export function loggerOptions(level: LogLevel): NonNullable<FastifyServerOptions['logger']> {
+export function loggerOptions(level: LogLevel): FastifyLoggerOptions & { redact: { paths: string[]; censor: string } } {
   return {
     level,
     redact: { paths: redactedPaths, censor: '[redacted]' },

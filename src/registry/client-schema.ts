@@ -3,15 +3,16 @@
 // rules of CLIENT-03…CLIENT-15, each reported against the field it concerns.
 import { z } from 'zod';
 import type { Mode } from '../config.js';
-import { checkFrontchannelLogoutUri, checkRedirectUri } from './redirect-uri-rules.js';
+import { anyPortLoopback, checkFrontchannelLogoutUri, checkRedirectUri } from './redirect-uri-rules.js';
 
 const orgno = z
   .string()
-  .regex(/^\d{9}$/, { message: 'must be a 9-digit Norwegian organisation number' })
+  .regex(/^\d{9}$/, { message: 'must be a 9-digit Norwegian organisation number', abort: true })
   .refine(hasValidOrgnoCheckDigit, { message: 'has a wrong check digit (mod 11)' });
 
 /** Brønnøysund organisation numbers end in a mod-11 check digit (weights 3 2 7 6 5 4 3 2). */
 export function hasValidOrgnoCheckDigit(value: string): boolean {
+  if (!/^\d{9}$/.test(value)) return false;
   const weights = [3, 2, 7, 6, 5, 4, 3, 2];
   const sum = weights.reduce((acc, weight, i) => acc + weight * Number(value[i]), 0);
   const check = (11 - (sum % 11)) % 11;
@@ -72,7 +73,8 @@ export const clientRecordSchema = z.strictObject({
   supplier_orgno: orgno.optional(),
   client_name: z.string().trim().min(1, { message: 'must not be empty' }).max(200),
   description: z.string().max(1000).optional(),
-  client_uri: z.url({ message: 'must be an absolute URL' }).optional(),
+  // RFC 7591 §2: the URL of a web page; only http(s), so that it is always safe to link to.
+  client_uri: z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).optional(),
   logo: z.string().max(100_000).optional(),
   integration_type: z.string().superRefine((value, ctx) => {
     if ((implementedIntegrationTypes as readonly string[]).includes(value)) return;
@@ -104,6 +106,7 @@ export const clientRecordSchema = z.strictObject({
   access_token_lifetime: lifetime(120, 86_400),
   refresh_token_lifetime: lifetime(600, 31_536_000),
   refresh_token_usage: z.enum(['ONETIME', 'REUSE'], { message: 'must be ONETIME or REUSE (CLIENT-13)' }).default('ONETIME'),
+  // CLIENT-14: opting out of the common SSO session (SSO-08) is per client and off by default.
   sso_disabled: z.boolean().default(false),
   code_challenge_method: z.enum(['S256', 'none'], { message: 'must be S256 or none (CLIENT-15)' }).default('S256'),
   require_pushed_authorization_requests: z.boolean().default(false),
@@ -111,8 +114,8 @@ export const clientRecordSchema = z.strictObject({
     .strictObject({ keys: z.array(clientJwk).min(1, { message: 'must hold 1 to 5 keys (CLIENT-07)' }).max(5, { message: 'must hold 1 to 5 keys (CLIENT-07)' }) })
     .optional(),
   active: z.boolean().default(true),
-  created: z.iso.datetime({ message: 'must be an ISO 8601 date-time' }).optional(),
-  last_updated: z.iso.datetime({ message: 'must be an ISO 8601 date-time' }).optional(),
+  created: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
+  last_updated: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
 });
 
 export type ClientRecord = z.output<typeof clientRecordSchema>;
@@ -155,7 +158,7 @@ export function checkClientRules(record: ClientRecord, mode: Mode): RuleIssue[] 
     add(['scopes'], 'must be exactly openid and profile for integration_type idporten (AUTHZ-06, CLIENT-03)');
   }
   if (record.integration_type === 'api_klient' && (!scopes.has('openid') || !scopes.has('profile'))) {
-    add(['scopes'], 'must include openid and profile for integration_type api_klient (CLIENT-03)');
+    add(['scopes'], 'must include openid and profile for integration_type api_klient (AUTHZ-06, CLIENT-03)');
   }
 
   // CLIENT-08, CLIENT-09: redirect URIs by application type and mode.
@@ -166,6 +169,9 @@ export function checkClientRules(record: ClientRecord, mode: Mode): RuleIssue[] 
   // CLIENT-10 RPIL §3.1: post-logout URIs follow the same rules.
   record.post_logout_redirect_uris.forEach((uri, i) => {
     for (const problem of checkRedirectUri(uri, record.application_type, mode)) add(['post_logout_redirect_uris', i], problem.replace('CLIENT-08', 'CLIENT-10'));
+    if (record.post_logout_redirect_uris.indexOf(uri) !== i) add(['post_logout_redirect_uris', i], 'is listed twice');
+    // LOGOUT-04 matches these exactly, so the any-port loopback form could never match.
+    if (anyPortLoopback.test(uri)) add(['post_logout_redirect_uris', i], 'must name a real port: post-logout URIs are matched exactly (CLIENT-10)');
   });
   // CLIENT-11 FCL §2.
   if (record.frontchannel_logout_uri !== undefined) {

@@ -28,6 +28,10 @@ export function checkRedirectUri(uri: string, applicationType: ApplicationType, 
   }
   const problems: string[] = [];
   if (uri.includes('#')) problems.push('must not contain a fragment (CLIENT-08, RFC 6749 §3.1.2)');
+  // RFC 3986 §2: no spaces or control characters (URL parsing would silently trim or encode them,
+  // and AUTHZ-04 compares the registered string exactly).
+  if (/[\s\x00-\x1f\x7f]/.test(uri)) problems.push('must not contain spaces or control characters (CLIENT-08, RFC 3986 §2)');
+  if (url.username || url.password) problems.push('must not contain credentials');
   const scheme = url.protocol.slice(0, -1);
   if (scheme === 'https') {
     if (!url.hostname) problems.push('must name a host');
@@ -41,7 +45,6 @@ export function checkRedirectUri(uri: string, applicationType: ApplicationType, 
     if (mode === 'prod' && !(applicationType === 'native' && isLoopbackHost(url.hostname))) {
       problems.push('must be https in prod mode; http is allowed only for a native client on loopback (CLIENT-08)');
     }
-    if (url.username || url.password) problems.push('must not contain credentials');
     return problems;
   }
   if (applicationType === 'native' && reverseDomainScheme.test(scheme)) return problems;
@@ -64,7 +67,7 @@ export function checkFrontchannelLogoutUri(uri: string, redirectUris: readonly s
   const problems: string[] = [];
   if (uri.includes('#')) problems.push('must not contain a fragment (FCL §2)');
   if (url.protocol !== 'https:' && url.protocol !== 'http:') problems.push('must be an http(s) URI (FCL §2)');
-  if (url.protocol === 'http:' && mode === 'prod') problems.push('must be https in prod mode (CLIENT-08)');
+  if (url.protocol === 'http:' && mode === 'prod') problems.push('must be https in prod mode (CLIENT-11)');
   const hosts = new Set(
     redirectUris.flatMap((r) => {
       try {

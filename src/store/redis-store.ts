@@ -26,12 +26,15 @@ export class RedisStore implements Store {
   readonly #client: (Redis | Cluster) & Partial<RedeemCommand>;
   readonly #topology: RedisTopology;
   readonly #usedMarker: (key: string) => string;
+  /** Connection trouble (ioredis reconnects by itself); server.ts points this at the log. */
+  onConnectionError: (error: Error) => void = () => {};
 
   constructor(client: RedisClient, topology: RedisTopology, usedMarker: (key: string) => string) {
     this.#client = client;
     this.#topology = topology;
     this.#usedMarker = usedMarker;
     client.defineCommand('opRedeem', { numberOfKeys: 2, lua: redeemScript });
+    client.on('error', (error: Error) => this.onConnectionError(error));
   }
 
   /** Where this store points, without credentials (for messages and /readyz). */

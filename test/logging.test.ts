@@ -1,0 +1,61 @@
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OAuthError } from '../src/errors.js';
+import { redactUrl } from '../src/http/logging.js';
+import { startTestProvider, type TestProvider } from './support/app.js';
+
+class Capture extends Writable {
+  lines: string[] = [];
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    done();
+  }
+}
+
+describe('logging', () => {
+  let provider: TestProvider;
+  const capture = new Capture();
+  beforeAll(async () => {
+    provider = await startTestProvider({ env: { OP_LOG_LEVEL: 'info' }, logStream: capture });
+    provider.app.post('/probe/refuse', async (request) => {
+      request.clientId = 'demo-web';
+      throw new OAuthError('invalid_grant', 'The code is invalid', { detail: 'code reused' });
+    });
+  });
+  afterAll(async () => provider.close());
+
+  it('ERR-06 never logs secrets, tokens, cookies, Authorization headers or identity numbers', async () => {
+    const secrets = ['21879498012', 'Basic ZGVtby13ZWI6c2VjcmV0', 'sess-cookie-value-123', 'the-auth-code-xyz', 'eyJhbGciOiJSUzI1NiJ9.payload.sig', 'refresh-abc-123'];
+    await provider.app.inject({
+      method: 'POST',
+      url: `/probe/refuse?code=the-auth-code-xyz&id_token_hint=eyJhbGciOiJSUzI1NiJ9.payload.sig&login_hint=21879498012&client_id=demo-web`,
+      headers: { authorization: 'Basic ZGVtby13ZWI6c2VjcmV0', cookie: 'op_session=sess-cookie-value-123', 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'refresh_token=refresh-abc-123&pid=21879498012',
+    });
+    const text = capture.lines.join('\n');
+    expect(text).toContain('request refused');
+    for (const secret of secrets) expect(text).not.toContain(secret);
+  });
+
+  it('ERR-06 logs each refusal with the request id, the client and the endpoint', async () => {
+    capture.lines = [];
+    const response = await provider.app.inject({ method: 'POST', url: '/probe/refuse' });
+    const refused = capture.lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((entry) => entry.msg === 'request refused');
+    expect(refused).toMatchObject({ reqId: response.headers['x-request-id'], client_id: 'demo-web', endpoint: '/probe/refuse', error: 'invalid_grant', detail: 'code reused' });
+    expect(capture.lines.every((line) => (JSON.parse(line) as { reqId?: string }).reqId === response.headers['x-request-id'])).toBe(true);
+  });
+
+  it('keeps a well-formed X-Request-Id from the caller and replaces a malformed one', async () => {
+    const kept = await provider.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'lb-trace-0001' } });
+    expect(kept.headers['x-request-id']).toBe('lb-trace-0001');
+    const replaced = await provider.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'bad id <script>' } });
+    expect(replaced.headers['x-request-id']).toMatch(/^[A-Za-z0-9_-]{16}$/);
+  });
+
+  it('redacts every query value that is not known to be harmless', () => {
+    expect(redactUrl('/authorize?client_id=a&state=s3&code_challenge=abc&scope=openid%20profile')).toBe(
+      '/authorize?client_id=a&state=[redacted]&code_challenge=[redacted]&scope=openid%20profile',
+    );
+    expect(redactUrl('/jwks.json')).toBe('/jwks.json');
+  });
+});

@@ -1,0 +1,93 @@
+// The real process: start-up, refusal of bad configuration, graceful shutdown.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { deleteKeys, testRedisUrl, uniquePrefix } from './support/redis.js';
+
+const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+const serverEntry = join(process.cwd(), 'src', 'server.ts');
+
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function start(env: Record<string, string>): Running {
+  const child = spawn(tsx, [serverEntry], { env: { PATH: process.env.PATH ?? '', OP_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => text, exited };
+}
+
+async function listeningUrl(running: Running): Promise<string> {
+  for (let i = 0; i < 200; i++) {
+    const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(running.output());
+    if (match) return match[1]!;
+    if (running.child.exitCode !== null) throw new Error(`server exited: ${running.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`server did not start: ${running.output()}`);
+}
+
+describe('server process', () => {
+  const started: Running[] = [];
+  afterEach(() => {
+    for (const running of started.splice(0)) running.child.kill('SIGKILL');
+  });
+
+  it('ENV-03 starts with no configuration in test mode on the embedded store and says so', async () => {
+    const running = start({});
+    started.push(running);
+    const url = await listeningUrl(running);
+    const ready = await fetch(`${url}/readyz`);
+    expect(await ready.json()).toMatchObject({ status: 'ready', store: 'memory' });
+    expect(running.output()).toContain('"store":"embedded in-process store"');
+    expect(running.output()).toContain('demo clients');
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toBe(0);
+    expect(running.output()).toContain('"msg":"closing"');
+  }, 30_000);
+
+  it('starts on Redis and reports it ready', async () => {
+    const prefix = uniquePrefix('server');
+    const running = start({ OP_REDIS_URL: testRedisUrl, OP_REDIS_PREFIX: prefix });
+    started.push(running);
+    try {
+      const url = await listeningUrl(running);
+      expect(await (await fetch(`${url}/readyz`)).json()).toMatchObject({ status: 'ready', store: 'redis', store_reachable: true });
+    } finally {
+      running.child.kill('SIGTERM');
+      await running.exited;
+      await deleteKeys(prefix);
+    }
+  }, 30_000);
+
+  it('ENV-03 refuses to start in prod mode without the production settings, naming each variable', async () => {
+    const running = start({ OP_MODE: 'prod', OP_PAIRWISE_SECRET: 'tiny' });
+    expect(await running.exited).toBe(78);
+    expect(running.output()).toContain('OP_REDIS_URL is required in prod mode');
+    expect(running.output()).toContain('OP_PAIRWISE_SECRET must be at least 32 characters');
+    expect(running.output()).not.toContain('tiny');
+  }, 30_000);
+
+  it('stops with a clear message when Redis cannot be reached, without the password', async () => {
+    const running = start({ OP_REDIS_URL: 'redis://:topsecretpw@127.0.0.1:1/0' });
+    expect(await running.exited).toBe(78);
+    expect(running.output()).toMatch(/cannot reach Redis at redis:\/\/127\.0\.0\.1:1\/0/);
+    expect(running.output()).not.toContain('topsecretpw');
+  }, 30_000);
+
+  it('CLIENT-01 stops with every broken client record named', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = join(mkdtempSync(join(tmpdir(), 'op-clients-')), 'clients.json');
+    writeFileSync(path, JSON.stringify([{ client_id: 'a' }, { client_id: 'b', colour: 'red' }]));
+    const running = start({ OP_CLIENTS_FILE: path });
+    expect(await running.exited).toBe(78);
+    expect(running.output()).toContain('client "a" field client_orgno');
+    expect(running.output()).toContain('client "b" field colour: is not a client record field (CLIENT-01)');
+  }, 30_000);
+});

@@ -1,0 +1,74 @@
+// A provider for tests: real HTTP surface (inject or a listening socket), real Redis under a
+// per-test key prefix, the demo clients unless told otherwise, a test clock when asked.
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import type { Clock } from '../../src/clock.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import type { ProviderContext } from '../../src/http/context.js';
+import { generatePrivateJwk, parseSigningKeySet, type SigningKeys } from '../../src/keys/signing-keys.js';
+import { StaticClientRegistry, loadClientRecords, parseClientRecords } from '../../src/registry/client-registry.js';
+import { keySpace } from '../../src/store/keys.js';
+import { MemoryStore } from '../../src/store/memory-store.js';
+import { createRedisClient, parseRedisUrl } from '../../src/store/redis-connection.js';
+import { RedisStore } from '../../src/store/redis-store.js';
+import { deleteKeys, testRedisUrl, uniquePrefix } from './redis.js';
+
+export interface TestProvider {
+  app: FastifyInstance;
+  context: ProviderContext;
+  prefix: string;
+  close(): Promise<void>;
+}
+
+export interface TestProviderOptions {
+  env?: Record<string, string>;
+  /** Client records to use instead of the demo file. */
+  clients?: unknown[];
+  store?: 'redis' | 'memory' | ProviderContext['store'];
+  clock?: Clock;
+  signingKeys?: SigningKeys;
+  logStream?: NodeJS.WritableStream;
+}
+
+let sharedKeys: Promise<SigningKeys> | undefined;
+/** One generated key per test process: RSA generation is the slow part of a test start. */
+export function testSigningKeys(issuer = 'http://localhost:3000'): Promise<SigningKeys> {
+  sharedKeys ??= generatePrivateJwk().then((jwk) => parseSigningKeySet({ keys: [jwk] }, new URL(issuer).host, 'generated'));
+  return sharedKeys;
+}
+
+export async function startTestProvider(options: TestProviderOptions = {}): Promise<TestProvider> {
+  const config: Config = loadConfig({ OP_LOG_LEVEL: 'silent', ...options.env });
+  const prefix = uniquePrefix('app');
+  const keys = keySpace(prefix);
+  let store: ProviderContext['store'];
+  if (options.store === 'memory') store = new MemoryStore(keys.usedMarker);
+  else if (options.store === undefined || options.store === 'redis') {
+    const topology = parseRedisUrl(testRedisUrl);
+    const redis = new RedisStore(createRedisClient(topology), topology, keys.usedMarker);
+    await redis.connect();
+    store = redis;
+  } else store = options.store;
+  const clients = options.clients
+    ? parseClientRecords(options.clients, config.mode).clients
+    : loadClientRecords(config.clientsFile, config.mode).clients;
+  const context: ProviderContext = {
+    config,
+    store,
+    keys,
+    registry: new StaticClientRegistry(clients),
+    signingKeys: options.signingKeys ?? (await testSigningKeys(config.issuer)),
+    clock: options.clock ?? Date.now,
+  };
+  const app = await buildApp(context, options.logStream ? { logStream: options.logStream } : {});
+  return {
+    app,
+    context,
+    prefix,
+    async close() {
+      await app.close();
+      if (store.kind === 'redis') await deleteKeys(prefix);
+      await store.close();
+    },
+  };
+}

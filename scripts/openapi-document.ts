@@ -2,6 +2,7 @@
 // production (embedded store, demo clients, a throwaway key) and asked for its document.
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
+import { defaultAuthenticator } from '../src/http/context.js';
 import { generatePrivateJwk, parseSigningKeySet } from '../src/keys/signing-keys.js';
 import { StaticClientRegistry, loadClientRecords } from '../src/registry/client-registry.js';
 import { keySpace } from '../src/store/keys.js';
@@ -22,6 +23,8 @@ export async function buildOpenApiYaml(): Promise<string> {
     registry: new StaticClientRegistry(loadClientRecords(config.clientsFile, config.mode).clients),
     signingKeys,
     clock: Date.now,
+    cookieSecret: 'openapi-document-only-cookie-secret-0123456789',
+    authenticator: defaultAuthenticator(config),
   });
   try {
     await app.ready();

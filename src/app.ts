@@ -9,9 +9,13 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { ProviderContext } from './http/context.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { generateRequestId, loggerOptions } from './http/logging.js';
+import { authorizeModule } from './routes/authorize.js';
 import { healthModule } from './routes/health.js';
 import { jwksModule } from './routes/jwks.js';
+import { loginModule } from './routes/login.js';
 import type { RouteModule } from './routes/module.js';
+import { tokenModule } from './routes/token.js';
+import { userinfoModule } from './routes/userinfo.js';
 import { wellKnownModule } from './routes/well-known.js';
 
 /** Protocol requests are small; anything bigger is refused before parsing (ERR-04: 413). */
@@ -19,7 +23,7 @@ const bodyLimitBytes = 64 * 1024;
 
 /** Route modules in registration order. Discovery lists what these contribute, nothing else. */
 export function routeModules(): RouteModule[] {
-  const modules: RouteModule[] = [healthModule, jwksModule];
+  const modules: RouteModule[] = [healthModule, jwksModule, authorizeModule, loginModule, tokenModule, userinfoModule];
   return [...modules, wellKnownModule(modules)];
 }
 
@@ -71,6 +75,10 @@ export async function buildApp(context: ProviderContext, options: BuildOptions =
       servers: [{ url: context.config.issuer }],
       tags: [
         { name: 'discovery', description: 'Provider metadata and keys' },
+        { name: 'authorization', description: 'Authorization code flow (browser)' },
+        { name: 'login', description: 'TestID login pages (test mode only)' },
+        { name: 'token', description: 'Token endpoint' },
+        { name: 'userinfo', description: 'UserInfo endpoint' },
         { name: 'operations', description: 'Health and readiness' },
       ],
     },

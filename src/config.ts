@@ -23,6 +23,8 @@ export interface Config {
   readonly pairwiseSecret: string;
   /** True when pairwiseSecret is the fixed development value. */
   readonly pairwiseSecretIsDefault: boolean;
+  /** Key material for the sealed interaction cookie; unset: generated and shared (test mode). */
+  readonly cookieSecret: string | undefined;
   readonly logLevel: LogLevel;
 }
 
@@ -95,6 +97,10 @@ const envSchema = z
       .string()
       .min(32, { message: 'must be at least 32 characters (IDT-04)' })
       .optional(),
+    OP_COOKIE_SECRET: z
+      .string()
+      .min(32, { message: 'must be at least 32 characters' })
+      .optional(),
     OP_LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
         message: 'must be one of fatal, error, warn, info, debug, trace, silent',
@@ -116,6 +122,7 @@ const envSchema = z
     if (!env.OP_REDIS_URL) refuse('OP_REDIS_URL', 'is required in prod mode: the embedded store is single-instance and test-only (ENV-03)');
     if (!env.OP_SIGNING_KEYS_FILE) refuse('OP_SIGNING_KEYS_FILE', 'is required in prod mode: generated keys are test-only (ENV-03)');
     if (!env.OP_PAIRWISE_SECRET) refuse('OP_PAIRWISE_SECRET', 'is required in prod mode (IDT-04)');
+    if (!env.OP_COOKIE_SECRET) refuse('OP_COOKIE_SECRET', 'is required in prod mode: generated secrets are test-only (ENV-03)');
     if (!env.OP_CLIENTS_FILE) refuse('OP_CLIENTS_FILE', 'is required in prod mode: the demo clients are test-only (ENV-03)');
   });
 
@@ -150,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signingKeysFile: e.OP_SIGNING_KEYS_FILE,
     pairwiseSecret: e.OP_PAIRWISE_SECRET ?? developmentPairwiseSecret,
     pairwiseSecretIsDefault: e.OP_PAIRWISE_SECRET === undefined,
+    cookieSecret: e.OP_COOKIE_SECRET,
     logLevel: e.OP_LOG_LEVEL,
   });
 }

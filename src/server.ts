@@ -4,6 +4,8 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { defaultAuthenticator } from './http/context.js';
+import { loadSharedSecret } from './keys/shared-secret.js';
 import { SigningKeyError, loadSigningKeys } from './keys/signing-keys.js';
 import { ClientRegistryError, StaticClientRegistry, loadClientRecords } from './registry/client-registry.js';
 import { openStore } from './store/index.js';
@@ -25,9 +27,17 @@ async function main(): Promise<void> {
     const { store, keys } = await openStore(config);
     const { clients, warnings } = loadClientRecords(config.clientsFile, config.mode);
     const signingKeys = await loadSigningKeys(config, store, keys);
-    const app = await buildApp(
-      { config, store, keys, registry: new StaticClientRegistry(clients), signingKeys, clock: systemClock },
-    );
+    const cookieSecret = await loadSharedSecret('interaction-cookie', config.cookieSecret, store, keys);
+    const app = await buildApp({
+      config,
+      store,
+      keys,
+      registry: new StaticClientRegistry(clients),
+      signingKeys,
+      clock: systemClock,
+      cookieSecret,
+      authenticator: defaultAuthenticator(config),
+    });
     const log = app.log;
     if (store instanceof RedisStore) {
       store.onConnectionError = (error) => log.warn({ store: store.description, reason: (error as NodeJS.ErrnoException).code ?? error.message }, 'Redis connection problem');

@@ -18,6 +18,7 @@ const prodEnv = {
   OP_SIGNING_KEYS_FILE: '/etc/op/keys.json',
   OP_PAIRWISE_SECRET: 'a-production-pairwise-secret-of-enough-length',
   OP_CLIENTS_FILE: '/etc/op/clients.json',
+  OP_COOKIE_SECRET: 'a-production-cookie-secret-of-enough-length',
 };
 
 describe('configuration', () => {
@@ -90,6 +91,7 @@ describe('configuration', () => {
       'OP_REDIS_URL is required in prod mode: the embedded store is single-instance and test-only (ENV-03)',
       'OP_SIGNING_KEYS_FILE is required in prod mode: generated keys are test-only (ENV-03)',
       'OP_PAIRWISE_SECRET is required in prod mode (IDT-04)',
+      'OP_COOKIE_SECRET is required in prod mode: generated secrets are test-only (ENV-03)',
       'OP_CLIENTS_FILE is required in prod mode: the demo clients are test-only (ENV-03)',
     ]);
   });

@@ -115,6 +115,13 @@ describe.each(Object.keys(implementations))('store contract: %s', (name) => {
     expect(results.filter((r) => r.state === 'used')).toHaveLength(19);
   });
 
+  it('redeem keeps the record as long as its use marker, so a late replay is still seen', async () => {
+    await subject.store.set(k('short-code'), 'c', 60);
+    expect((await subject.store.redeem(k('short-code'), 10_000)).state).toBe('fresh');
+    await sleep(150);
+    expect(await subject.store.redeem(k('short-code'), 10_000)).toEqual({ state: 'used', value: 'c' });
+  });
+
   it('redeem reports missing once the record has expired', async () => {
     await subject.store.set(k('code-ttl'), 'x', 40);
     await sleep(120);

@@ -1,4 +1,6 @@
 // What every route may use, declared once and typed by declaration merging (fastify's way).
+import type { Authenticator } from '../authn/authenticator.js';
+import { testIdAuthenticator } from '../authn/testid.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { SigningKeys } from '../keys/signing-keys.js';
@@ -13,6 +15,10 @@ export interface ProviderContext {
   readonly registry: ClientRegistry;
   readonly signingKeys: SigningKeys;
   readonly clock: Clock;
+  /** Key material for the sealed interaction cookie (config or shared generated secret). */
+  readonly cookieSecret: string;
+  /** AUTHN-01: the authenticator of the login page; none in prod until real eIDs exist (AUTHN-03). */
+  readonly authenticator: Authenticator | undefined;
 }
 
 /** How a route reports errors: JSON (ERR-03) for APIs, the HTML page (ERR-01) for browsers. */
@@ -30,4 +36,9 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     errorStyle?: ErrorStyle;
   }
+}
+
+/** ENV-03, AUTHN-03: TestID exists only in test mode. */
+export function defaultAuthenticator(config: Config): Authenticator | undefined {
+  return config.mode === 'test' ? testIdAuthenticator(config.mode) : undefined;
 }

@@ -11,6 +11,20 @@ export interface Messages {
   referenceLabel: string;
   errorAdvice: string;
   languageSwitcherLabel: string;
+  login: LoginMessages;
+  formPost: { title: string; continue: string };
+}
+
+export interface LoginMessages {
+  title: string;
+  intro: (clientName: string) => string;
+  testNotice: string;
+  pidLabel: string;
+  levelLegend: string;
+  levels: { 'idporten-loa-substantial': string; 'idporten-loa-high': string };
+  submit: string;
+  cancel: string;
+  problems: Record<'pid-format' | 'pid-check-digits' | 'pid-date' | 'pid-not-synthetic' | 'acr', string>;
 }
 
 export const messages: Record<Locale, Messages> = {
@@ -24,6 +38,24 @@ export const messages: Record<Locale, Messages> = {
     referenceLabel: 'Referanse',
     errorAdvice: 'Gå tilbake til tjenesten og prøv igjen. Oppgi referansen hvis du kontakter tjenesten.',
     languageSwitcherLabel: 'Språk',
+    login: {
+      title: 'Logg inn med TestID',
+      intro: (name) => `${name} ber deg logge inn.`,
+      testNotice: 'Dette er et testmiljø. Bruk et syntetisk fødselsnummer (måned + 80).',
+      pidLabel: 'Fødselsnummer (11 siffer)',
+      levelLegend: 'Sikkerhetsnivå',
+      levels: { 'idporten-loa-substantial': 'Betydelig (idporten-loa-substantial)', 'idporten-loa-high': 'Høyt (idporten-loa-high)' },
+      submit: 'Logg inn',
+      cancel: 'Avbryt',
+      problems: {
+        'pid-format': 'Skriv inn 11 siffer.',
+        'pid-check-digits': 'Fødselsnummeret har feil kontrollsiffer.',
+        'pid-date': 'Fødselsnummeret inneholder ingen gyldig dato.',
+        'pid-not-synthetic': 'Bruk et syntetisk testnummer (måned + 80).',
+        acr: 'Velg et sikkerhetsnivå som tjenesten godtar.',
+      },
+    },
+    formPost: { title: 'Sender deg tilbake til tjenesten', continue: 'Fortsett' },
   },
   nn: {
     htmlLang: 'nn',
@@ -35,6 +67,24 @@ export const messages: Record<Locale, Messages> = {
     referenceLabel: 'Referanse',
     errorAdvice: 'Gå tilbake til tenesta og prøv på nytt. Oppgje referansen dersom du kontaktar tenesta.',
     languageSwitcherLabel: 'Språk',
+    login: {
+      title: 'Logg inn med TestID',
+      intro: (name) => `${name} ber deg logge inn.`,
+      testNotice: 'Dette er eit testmiljø. Bruk eit syntetisk fødselsnummer (månad + 80).',
+      pidLabel: 'Fødselsnummer (11 siffer)',
+      levelLegend: 'Tryggleiksnivå',
+      levels: { 'idporten-loa-substantial': 'Betydeleg (idporten-loa-substantial)', 'idporten-loa-high': 'Høgt (idporten-loa-high)' },
+      submit: 'Logg inn',
+      cancel: 'Avbryt',
+      problems: {
+        'pid-format': 'Skriv inn 11 siffer.',
+        'pid-check-digits': 'Fødselsnummeret har feil kontrollsiffer.',
+        'pid-date': 'Fødselsnummeret inneheld ingen gyldig dato.',
+        'pid-not-synthetic': 'Bruk eit syntetisk testnummer (månad + 80).',
+        acr: 'Vel eit tryggleiksnivå som tenesta godtek.',
+      },
+    },
+    formPost: { title: 'Sender deg tilbake til tenesta', continue: 'Hald fram' },
   },
   en: {
     htmlLang: 'en',
@@ -46,6 +96,24 @@ export const messages: Record<Locale, Messages> = {
     referenceLabel: 'Reference',
     errorAdvice: 'Go back to the service and try again. Quote the reference if you contact the service.',
     languageSwitcherLabel: 'Language',
+    login: {
+      title: 'Log in with TestID',
+      intro: (name) => `${name} asks you to log in.`,
+      testNotice: 'This is a test environment. Use a synthetic national identity number (month + 80).',
+      pidLabel: 'National identity number (11 digits)',
+      levelLegend: 'Level of assurance',
+      levels: { 'idporten-loa-substantial': 'Substantial (idporten-loa-substantial)', 'idporten-loa-high': 'High (idporten-loa-high)' },
+      submit: 'Log in',
+      cancel: 'Cancel',
+      problems: {
+        'pid-format': 'Enter 11 digits.',
+        'pid-check-digits': 'The number has wrong check digits.',
+        'pid-date': 'The number does not contain a valid date.',
+        'pid-not-synthetic': 'Use a synthetic test number (month + 80).',
+        acr: 'Choose a level of assurance the service accepts.',
+      },
+    },
+    formPost: { title: 'Returning you to the service', continue: 'Continue' },
   },
   se: {
     htmlLang: 'se',
@@ -57,5 +125,23 @@ export const messages: Record<Locale, Messages> = {
     referenceLabel: 'Referánsa',
     errorAdvice: 'Mana ruovttoluotta bálvalussii ja geahččal ođđasit. Muital referánssa jus váldát oktavuođa bálvalusain.',
     languageSwitcherLabel: 'Giella',
+    login: {
+      title: 'Čálit sisa TestID:in',
+      intro: (name) => `${name} bivdá du čálihit sisa.`,
+      testNotice: 'Dát lea geahččalanbiras. Geavat syntehtalaš riegádannummira (mánnu + 80).',
+      pidLabel: 'Riegádannummir (11 nummara)',
+      levelLegend: 'Sihkkarvuođadássi',
+      levels: { 'idporten-loa-substantial': 'Mearkkašahtti (idporten-loa-substantial)', 'idporten-loa-high': 'Alla (idporten-loa-high)' },
+      submit: 'Čálit sisa',
+      cancel: 'Gaskkalduhte',
+      problems: {
+        'pid-format': 'Čális 11 nummara.',
+        'pid-check-digits': 'Nummiris leat boasttu dárkkistannummarat.',
+        'pid-date': 'Nummiris ii leat gustovaš beaivi.',
+        'pid-not-synthetic': 'Geavat syntehtalaš geahččalannummira (mánnu + 80).',
+        acr: 'Vállje sihkkarvuođadási maid bálvalus dohkkeha.',
+      },
+    },
+    formPost: { title: 'Sádde du ruovttoluotta bálvalussii', continue: 'Joatkke' },
   },
 };

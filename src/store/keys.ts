@@ -4,16 +4,20 @@
 
 export interface KeySpace {
   readonly session: (sessionId: string) => string;
-  readonly sessionClients: (sessionId: string) => string;
-  readonly interaction: (interactionId: string) => string;
+  /** SSO-10: the clients a session served, keyed by the public sid so a new cookie keeps them. */
+  readonly sessionParticipants: (sid: string) => string;
+  /** The single-use marker of an interaction (the interaction itself travels sealed in a cookie). */
+  readonly interactionUsed: (interactionId: string) => string;
   readonly pushedRequest: (handle: string) => string;
   readonly code: (codeHash: string) => string;
   readonly grant: (grantId: string) => string;
   readonly grantTokens: (grantId: string) => string;
+  /** AT-08: one record per JWT access token: what /userinfo needs, and its revocation. */
+  readonly accessToken: (jti: string) => string;
   readonly refreshToken: (tokenHash: string) => string;
-  readonly revokedJti: (jti: string) => string;
   readonly assertionJti: (clientId: string, jti: string) => string;
   readonly sharedSigningKey: () => string;
+  readonly sharedSecret: (name: string) => string;
   /** The use marker of `redeem`; same hash tag as the record, so one slot. */
   readonly usedMarker: (recordKey: string) => string;
 }
@@ -24,16 +28,17 @@ const safe = (part: string): string => encodeURIComponent(part);
 export function keySpace(prefix: string): KeySpace {
   return Object.freeze({
     session: (id: string) => `${prefix}{s:${id}}`,
-    sessionClients: (id: string) => `${prefix}{s:${id}}:clients`,
-    interaction: (id: string) => `${prefix}{i:${id}}`,
+    sessionParticipants: (sid: string) => `${prefix}{sid:${sid}}:participants`,
+    interactionUsed: (id: string) => `${prefix}{i:${id}}:used`,
     pushedRequest: (handle: string) => `${prefix}{par:${handle}}`,
     code: (hash: string) => `${prefix}{c:${hash}}`,
     grant: (id: string) => `${prefix}{g:${id}}`,
     grantTokens: (id: string) => `${prefix}{g:${id}}:tokens`,
     refreshToken: (hash: string) => `${prefix}{rt:${hash}}`,
-    revokedJti: (jti: string) => `${prefix}{jti:${jti}}:revoked`,
+    accessToken: (jti: string) => `${prefix}{at:${jti}}`,
     assertionJti: (clientId: string, jti: string) => `${prefix}{aj:${safe(clientId)}:${safe(jti)}}`,
     sharedSigningKey: () => `${prefix}{keys}:signing`,
+    sharedSecret: (name: string) => `${prefix}{keys}:secret:${safe(name)}`,
     usedMarker: (recordKey: string) => `${recordKey}:used`,
   });
 }

@@ -90,6 +90,8 @@ export class MemoryStore implements Store {
     const marker = this.#usedMarker(key);
     if (this.#live(marker)) return { state: 'used', value };
     this.#put(marker, 1, markerTtlMs);
+    const entry = this.#live(key)!;
+    entry.expiresAt = Math.max(entry.expiresAt, this.#now() + Math.max(1, Math.ceil(markerTtlMs)));
     return { state: 'fresh', value };
   }
 

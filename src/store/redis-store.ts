@@ -5,11 +5,15 @@ import type { RedisClient, RedisTopology } from './redis-connection.js';
 import { StoreUnavailableError, type Json, type Redemption, type Store, type WriteOp } from './store.js';
 
 // KEYS[1] the record, KEYS[2] its use marker (same hash tag). ARGV[1] marker TTL in ms.
-// Returns false when the record is gone, else {1 = first use | 0 = replay, record}.
+// Returns false when the record is gone, else {1 = first use | 0 = replay, record}. The first
+// use also keeps the record as long as the marker, so a replay can still be answered.
 const redeemScript = `
 local v = redis.call('GET', KEYS[1])
 if not v then return false end
-if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1]) then return {1, v} end
+if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1]) then
+  if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+  return {1, v}
+end
 return {0, v}
 `;
 

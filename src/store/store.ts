@@ -36,7 +36,8 @@ export interface Store {
   /**
    * Atomic single use that remembers the use: the first caller gets `fresh`, every later one
    * `used` with the same value (so a replay can be answered by revoking what the first use
-   * issued). The value itself is kept; the use marker lives `markerTtlMs`.
+   * issued). The use marker lives `markerTtlMs`, and the first use keeps the value at least as
+   * long, so replays stay detectable for that whole time.
    */
   redeem<T extends Json>(key: string, markerTtlMs: number): Promise<Redemption<T>>;
   del(...keys: string[]): Promise<void>;

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import type { Clock } from '../../src/clock.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import type { ProviderContext } from '../../src/http/context.js';
+import { defaultAuthenticator, type ProviderContext } from '../../src/http/context.js';
 import { generatePrivateJwk, parseSigningKeySet, type SigningKeys } from '../../src/keys/signing-keys.js';
 import { StaticClientRegistry, loadClientRecords, parseClientRecords } from '../../src/registry/client-registry.js';
 import { keySpace } from '../../src/store/keys.js';
@@ -59,6 +59,8 @@ export async function startTestProvider(options: TestProviderOptions = {}): Prom
     registry: new StaticClientRegistry(clients),
     signingKeys: options.signingKeys ?? (await testSigningKeys(config.issuer)),
     clock: options.clock ?? Date.now,
+    cookieSecret: 'test-cookie-secret-0123456789-0123456789',
+    authenticator: defaultAuthenticator(config),
   };
   const app = await buildApp(context, options.logStream ? { logStream: options.logStream } : {});
   return {

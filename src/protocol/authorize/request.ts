@@ -1,0 +1,33 @@
+// The validated authorization request: only this type reaches the session, the code and the
+// tokens. Built by parseAuthorizationRequest (checks.ts) from RawParameters.
+import type { AcrLevel } from '../acr.js';
+
+export type ResponseMode = 'query' | 'form_post';
+export type PromptValue = 'login' | 'consent' | 'none';
+
+export interface AuthorizationRequest {
+  client_id: string;
+  redirect_uri: string;
+  response_mode: ResponseMode;
+  scope: string[];
+  state?: string;
+  nonce?: string;
+  /** S256 challenge (AUTHZ-07); absent only for a downgraded client that sent none. */
+  code_challenge?: string;
+  prompt: PromptValue[];
+  /** AUTHZ-11: the weakest level the client accepts. */
+  acr_minimum: AcrLevel;
+  /** OIDC Core §3.1.2.1, seconds. */
+  max_age?: number;
+  ui_locales?: string;
+  login_hint?: string;
+  /** AUTHZ-25 RFC 8707: absolute URIs, for the access token's aud (AT-06). */
+  resource: string[];
+}
+
+/** Where an error may be sent once client and redirect_uri are verified (ERR-02). */
+export interface RedirectTarget {
+  redirect_uri: string;
+  response_mode: ResponseMode;
+  state?: string;
+}

@@ -1,0 +1,76 @@
+// Bearer tokens at the userinfo endpoint: RFC 6750 §2.1 (header), §2.2 (form body), §2.3 (URI
+// query, which UI-01 refuses) and §3 (the WWW-Authenticate challenge).
+import { OAuthError } from '../errors.js';
+import type { SigningKeys } from '../keys/signing-keys.js';
+import { verifyOwnJwt } from './jws.js';
+
+export type BearerSource = { token: string } | { token: undefined };
+
+const bearerHeader = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
+export function challenge(realm: string, error?: { error: string; description: string; scope?: string }): string {
+  const parts = [`realm="${realm}"`];
+  if (error) {
+    parts.push(`error="${error.error}"`, `error_description="${error.description}"`);
+    if (error.scope) parts.push(`scope="${error.scope}"`);
+  }
+  return `Bearer ${parts.join(', ')}`;
+}
+
+/** UI-01: header (GET/POST) or form field (POST); never the query; never two at once. */
+export function extractBearerToken(
+  authorization: string | undefined,
+  query: Readonly<Record<string, unknown>>,
+  body: Readonly<Record<string, unknown>> | undefined,
+  realm: string,
+): BearerSource {
+  const invalidRequest = (description: string) =>
+    new OAuthError('invalid_request', description, { status: 400, wwwAuthenticate: challenge(realm, { error: 'invalid_request', description }) });
+  // UI-01 RFC 6750 §2.3, §5.3: tokens in URLs end up in logs and history.
+  if (query.access_token !== undefined) throw invalidRequest('Access tokens are not accepted in the query string');
+  const fromBody = body?.access_token;
+  if (Array.isArray(fromBody)) throw invalidRequest('access_token is repeated');
+  if (authorization !== undefined) {
+    const match = bearerHeader.exec(authorization);
+    if (!match) throw invalidRequest('The Authorization header must use the Bearer scheme');
+    // RFC 6750 §2: clients MUST NOT use more than one method per request.
+    if (fromBody !== undefined) throw invalidRequest('Send the access token in one place only');
+    return { token: match[1]! };
+  }
+  if (typeof fromBody === 'string' && fromBody !== '') return { token: fromBody };
+  return { token: undefined };
+}
+
+export interface AccessTokenClaims {
+  sub: string;
+  pid?: string;
+  scope: string;
+  client_id: string;
+  jti: string;
+  exp: number;
+}
+
+/** UI-02: ours (signature, iss), an access token (not an id_token), unexpired. */
+export function verifyAccessToken(token: string, keys: SigningKeys, issuer: string, nowSeconds: number, realm: string): AccessTokenClaims {
+  const invalid = (detail: string) =>
+    new OAuthError('invalid_token', 'The access token is invalid or has expired', {
+      detail,
+      wwwAuthenticate: challenge(realm, { error: 'invalid_token', description: 'The access token is invalid or has expired' }),
+    });
+  const verified = verifyOwnJwt(token, keys);
+  if (!verified) throw invalid('not a JWS signed by one of our keys');
+  const claims = verified.payload;
+  if (claims.iss !== issuer) throw invalid('iss differs');
+  // An id_token is not an access token: only access tokens carry client_amr, client_id and scope (AT-02).
+  if (typeof claims.client_amr !== 'string' || typeof claims.client_id !== 'string' || typeof claims.scope !== 'string') throw invalid('not an access token');
+  if (typeof claims.sub !== 'string' || typeof claims.jti !== 'string' || typeof claims.exp !== 'number') throw invalid('claims missing');
+  if (claims.exp <= nowSeconds) throw invalid('expired');
+  return {
+    sub: claims.sub,
+    scope: claims.scope,
+    client_id: claims.client_id,
+    jti: claims.jti,
+    exp: claims.exp,
+    ...(typeof claims.pid === 'string' ? { pid: claims.pid } : {}),
+  };
+}

@@ -1,0 +1,60 @@
+// RFC 7515 compact JWS with RS256 (RFC 7518 §3.3) on node:crypto: our own tokens only. The
+// header is fixed per key (alg, kid, x5c; JWKS-02 — no typ, as ID-porten's tokens have none), so
+// it is encoded once. Client assertions are verified with jose (client-authentication.ts).
+import { sign, verify, type KeyObject } from 'node:crypto';
+import type { SigningKey, SigningKeys } from '../keys/signing-keys.js';
+
+const encodedHeaders = new WeakMap<SigningKey, string>();
+
+function encodedHeader(key: SigningKey): string {
+  let header = encodedHeaders.get(key);
+  if (header === undefined) {
+    // JWKS-02 RFC 7515 §4.1.4, §4.1.6: kid selects the key, x5c carries its certificate.
+    header = Buffer.from(JSON.stringify({ alg: 'RS256', kid: key.kid, x5c: key.x5c })).toString('base64url');
+    encodedHeaders.set(key, header);
+  }
+  return header;
+}
+
+export function signJwt(payload: Readonly<Record<string, unknown>>, key: SigningKey): string {
+  const signingInput = `${encodedHeader(key)}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+  return `${signingInput}.${sign('sha256', Buffer.from(signingInput), key.privateKey).toString('base64url')}`;
+}
+
+export interface VerifiedJwt {
+  header: { alg: string; kid?: string };
+  payload: Record<string, unknown>;
+  key: SigningKey;
+}
+
+const base64urlPart = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Verify a JWS we issued: RS256 only (never `none`, never an HMAC with our public key), signed
+ * by one of our current or retired keys (JWKS-03). Returns undefined for anything else; claims
+ * are the caller's to check.
+ */
+export function verifyOwnJwt(token: string, keys: SigningKeys): VerifiedJwt | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts.every((part) => base64urlPart.test(part))) return undefined;
+  const [h, p, s] = parts as [string, string, string];
+  let header: { alg?: unknown; kid?: unknown };
+  let payload: unknown;
+  try {
+    header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8')) as { alg?: unknown; kid?: unknown };
+    payload = JSON.parse(Buffer.from(p, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (header.alg !== 'RS256' || typeof header.kid !== 'string') return undefined;
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return undefined;
+  const key = keys.find(header.kid);
+  if (!key) return undefined;
+  if (!verifySignature(`${h}.${p}`, Buffer.from(s, 'base64url'), key.privateKey)) return undefined;
+  return { header: { alg: header.alg, kid: header.kid }, payload: payload as Record<string, unknown>, key };
+}
+
+function verifySignature(signingInput: string, signature: Buffer, privateKey: KeyObject): boolean {
+  // A private KeyObject verifies with its public half.
+  return verify('sha256', Buffer.from(signingInput), privateKey, signature);
+}

@@ -63,6 +63,10 @@ export async function buildApp(context: ProviderContext, options: BuildOptions =
     frameguard: { action: 'deny' },
   });
   await app.register(cookie);
+  // Every endpoint takes application/x-www-form-urlencoded only (TOKEN-01, AUTHZ-01, UI-01):
+  // Fastify's JSON and text parsers are removed, so any other body is refused before a handler
+  // runs (invalid_request, ERR-04).
+  app.removeAllContentTypeParsers();
   await app.register(formbody, { bodyLimit: bodyLimitBytes });
   await app.register(swagger, {
     openapi: {

@@ -48,6 +48,37 @@ describe('discovery and keys over HTTP', () => {
     expect(JSON.stringify(metadata)).not.toContain('fragment');
   });
 
+  it('DISC-06 lists the claims the provider issues in claims_supported', async () => {
+    const metadata = (await get('/.well-known/openid-configuration')).json<Record<string, unknown>>();
+    expect(metadata.claims_supported).toEqual(['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'auth_time', 'acr', 'amr', 'nonce', 'sid', 'pid', 'locale']);
+  });
+
+  it('DISC-02 DISC-04 advertises the code flow exactly as implemented: no PAR, refresh, revocation, introspection or logout yet', async () => {
+    const metadata = (await get('/.well-known/openid-configuration')).json<Record<string, unknown>>();
+    expect(metadata).toMatchObject({
+      authorization_endpoint: 'https://login.example.no/idp/authorize',
+      token_endpoint: 'https://login.example.no/idp/token',
+      userinfo_endpoint: 'https://login.example.no/idp/userinfo',
+      response_types_supported: ['code'],
+      response_modes_supported: ['query', 'form_post'],
+      grant_types_supported: ['authorization_code'],
+      code_challenge_methods_supported: ['S256'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      subject_types_supported: ['pairwise'],
+      acr_values_supported: ['idporten-loa-low', 'idporten-loa-substantial', 'idporten-loa-high'],
+      ui_locales_supported: ['nb', 'nn', 'en', 'se'],
+      prompt_values_supported: ['consent', 'login', 'none'],
+      authorization_response_iss_parameter_supported: true,
+      request_parameter_supported: false,
+      request_uri_parameter_supported: false,
+      claims_parameter_supported: false,
+    });
+    for (const absent of ['pushed_authorization_request_endpoint', 'revocation_endpoint', 'introspection_endpoint', 'end_session_endpoint', 'frontchannel_logout_supported']) {
+      expect(metadata).not.toHaveProperty(absent);
+    }
+  });
+
   it('JWKS-01 serves the public key set at /jwks.json, cacheable, matching the signing keys', async () => {
     const response = await get('/jwks.json');
     expect(response.statusCode).toBe(200);

@@ -69,9 +69,11 @@ describe('error model', () => {
     const tooLarge = await provider.app.inject({ method: 'POST', url: '/probe/json', payload: `a=${'x'.repeat(70_000)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(tooLarge.statusCode).toBe(413);
     expect(tooLarge.json()).toMatchObject({ error: 'invalid_request' });
-    const badJson = await provider.app.inject({ method: 'POST', url: '/probe/json', payload: '{bad', headers: { 'content-type': 'application/json' } });
-    expect(badJson.statusCode).toBe(400);
-    expect(badJson.json()).toMatchObject({ error: 'invalid_request' });
+    for (const type of ['application/json', 'text/plain', 'multipart/form-data; boundary=x']) {
+      const other = await provider.app.inject({ method: 'POST', url: '/probe/json', payload: '{"kind":"oauth"}', headers: { 'content-type': type } });
+      expect(other.statusCode, type).toBe(400);
+      expect(other.json()).toEqual({ error: 'invalid_request', error_description: 'The request body must be application/x-www-form-urlencoded' });
+    }
   });
 
   it('ERR-01 a browser error is an HTML page with status 400, the stable ids, the client name and a reference', async () => {

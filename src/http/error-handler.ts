@@ -42,8 +42,9 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: O
   if (error.wwwAuthenticate) reply.header('www-authenticate', error.wwwAuthenticate);
   if (request.routeOptions.config?.errorStyle === 'html') {
     const cookies = (request as FastifyRequest & { cookies?: Record<string, string | undefined> }).cookies;
-    const query = request.query as Record<string, unknown> | undefined;
-    const locale = chooseLocale(cookies?.[languageCookie], typeof query?.ui_locales === 'string' ? query.ui_locales : undefined);
+    // AUTHZ-13, AUTHZ-01: ui_locales from the query (GET) or the form (POST).
+    const uiLocales = [request.query, request.body].map((p) => (p as Record<string, unknown> | undefined)?.ui_locales).find((v) => typeof v === 'string') as string | undefined;
+    const locale = chooseLocale(cookies?.[languageCookie], uiLocales);
     const page = renderErrorPage({ locale, error: error.error, description: error.description, referenceId: request.id, clientName: request.clientName });
     // ERR-01: a browser error that must not redirect is a 400 page (5xx stays 5xx).
     return reply

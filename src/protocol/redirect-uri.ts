@@ -2,10 +2,13 @@
 // The one exception: a native client registered with http://127.0.0.1:0/<path> accepts
 // http://127.0.0.1:<any port>/<same path and query>.
 import type { RegisteredClient } from '../registry/client-registry.js';
+import { anyPortLoopback } from '../registry/redirect-uri-rules.js';
 
 const loopbackWithPort = /^http:\/\/127\.0\.0\.1:([0-9]{1,5})(\/[^#]*)?$/;
 
 export function findRegisteredRedirectUri(client: RegisteredClient, redirectUri: string): string | undefined {
+  // RFC 8252 §7.3: port 0 only marks "any port" in the registration; nobody listens there.
+  if (anyPortLoopback.test(redirectUri)) return undefined;
   // AUTHZ-04: byte-for-byte; no prefix match, no wildcard, no normalisation.
   if (client.redirect_uris.includes(redirectUri)) return redirectUri;
   if (client.application_type !== 'native') return undefined;

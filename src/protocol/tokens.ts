@@ -6,6 +6,7 @@ import type { AcrLevel } from './acr.js';
 import type { ClientAuthMethod } from './client-authentication.js';
 
 /** IDT-07: id_tokens live 120 s (exp = iat + 120). */
+// IDT-12: fixed, whatever the SSO session has left.
 export const idTokenLifetimeSeconds = 120;
 
 /** What a login established, as the code and the grant carry it (AUTHZ-19). */

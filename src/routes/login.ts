@@ -159,21 +159,28 @@ async function submit(request: FastifyRequest, reply: FastifyReply): Promise<Fas
   };
   const subject: AuthenticatedSubject = { pid: record.pid, acr: record.acr, amr: record.amr, auth_time: record.auth_time, sid: record.sid, locale };
   const newCookie = newSessionCookieValue();
-  const sessionOps: WriteOp[] = client.sso_disabled ? [] : [...flow.sessions.saveOps(newCookie, record, now), ...(previous ? flow.sessions.deleteOps(previous.cookie) : [])];
+  const sessionOps: WriteOp[] = client.sso_disabled ? [] : flow.sessions.saveOps(newCookie, record, now);
   const { code, ops } = issueCodeOps(flow, client, interaction.request, subject, client.sso_disabled ? undefined : record, now);
-  // One round trip: the single-use claim on the interaction travels with the writes; a replayed
-  // form (double submit) loses the claim and its writes are undone (the code was never shown).
+  // One round trip for a fresh browser: the single-use claim on the interaction travels with
+  // writes that only create new records. A replayed form (double submit, back button) loses the
+  // claim and removes what it created; it never touched the live session, so nobody is logged
+  // out. Only after a won claim is the previous session removed (SSO-01 rotation).
   const [claimed] = await Promise.all([store.setIfAbsent(usedMarker, 1, interactionLifetimeLeft(interaction, now)), store.write([...sessionOps, ...ops])]);
   if (!claimed) {
-    await store.write([...sessionOps, ...ops].flatMap((op): WriteOp[] => (op.op === 'set' ? [{ op: 'del', key: op.key }] : [])));
+    await store.write(undoOps([...sessionOps, ...ops]));
     throw expired();
   }
+  if (previous && !client.sso_disabled) await store.write(flow.sessions.deleteOps(previous.cookie));
   finish();
   if (!client.sso_disabled) reply.setCookie(sessionCookie, newCookie, sessionCookieOptions(flow, flow.sessions.remainingMs(record, now)));
   return deliverCode(reply, target, code, config.issuer, locale);
 }
 
 const interactionLifetimeLeft = (interaction: Interaction, now: number): number => Math.max(1000, interaction.expires_at - now);
+
+/** What takes back writes that only created records and added set members. */
+const undoOps = (ops: readonly WriteOp[]): WriteOp[] =>
+  ops.flatMap((op): WriteOp[] => (op.op === 'set' ? [{ op: 'del', key: op.key }] : op.op === 'sadd' ? [{ op: 'srem', key: op.key, members: op.members }] : []));
 
 export const loginModule: RouteModule = {
   name: 'login',

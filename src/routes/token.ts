@@ -42,10 +42,12 @@ async function token(request: FastifyRequest, reply: FastifyReply): Promise<Fast
   const record = redemption.value;
   const now = clock();
   if (redemption.state === 'used') {
-    // TOKEN-11 RFC 6749 §4.1.2, §10.5: a second redemption revokes what the first one issued.
+    // TOKEN-11 RFC 6749 §4.1.2, §10.5: a second redemption, by anyone, revokes what the first one
+    // issued, for as long as the code's own client's tokens can live.
+    const owner = context.registry.find(record.client_id) ?? client;
     await store.write([
-      ...flow.accessTokens.revokeOps(record.access_token_jti, { grant_id: record.grant_id, client_id: record.client_id, locale: record.subject.locale }, replayWindowMs(client.access_token_lifetime)),
-      ...flow.grants.revokeOps(record.grant_id, { revoked_at: now, reason: 'authorization code replayed' }, client.authorization_lifetime * 1000),
+      ...flow.accessTokens.revokeOps(record.access_token_jti, { grant_id: record.grant_id, client_id: record.client_id, locale: record.subject.locale }, replayWindowMs(owner.access_token_lifetime)),
+      ...flow.grants.revokeOps(record.grant_id, { revoked_at: now, reason: 'authorization code replayed' }, owner.authorization_lifetime * 1000),
     ]);
     request.log.warn({ client_id: client.client_id, grant_id: record.grant_id }, 'authorization code replayed; its grant is revoked (TOKEN-11)');
     throw new OAuthError('invalid_grant', 'The authorization code has already been used', { detail: 'code replay' });

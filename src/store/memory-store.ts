@@ -134,6 +134,11 @@ export class MemoryStore implements Store {
         case 'sadd':
           this.#addToSet(op.key, op.members, op.ttlMs);
           break;
+        case 'srem': {
+          const value = this.#live(op.key)?.value;
+          if (value instanceof Set) for (const member of op.members) value.delete(member);
+          break;
+        }
         case 'expire': {
           const entry = this.#live(op.key);
           if (entry) entry.expiresAt = this.#now() + Math.max(1, Math.ceil(op.ttlMs));

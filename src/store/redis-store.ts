@@ -125,6 +125,9 @@ export class RedisStore implements Store {
           if (op.members.length > 0) pending.push(client.sadd(op.key, ...op.members));
           pending.push(client.pexpire(op.key, ttl(op.ttlMs)));
           break;
+        case 'srem':
+          if (op.members.length > 0) pending.push(client.srem(op.key, ...op.members));
+          break;
         case 'expire':
           pending.push(client.pexpire(op.key, ttl(op.ttlMs)));
           break;

@@ -21,6 +21,7 @@ export type WriteOp =
   | { op: 'set'; key: string; value: Json; ttlMs: number }
   | { op: 'del'; key: string }
   | { op: 'sadd'; key: string; members: string[]; ttlMs: number }
+  | { op: 'srem'; key: string; members: string[] }
   | { op: 'expire'; key: string; ttlMs: number };
 
 export interface Store {

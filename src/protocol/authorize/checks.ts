@@ -70,6 +70,12 @@ export function checkResponseType(raw: RawParameters): void {
   if (type !== 'code') throw new OAuthError('unsupported_response_type', 'Only response_type=code is supported');
 }
 
+/** PAR-10 RFC 9126 §6: a client registered with require_pushed_authorization_requests must use PAR. */
+export function checkPushedRequestNotRequired(client: RegisteredClient): void {
+  // Only requests resolved from our PAR endpoint may pass (AUTHZ-02 step 1); this one was not.
+  if (client.require_pushed_authorization_requests) throw new OAuthError('invalid_request', 'This client must use pushed authorization requests');
+}
+
 /** AUTHZ-21 Core §6.1, §6.2: request objects are refused; PAR request_uris were resolved earlier. */
 export function checkNoRequestObject(raw: RawParameters): void {
   if (valueOf(raw, 'request') !== undefined) throw new OAuthError('request_not_supported', 'The request parameter is not supported');
@@ -166,10 +172,14 @@ export function parseAuthorizationRequest(raw: RawParameters, registry: ClientRe
     const redirectUri = checkRedirectUri(raw, client); // step 3
     // From here on errors are redirected (ERR-02), echoing state when it was sent once (AUTHZ-20).
     const state = valueOf(raw, 'state');
-    target = { redirect_uri: redirectUri, response_mode: deliveryMode(raw), ...(state !== undefined ? { state } : {}) };
+    // AUTHZ-20: state is echoed, unless it broke its own bound (checkState): echoing kilobytes
+    // into a Location header would make the error undeliverable.
+    const echo = state !== undefined && state.length <= maxLength.state;
+    target = { redirect_uri: redirectUri, response_mode: deliveryMode(raw), ...(echo ? { state } : {}) };
     checkNoRepeatedParameters(raw); // step 4
     const responseMode = checkResponseMode(raw); // step 5 (an invalid mode answers via query)
     checkResponseType(raw); // step 6
+    checkPushedRequestNotRequired(client); // step 7, PAR-10
     checkNoRequestObject(raw); // step 7
     const scope = checkScope(raw, client); // step 8
     const codeChallenge = checkPkce(raw, client); // step 9

@@ -25,9 +25,17 @@ export function valuesOf(raw: RawParameters, name: string): string[] {
   return (Array.isArray(value) ? value : [value]).filter((v) => v !== '');
 }
 
-/** Parameters that may appear more than once. */
-export const repeatable = new Set(['resource']);
+/**
+ * The parameters this endpoint understands and that may appear only once (RFC 6749 §3.1).
+ * Unrecognised parameters are ignored even when repeated (RFC 6749 §3.1, AUTHZ-22); RFC 8707
+ * `resource` may repeat.
+ */
+export const singleValued = new Set([
+  'client_id', 'redirect_uri', 'response_type', 'response_mode', 'scope', 'state', 'nonce',
+  'code_challenge', 'code_challenge_method', 'prompt', 'acr_values', 'ui_locales', 'max_age',
+  'login_hint', 'request', 'request_uri', 'claims', 'display', 'claims_locales', 'id_token_hint',
+]);
 
 export function repeatedParameter(raw: RawParameters): string | undefined {
-  return Object.keys(raw).find((name) => Array.isArray(raw[name]) && !repeatable.has(name));
+  return Object.keys(raw).find((name) => Array.isArray(raw[name]) && singleValued.has(name));
 }

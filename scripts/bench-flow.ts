@@ -1,0 +1,140 @@
+// npm run bench: the full browser flow (authorize -> login page -> login -> redirect -> token ->
+// userinfo) against a provider running in its own process on Redis. Reports flows per second,
+// server CPU per flow (from /proc), Redis commands per flow (INFO commandstats) and latency
+// percentiles per flow. Loopback only; bounded by --seconds. Needs `npm run build` first.
+//   npm run bench -- [--concurrency 10] [--seconds 20] [--warmup 3]
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+
+const args = new Map<string, string>();
+for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
+const concurrency = Number(args.get('concurrency') ?? 10);
+const seconds = Number(args.get('seconds') ?? 20);
+const warmupSeconds = Number(args.get('warmup') ?? 3);
+const redisUrl = process.env.OP_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+const port = await freePort();
+const issuer = `http://127.0.0.1:${port}`;
+const prefix = `opbench:${randomBytes(4).toString('hex')}:`;
+const entry = new URL('../dist/server.js', import.meta.url).pathname;
+const server = spawn(process.execPath, [entry], {
+  env: { ...process.env, OP_ISSUER: issuer, OP_PORT: String(port), OP_REDIS_URL: redisUrl, OP_REDIS_PREFIX: prefix, OP_LOG_LEVEL: process.env.OP_LOG_LEVEL ?? 'info' },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+const stop = () => server.kill('SIGTERM');
+process.on('exit', stop);
+
+for (let i = 0; i < 100; i++) {
+  try {
+    const r = await fetch(`${issuer}/readyz`);
+    await r.text();
+    if (r.status === 200) break;
+  } catch {
+    /* not up yet */
+  }
+  await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+const secret = 'demo-web-secret-for-local-testing-only-0123456789';
+const basic = `Basic ${Buffer.from(`demo-web:${secret}`).toString('base64')}`;
+const redirectUri = 'http://localhost:8080/callback';
+const verifier = randomBytes(32).toString('base64url');
+const challenge = createHash('sha256').update(verifier).digest('base64url');
+
+const cookiesOf = (response: Response): string[] => response.headers.getSetCookie().map((c) => c.split(';')[0]!);
+const manual = { redirect: 'manual' } as const;
+
+async function flow(): Promise<void> {
+  const state = randomBytes(8).toString('base64url');
+  const authorize = await fetch(
+    `${issuer}/authorize?client_id=demo-web&redirect_uri=${encodeURIComponent(redirectUri)}&response_type=code&scope=openid%20profile&state=${state}&nonce=n&code_challenge=${challenge}&code_challenge_method=S256`,
+    manual,
+  );
+  await authorize.arrayBuffer();
+  const loginUrl = `${issuer}${authorize.headers.get('location')}`;
+  const cookie = cookiesOf(authorize).join('; ');
+  const page = await fetch(loginUrl, { ...manual, headers: { cookie } });
+  const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+  const login = await fetch(loginUrl, {
+    ...manual,
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ csrf, action: 'login', pid: '21879498012', acr: 'idporten-loa-substantial' }),
+  });
+  await login.arrayBuffer();
+  const code = new URL(String(login.headers.get('location'))).searchParams.get('code')!;
+  const token = await fetch(`${issuer}/token`, {
+    method: 'POST',
+    headers: { authorization: basic },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier }),
+  });
+  const { access_token } = (await token.json()) as { access_token: string };
+  const info = await fetch(`${issuer}/userinfo`, { headers: { authorization: `Bearer ${access_token}` } });
+  const body = (await info.json()) as { pid?: string };
+  if (info.status !== 200 || body.pid !== '21879498012') throw new Error(`flow failed at userinfo: ${info.status}`);
+}
+
+const cpuTicks = (): number => {
+  const fields = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (USER_HZ = 100)
+};
+const redis = new Redis(redisUrl);
+const commands = async (): Promise<number> => {
+  const info = await redis.info('commandstats');
+  return [...info.matchAll(/calls=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+};
+
+async function run(durationSeconds: number, latencies?: number[]): Promise<number> {
+  const end = Date.now() + durationSeconds * 1000;
+  let flows = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < end) {
+        const start = performance.now();
+        await flow();
+        latencies?.push(performance.now() - start);
+        flows++;
+      }
+    }),
+  );
+  return flows;
+}
+
+await run(warmupSeconds);
+const latencies: number[] = [];
+const [cpu0, cmd0, t0] = [cpuTicks(), await commands(), performance.now()];
+const flows = await run(seconds, latencies);
+const [cpu1, cmd1, t1] = [cpuTicks(), await commands(), performance.now()];
+latencies.sort((a, b) => a - b);
+const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(1);
+const elapsed = (t1 - t0) / 1000;
+console.log(
+  JSON.stringify(
+    {
+      concurrency,
+      seconds: Number(elapsed.toFixed(1)),
+      flows,
+      flows_per_second: Number((flows / elapsed).toFixed(1)),
+      server_cpu_ms_per_flow: Number((((cpu1 - cpu0) * 10) / flows).toFixed(2)),
+      redis_commands_per_flow: Number(((cmd1 - cmd0 - 1) / flows).toFixed(2)),
+      flow_latency_ms: { p50: Number(pct(50)), p90: Number(pct(90)), p99: Number(pct(99)) },
+    },
+    null,
+    2,
+  ),
+);
+const keys = await redis.keys(`${prefix}*`);
+for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+await redis.quit();
+stop();

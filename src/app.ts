@@ -14,6 +14,9 @@ import { healthModule } from './routes/health.js';
 import { jwksModule } from './routes/jwks.js';
 import { loginModule } from './routes/login.js';
 import type { RouteModule } from './routes/module.js';
+import { parModule } from './routes/par.js';
+import { introspectionModule } from './routes/introspection.js';
+import { revocationModule } from './routes/revocation.js';
 import { tokenModule } from './routes/token.js';
 import { userinfoModule } from './routes/userinfo.js';
 import { wellKnownModule } from './routes/well-known.js';
@@ -23,7 +26,17 @@ const bodyLimitBytes = 64 * 1024;
 
 /** Route modules in registration order. Discovery lists what these contribute, nothing else. */
 export function routeModules(): RouteModule[] {
-  const modules: RouteModule[] = [healthModule, jwksModule, authorizeModule, loginModule, tokenModule, userinfoModule];
+  const modules: RouteModule[] = [
+    healthModule,
+    jwksModule,
+    parModule,
+    authorizeModule,
+    loginModule,
+    tokenModule,
+    revocationModule,
+    introspectionModule,
+    userinfoModule,
+  ];
   return [...modules, wellKnownModule(modules)];
 }
 

@@ -25,6 +25,8 @@ export interface Config {
   readonly pairwiseSecretIsDefault: boolean;
   /** Key material for the sealed interaction cookie; unset: generated and shared (test mode). */
   readonly cookieSecret: string | undefined;
+  /** PAR-05: seconds a pushed request_uri stays usable. */
+  readonly parLifetime: number;
   readonly logLevel: LogLevel;
 }
 
@@ -101,6 +103,12 @@ const envSchema = z
       .string()
       .min(32, { message: 'must be at least 32 characters' })
       .optional(),
+    OP_PAR_LIFETIME: z.coerce
+      .number({ message: 'must be a whole number of seconds from 10 to 600 (PAR-05)' })
+      .int({ message: 'must be a whole number of seconds from 10 to 600 (PAR-05)' })
+      .min(10, { message: 'must be a whole number of seconds from 10 to 600 (PAR-05)' })
+      .max(600, { message: 'must be a whole number of seconds from 10 to 600 (PAR-05)' })
+      .default(120),
     OP_LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
         message: 'must be one of fatal, error, warn, info, debug, trace, silent',
@@ -158,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pairwiseSecret: e.OP_PAIRWISE_SECRET ?? developmentPairwiseSecret,
     pairwiseSecretIsDefault: e.OP_PAIRWISE_SECRET === undefined,
     cookieSecret: e.OP_COOKIE_SECRET,
+    parLifetime: e.OP_PAR_LIFETIME,
     logLevel: e.OP_LOG_LEVEL,
   });
 }

@@ -53,15 +53,21 @@ describe('discovery and keys over HTTP', () => {
     expect(metadata.claims_supported).toEqual(['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'auth_time', 'acr', 'amr', 'nonce', 'sid', 'pid', 'locale']);
   });
 
-  it('DISC-02 DISC-04 advertises the code flow exactly as implemented: no PAR, refresh, revocation, introspection or logout yet', async () => {
+  it('DISC-02 DISC-04 DISC-05 advertises the code flow, PAR, refresh, revocation and introspection exactly as implemented, and no logout yet', async () => {
     const metadata = (await get('/.well-known/openid-configuration')).json<Record<string, unknown>>();
     expect(metadata).toMatchObject({
       authorization_endpoint: 'https://login.example.no/idp/authorize',
       token_endpoint: 'https://login.example.no/idp/token',
+      pushed_authorization_request_endpoint: 'https://login.example.no/idp/par',
+      require_pushed_authorization_requests: false,
+      revocation_endpoint: 'https://login.example.no/idp/token/revoke',
+      introspection_endpoint: 'https://login.example.no/idp/token/introspect',
+      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
       userinfo_endpoint: 'https://login.example.no/idp/userinfo',
       response_types_supported: ['code'],
       response_modes_supported: ['query', 'form_post'],
-      grant_types_supported: ['authorization_code'],
+      grant_types_supported: ['authorization_code', 'refresh_token'],
       code_challenge_methods_supported: ['S256'],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
       id_token_signing_alg_values_supported: ['RS256'],
@@ -74,7 +80,7 @@ describe('discovery and keys over HTTP', () => {
       request_uri_parameter_supported: false,
       claims_parameter_supported: false,
     });
-    for (const absent of ['pushed_authorization_request_endpoint', 'revocation_endpoint', 'introspection_endpoint', 'end_session_endpoint', 'frontchannel_logout_supported']) {
+    for (const absent of ['end_session_endpoint', 'frontchannel_logout_supported', 'frontchannel_logout_session_supported']) {
       expect(metadata).not.toHaveProperty(absent);
     }
   });

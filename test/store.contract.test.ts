@@ -122,6 +122,16 @@ describe.each(Object.keys(implementations))('store contract: %s', (name) => {
     expect(await subject.store.redeem(k('short-code'), 10_000)).toEqual({ state: 'used', value: 'c' });
   });
 
+  it('redeem with a guard marks nothing when the field differs, and redeems when it matches', async () => {
+    await subject.store.set(k('guarded'), { client_id: 'a', n: 1 }, 10_000);
+    expect(await subject.store.redeem(k('guarded'), 10_000, { field: 'client_id', equals: 'b' })).toEqual({ state: 'mismatch' });
+    expect(await subject.store.redeem(k('guarded'), 10_000, { field: 'client_id', equals: 'a' })).toEqual({ state: 'fresh', value: { client_id: 'a', n: 1 } });
+    expect(await subject.store.redeem(k('guarded'), 10_000, { field: 'client_id', equals: 'b' })).toEqual({ state: 'mismatch' });
+    expect(await subject.store.redeem(k('guarded'), 10_000, { field: 'client_id', equals: 'a' })).toEqual({ state: 'used', value: { client_id: 'a', n: 1 } });
+    await subject.store.set(k('not-object'), 'text', 10_000);
+    expect(await subject.store.redeem(k('not-object'), 10_000, { field: 'client_id', equals: 'a' })).toEqual({ state: 'mismatch' });
+  });
+
   it('redeem reports missing once the record has expired', async () => {
     await subject.store.set(k('code-ttl'), 'x', 40);
     await sleep(120);

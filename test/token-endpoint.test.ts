@@ -247,17 +247,22 @@ describe('/token: grant types (TOKEN-02)', () => {
     expectOAuthError(await redeem(await authorize(web), { grant_type: undefined }), 400, 'invalid_request');
   });
 
-  for (const grantType of ['password', 'client_credentials', 'implicit', 'refresh_token', 'urn:example:unknown-grant']) {
+  for (const grantType of ['password', 'client_credentials', 'implicit', 'urn:example:unknown-grant']) {
     it(`TOKEN-02 grant_type=${grantType} is unsupported_grant_type`, async () => {
       const response = await postToken({ grant_type: grantType, code: 'x', redirect_uri: web.redirectUri, refresh_token: 'x', username: 'u', password: 'p' }, basic(web.id, (web.auth as { secret: string }).secret));
       expectOAuthError(response, 400, 'unsupported_grant_type');
     });
   }
 
-  it('TOKEN-02 DISC-04 discovery advertises exactly the implemented grant: authorization_code', async () => {
+  it('TOKEN-02 grant_type=refresh_token from a client not registered for it is unauthorized_client', async () => {
+    const form = { grant_type: 'refresh_token', refresh_token: 'x', client_id: pkjwt.id, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: await clientAssertion(pkjwt.id) };
+    expectOAuthError(await postToken(form), 400, 'unauthorized_client');
+  });
+
+  it('TOKEN-02 DISC-04 discovery advertises exactly the implemented grants: authorization_code and refresh_token', async () => {
     const response = await provider.app.inject({ method: 'GET', url: '/.well-known/openid-configuration' });
     expect(response.statusCode).toBe(200);
-    expect(response.json<{ grant_types_supported: unknown }>().grant_types_supported).toEqual(['authorization_code']);
+    expect(response.json<{ grant_types_supported: unknown }>().grant_types_supported).toEqual(['authorization_code', 'refresh_token']);
   });
 });
 
@@ -342,8 +347,8 @@ describe('/token: code lifetime and single use (TOKEN-11)', () => {
 });
 
 describe('/token: the success response (TOKEN-12)', () => {
-  it('TOKEN-12 the body is exactly access_token, token_type Bearer, expires_in 120, scope and id_token (no refresh_token)', async () => {
-    const response = await redeem(await authorize(web));
+  it('TOKEN-12 CLIENT-05 the body is exactly access_token, token_type Bearer, expires_in 120, scope and id_token for a client without the refresh_token grant', async () => {
+    const response = await redeem(await authorize(pkjwt));
     expect(response.statusCode, response.body).toBe(200);
     const body = response.json<Record<string, unknown>>();
     expect(Object.keys(body).sort()).toEqual(['access_token', 'expires_in', 'id_token', 'scope', 'token_type']);
@@ -356,9 +361,15 @@ describe('/token: the success response (TOKEN-12)', () => {
     expect((await tokensFor(long)).expires_in).toBe(300);
   });
 
+  it('TOKEN-12 CLIENT-05 a client registered for refresh_token also gets a refresh_token', async () => {
+    const body = (await tokensFor(web)) as unknown as Record<string, unknown>;
+    expect(Object.keys(body).sort()).toEqual(['access_token', 'expires_in', 'id_token', 'refresh_token', 'scope', 'token_type']);
+    expect(body.refresh_token).toMatch(base64url43);
+  });
+
   it('TOKEN-12 without openid in the scope there is no id_token', async () => {
     const body = (await tokensFor(web, { scope: 'profile' })) as unknown as Record<string, unknown>;
-    expect(Object.keys(body).sort()).toEqual(['access_token', 'expires_in', 'scope', 'token_type']);
+    expect(Object.keys(body).sort()).toEqual(['access_token', 'expires_in', 'refresh_token', 'scope', 'token_type']);
     expect(body.scope).toBe('profile');
   });
 });

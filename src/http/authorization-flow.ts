@@ -10,7 +10,9 @@ import { newJti, type AuthenticatedSubject } from '../protocol/tokens.js';
 import type { RegisteredClient } from '../registry/client-registry.js';
 import { AccessTokenStore } from '../store/access-tokens.js';
 import { CodeStore, codeLifetimeMs, newCode } from '../store/codes.js';
-import { GrantStore } from '../store/grants.js';
+import { GrantStore, accessTokenMember } from '../store/grants.js';
+import { PushedRequestStore } from '../store/pushed-requests.js';
+import { RefreshTokenStore } from '../store/refresh-tokens.js';
 import { SessionStore, type SessionRecord } from '../store/sessions.js';
 import type { WriteOp } from '../store/store.js';
 import { renderFormPostPage } from '../views/form-post-page.js';
@@ -38,6 +40,8 @@ export interface FlowServices {
   codes: CodeStore;
   accessTokens: AccessTokenStore;
   grants: GrantStore;
+  refreshTokens: RefreshTokenStore;
+  pushedRequests: PushedRequestStore;
   interactions: CookieSealer;
   secureCookies: boolean;
 }
@@ -47,11 +51,15 @@ const services = new WeakMap<ProviderContext, FlowServices>();
 export function flowServices(context: ProviderContext): FlowServices {
   let found = services.get(context);
   if (!found) {
+    const accessTokens = new AccessTokenStore(context.store, context.keys);
+    const grants = new GrantStore(context.store, context.keys, accessTokens);
     found = {
       sessions: new SessionStore(context.store, context.keys),
       codes: new CodeStore(context.store, context.keys),
-      accessTokens: new AccessTokenStore(context.store, context.keys),
-      grants: new GrantStore(context.store, context.keys),
+      accessTokens,
+      grants,
+      refreshTokens: new RefreshTokenStore(context.store, context.keys, grants),
+      pushedRequests: new PushedRequestStore(context.store, context.keys),
       interactions: new CookieSealer(context.cookieSecret, 'interaction'),
       secureCookies: context.config.issuer.startsWith('https:'),
     };
@@ -105,6 +113,7 @@ export function issueCodeOps(
       grant_id: grantId,
       access_token_jti: accessTokenJti,
       expires_at: nowMs + codeLifetimeMs,
+      granted_at: nowMs,
       ...(request.nonce !== undefined ? { nonce: request.nonce } : {}),
       ...(request.code_challenge !== undefined ? { code_challenge: request.code_challenge } : {}),
     }),
@@ -114,6 +123,8 @@ export function issueCodeOps(
       { grant_id: grantId, client_id: client.client_id, locale: subject.locale },
       codeLifetimeMs + client.access_token_lifetime * 1000 + 60_000,
     ),
+    // REVOKE-03, TOKEN-11: the grant knows its first access token from the start.
+    ...flow.grants.trackOps(grantId, accessTokenMember(accessTokenJti), client.authorization_lifetime * 1000),
     ...(session ? flow.sessions.participantOps(session, client.client_id, grantId, nowMs) : []),
   ];
   return { code, ops };

@@ -1,6 +1,7 @@
-// /authorize: RFC 6749 §4.1.1, OIDC Core §3.1.2 (AUTHZ-01…28). Validation is the pipeline in
-// protocol/authorize/checks.ts; this module decides between answering from the SSO session,
-// sending the user to the login page, or redirecting an error, and does the I/O.
+// /authorize: RFC 6749 §4.1.1, OIDC Core §3.1.2 (AUTHZ-01…28), RFC 9126 §4 (PAR-07…09).
+// Validation is the pipeline in protocol/authorize/checks.ts (or was done at /par); this module
+// decides between answering from the SSO session, sending the user to the login page, or
+// redirecting an error, and does the I/O.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { OAuthError } from '../errors.js';
@@ -18,10 +19,14 @@ import {
   sessionCookieOptions,
   type Interaction,
 } from '../http/authorization-flow.js';
-import { supportedLocales } from '../i18n/locale.js';
+import { supportedLocales, type Locale } from '../i18n/locale.js';
 import { acrLevels } from '../protocol/acr.js';
 import { parseAuthorizationRequest } from '../protocol/authorize/checks.js';
 import type { RawParameters } from '../protocol/authorize/parameters.js';
+import { checkPushedRequest, parsePushedRequestReference, refersToPushedRequest } from '../protocol/authorize/pushed-request.js';
+import type { AuthorizationRequest } from '../protocol/authorize/request.js';
+import type { RegisteredClient } from '../registry/client-registry.js';
+import type { LoadedSession } from '../store/sessions.js';
 import { endpointUrl } from '../protocol/discovery.js';
 import { decideSso } from '../protocol/sso.js';
 import type { RouteModule } from './module.js';
@@ -51,26 +56,59 @@ const parametersDoc = z
 
 async function authorize(request: FastifyRequest, reply: FastifyReply, raw: RawParameters): Promise<FastifyReply> {
   const context = request.server.op;
-  const { config, registry, clock } = context;
+  const { config, clock } = context;
   const flow = flowServices(context);
-  const outcome = parseAuthorizationRequest(raw, registry);
-  if (outcome.client) {
-    request.clientId = outcome.client.client_id;
-    request.clientName = outcome.client.client_name;
-  }
+  const sessionCookieValue = request.cookies[sessionCookie];
   const locale = localeOf(request, typeof raw.ui_locales === 'string' ? raw.ui_locales : undefined);
-  if (!outcome.ok) {
-    request.log.info({ error: outcome.error.error, client_id: request.clientId, endpoint: authorizePath, detail: outcome.error.description }, 'authorization request refused');
-    // AUTHZ-03, AUTHZ-04, ERR-01: without a verified redirect target the error page is shown.
-    if (!outcome.target) throw outcome.error;
-    return deliverError(reply, outcome.target, outcome.error, config.issuer, locale);
-  }
-  const { client, request: authorization } = outcome;
-  if (outcome.ignoredAcrValues.length > 0) request.log.info({ acr_values: outcome.ignoredAcrValues }, 'unknown acr_values ignored (AUTHZ-11)');
-  const target = { redirect_uri: authorization.redirect_uri, response_mode: authorization.response_mode, ...(authorization.state !== undefined ? { state: authorization.state } : {}) };
 
+  let client: RegisteredClient;
+  let authorization: AuthorizationRequest;
+  let session: LoadedSession | null;
+  if (refersToPushedRequest(raw)) {
+    // AUTHZ-02 step 1, PAR-07…09: resolve the pushed request; nothing else on the URL counts.
+    const reference = parsePushedRequestReference(raw, context.registry);
+    request.clientId = reference.client.client_id;
+    request.clientName = reference.client.client_name;
+    // One round trip: the atomic take (PAR-08) and the session read travel together.
+    const [record, found] = await Promise.all([flow.pushedRequests.take(reference.handle), flow.sessions.find(sessionCookieValue, clock())]);
+    checkPushedRequest(record, reference.client, clock());
+    client = reference.client;
+    authorization = record!.request;
+    session = found;
+  } else {
+    const outcome = parseAuthorizationRequest(raw, context.registry);
+    if (outcome.client) {
+      request.clientId = outcome.client.client_id;
+      request.clientName = outcome.client.client_name;
+    }
+    if (!outcome.ok) {
+      request.log.info({ error: outcome.error.error, client_id: request.clientId, endpoint: authorizePath, detail: outcome.error.description }, 'authorization request refused');
+      // AUTHZ-03, AUTHZ-04, ERR-01: without a verified redirect target the error page is shown.
+      if (!outcome.target) throw outcome.error;
+      return deliverError(reply, outcome.target, outcome.error, config.issuer, locale);
+    }
+    if (outcome.ignoredAcrValues.length > 0) request.log.info({ acr_values: outcome.ignoredAcrValues }, 'unknown acr_values ignored (AUTHZ-11)');
+    client = outcome.client;
+    authorization = outcome.request;
+    session = await flow.sessions.find(sessionCookieValue, clock());
+  }
+  return continueAuthorization(request, reply, client, authorization, session, localeOf(request, authorization.ui_locales));
+}
+
+/** After validation: answer from the session (SSO-04), send the user to log in, or redirect an error. */
+async function continueAuthorization(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  client: RegisteredClient,
+  authorization: AuthorizationRequest,
+  session: LoadedSession | null,
+  locale: Locale,
+): Promise<FastifyReply> {
+  const context = request.server.op;
+  const { config, clock } = context;
+  const flow = flowServices(context);
+  const target = { redirect_uri: authorization.redirect_uri, response_mode: authorization.response_mode, ...(authorization.state !== undefined ? { state: authorization.state } : {}) };
   const now = clock();
-  const session = await flow.sessions.find(request.cookies[sessionCookie], now);
   const decision = decideSso(authorization, client, session?.record ?? null, now);
   if (decision.kind === 'error') return deliverError(reply, target, decision.error, config.issuer, locale);
 
@@ -120,6 +158,7 @@ export const authorizeModule: RouteModule = {
     ui_locales_supported: [...supportedLocales],
     claims_parameter_supported: false,
     request_parameter_supported: false,
+    // DISC-05: arbitrary request_uri values are refused; our own PAR request_uris still work.
     request_uri_parameter_supported: false,
     authorization_response_iss_parameter_supported: true,
   }),

@@ -23,6 +23,8 @@ export interface CodeRecord {
   access_token_jti: string;
   /** Milliseconds; checked against the injected clock. */
   expires_at: number;
+  /** Milliseconds: when the authorization was given; TOKEN-15 counts the grant's life from here. */
+  granted_at: number;
 }
 
 /** AUTHZ-19 RFC 6749 §10.10: ≥128 bits from a CSPRNG; 32 bytes give 43 base64url characters. */
@@ -42,8 +44,10 @@ export class CodeStore {
    * TOKEN-11 RFC 6749 §4.1.2, §10.5: atomic single use. A second redemption sees `used`, and the
    * record stays readable for `replayWindowMs` so the tokens of the first one can be revoked.
    */
-  redeem(code: string, replayWindowMs: number): Promise<Redemption<CodeRecord>> {
+  redeem(code: string, clientId: string, replayWindowMs: number): Promise<Redemption<CodeRecord>> {
     if (code.length > 100) return Promise.resolve({ state: 'missing' });
-    return this.store.redeem<never>(this.keys.code(storageHash(code)), replayWindowMs) as Promise<Redemption<CodeRecord>>;
+    // TOKEN-10: only the client the code was issued to can use it up; another client's attempt
+    // leaves it untouched (`mismatch`), so a stolen code cannot be burnt by someone else.
+    return this.store.redeem<never>(this.keys.code(storageHash(code)), replayWindowMs, { field: 'client_id', equals: clientId }) as Promise<Redemption<CodeRecord>>;
   }
 }

@@ -1,7 +1,7 @@
 // The embedded in-process Store: same semantics as RedisStore, for `npm start` without Redis and
 // for a single instance in test mode (config refuses it in prod, ENV-03). JavaScript runs one
 // operation at a time, so every method below is atomic as long as it does not await.
-import type { Json, Redemption, Store, WriteOp } from './store.js';
+import type { Json, RedeemGuard, Redemption, Store, WriteOp } from './store.js';
 
 interface Entry {
   /** JSON text (a copy, as Redis would hold it) or a set of members. */
@@ -83,10 +83,13 @@ export class MemoryStore implements Store {
     return JSON.parse(text) as T;
   }
 
-  async redeem<T extends Json>(key: string, markerTtlMs: number): Promise<Redemption<T>> {
+  async redeem<T extends Json>(key: string, markerTtlMs: number, guard?: RedeemGuard): Promise<Redemption<T>> {
     const text = this.#text(key);
     if (text === null) return { state: 'missing' };
     const value = JSON.parse(text) as T;
+    if (guard && (value === null || typeof value !== 'object' || Array.isArray(value) || (value as Record<string, unknown>)[guard.field] !== guard.equals)) {
+      return { state: 'mismatch' };
+    }
     const marker = this.#usedMarker(key);
     if (this.#live(marker)) return { state: 'used', value };
     this.#put(marker, 1, markerTtlMs);

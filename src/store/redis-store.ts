@@ -2,14 +2,20 @@
 // GETDEL for take, SET NX for setIfAbsent, a Lua script for redeem. Never find-then-delete.
 import type { Cluster, Redis } from 'ioredis';
 import type { RedisClient, RedisTopology } from './redis-connection.js';
-import { StoreUnavailableError, type Json, type Redemption, type Store, type WriteOp } from './store.js';
+import { StoreUnavailableError, type Json, type RedeemGuard, type Redemption, type Store, type WriteOp } from './store.js';
 
-// KEYS[1] the record, KEYS[2] its use marker (same hash tag). ARGV[1] marker TTL in ms.
-// Returns false when the record is gone, else {1 = first use | 0 = replay, record}. The first
-// use also keeps the record as long as the marker, so a replay can still be answered.
+// KEYS[1] the record, KEYS[2] its use marker (same hash tag). ARGV[1] marker TTL in ms; ARGV[2]
+// and ARGV[3], when given, a field of the JSON record and the value it must have.
+// Returns false when the record is gone, {2} on a guard mismatch (nothing marked), else
+// {1 = first use | 0 = replay, record}. The first use also keeps the record as long as the
+// marker, so a replay can still be answered.
 const redeemScript = `
 local v = redis.call('GET', KEYS[1])
 if not v then return false end
+if ARGV[2] then
+  local ok, record = pcall(cjson.decode, v)
+  if not ok or type(record) ~= 'table' or record[ARGV[2]] ~= ARGV[3] then return {2} end
+end
 if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1]) then
   if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
   return {1, v}
@@ -18,7 +24,7 @@ return {0, v}
 `;
 
 interface RedeemCommand {
-  opRedeem(record: string, marker: string, markerTtlMs: number): Promise<[number, string] | null>;
+  opRedeem(record: string, marker: string, markerTtlMs: number, ...guard: string[]): Promise<[number, string?] | null>;
 }
 
 const parse = <T extends Json>(raw: string | null | undefined): T | null => (raw == null ? null : (JSON.parse(raw) as T));
@@ -88,11 +94,12 @@ export class RedisStore implements Store {
     return parse<T>(await this.#client.getdel(key));
   }
 
-  async redeem<T extends Json>(key: string, markerTtlMs: number): Promise<Redemption<T>> {
+  async redeem<T extends Json>(key: string, markerTtlMs: number, guard?: RedeemGuard): Promise<Redemption<T>> {
     const redeem = this.#client.opRedeem;
     if (!redeem) throw new Error('opRedeem script is not defined');
-    const result = await redeem.call(this.#client, key, this.#usedMarker(key), ttl(markerTtlMs));
+    const result = await redeem.call(this.#client, key, this.#usedMarker(key), ttl(markerTtlMs), ...(guard ? [guard.field, guard.equals] : []));
     if (!result) return { state: 'missing' };
+    if (Number(result[0]) === 2) return { state: 'mismatch' };
     const value = parse<T>(result[1]) as T;
     return Number(result[0]) === 1 ? { state: 'fresh', value } : { state: 'used', value };
   }

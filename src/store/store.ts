@@ -15,7 +15,15 @@ export type Redemption<T> =
   /** This call is the first to redeem the value. */
   | { state: 'fresh'; value: T }
   /** Someone redeemed it before: a replay (TOKEN-11, TOKEN-14). */
-  | { state: 'used'; value: T };
+  | { state: 'used'; value: T }
+  /** The guard did not match (e.g. another client's token): nothing was marked. */
+  | { state: 'mismatch' };
+
+/** A redemption only counts when this top-level field of the JSON record has this value. */
+export interface RedeemGuard {
+  field: string;
+  equals: string;
+}
 
 export type WriteOp =
   | { op: 'set'; key: string; value: Json; ttlMs: number }
@@ -38,9 +46,10 @@ export interface Store {
    * Atomic single use that remembers the use: the first caller gets `fresh`, every later one
    * `used` with the same value (so a replay can be answered by revoking what the first use
    * issued). The use marker lives `markerTtlMs`, and the first use keeps the value at least as
-   * long, so replays stay detectable for that whole time.
+   * long, so replays stay detectable for that whole time. With a guard, a record whose field
+   * differs is reported as `mismatch` and left untouched, so nobody can burn someone else's.
    */
-  redeem<T extends Json>(key: string, markerTtlMs: number): Promise<Redemption<T>>;
+  redeem<T extends Json>(key: string, markerTtlMs: number, guard?: RedeemGuard): Promise<Redemption<T>>;
   del(...keys: string[]): Promise<void>;
   /** Add members to a set and (re)set its TTL. */
   addToSet(key: string, members: readonly string[], ttlMs: number): Promise<void>;

@@ -163,8 +163,13 @@ function checkLength(raw: RawParameters, name: 'nonce' | 'login_hint' | 'ui_loca
   return value;
 }
 
+export interface PipelineOptions {
+  /** At the PAR endpoint (RFC 9126 §2.1): the request is being pushed, so PAR-10 is met. */
+  pushed?: boolean;
+}
+
 /** Runs the pipeline. Never throws: the outcome says where an error may go. */
-export function parseAuthorizationRequest(raw: RawParameters, registry: ClientRegistry): AuthorizationOutcome {
+export function parseAuthorizationRequest(raw: RawParameters, registry: ClientRegistry, options: PipelineOptions = {}): AuthorizationOutcome {
   let client: RegisteredClient | undefined;
   let target: RedirectTarget | undefined;
   try {
@@ -179,7 +184,7 @@ export function parseAuthorizationRequest(raw: RawParameters, registry: ClientRe
     checkNoRepeatedParameters(raw); // step 4
     const responseMode = checkResponseMode(raw); // step 5 (an invalid mode answers via query)
     checkResponseType(raw); // step 6
-    checkPushedRequestNotRequired(client); // step 7, PAR-10
+    if (!options.pushed) checkPushedRequestNotRequired(client); // step 7, PAR-10
     checkNoRequestObject(raw); // step 7
     const scope = checkScope(raw, client); // step 8
     const codeChallenge = checkPkce(raw, client); // step 9

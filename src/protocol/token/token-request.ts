@@ -11,7 +11,7 @@ export function formParameter(body: FormBody, name: string): string | undefined 
   return value === '' ? undefined : value;
 }
 
-export const supportedGrantTypes = ['authorization_code'] as const;
+export const supportedGrantTypes = ['authorization_code', 'refresh_token'] as const;
 export type SupportedGrantType = (typeof supportedGrantTypes)[number];
 
 /**

@@ -1,0 +1,104 @@
+// Minting what the token endpoint returns: access tokens (AT-02…08), id_tokens (IDT-01…10) and
+// refresh tokens (TOKEN-13…15), with the writes that track each token under its grant.
+import type { ClientAuthMethod } from '../protocol/client-authentication.js';
+import { signJwt } from '../protocol/jws.js';
+import { buildAccessTokenClaims, buildIdTokenClaims, newJti, pairwiseSubject, type AuthenticatedSubject } from '../protocol/tokens.js';
+import type { RegisteredClient } from '../registry/client-registry.js';
+import { accessTokenMember, type GrantLifetimes } from '../store/grants.js';
+import { newRefreshToken, type RefreshTokenRecord } from '../store/refresh-tokens.js';
+import type { WriteOp } from '../store/store.js';
+import type { FlowServices } from './authorization-flow.js';
+import type { ProviderContext } from './context.js';
+
+export interface GrantFacts {
+  client: RegisteredClient;
+  method: ClientAuthMethod;
+  subject: AuthenticatedSubject;
+  grantId: string;
+  /** The grant's full scope and the (possibly narrower) scope of this access token. */
+  grantScope: readonly string[];
+  scope: readonly string[];
+  resource: readonly string[];
+  /** ms: TOKEN-15, nothing outlives the grant. */
+  grantExpiresAt: number;
+}
+
+/** AT-07, TOKEN-15: the client's lifetime, cut short where the grant ends. */
+export function accessTokenLifetime(client: RegisteredClient, grantExpiresAt: number, nowMs: number): number {
+  return Math.max(0, Math.min(client.access_token_lifetime, Math.floor((grantExpiresAt - nowMs) / 1000)));
+}
+
+export const grantLifetimes = (client: RegisteredClient): GrantLifetimes => ({
+  grantTtlMs: client.authorization_lifetime * 1000,
+  accessTokenTtlMs: client.access_token_lifetime * 1000 + 60_000,
+});
+
+export interface MintedAccessToken {
+  token: string;
+  lifetime: number;
+  /** Writes that register a fresh jti (empty when the jti was registered before, with the code). */
+  ops: WriteOp[];
+}
+
+/** AT-02…07. `jti` given: registered earlier (code flow); absent: a new one registered now. */
+export function mintAccessToken(context: ProviderContext, flow: FlowServices, facts: GrantFacts, nowMs: number, jti?: string): MintedAccessToken {
+  const { client } = facts;
+  const lifetime = accessTokenLifetime(client, facts.grantExpiresAt, nowMs);
+  const tokenId = jti ?? newJti();
+  const ops: WriteOp[] =
+    jti === undefined
+      ? [
+          ...flow.accessTokens.registerOps(tokenId, { grant_id: facts.grantId, client_id: client.client_id, locale: facts.subject.locale }, lifetime * 1000 + 60_000),
+          ...flow.grants.trackOps(facts.grantId, accessTokenMember(tokenId), Math.max(1, facts.grantExpiresAt - nowMs)),
+        ]
+      : [];
+  const token = signJwt(
+    buildAccessTokenClaims({
+      issuer: context.config.issuer,
+      client,
+      clientAuthMethod: facts.method,
+      subject: facts.subject,
+      sub: pairwiseSubject(context.config.pairwiseSecret, client.client_id, facts.subject.pid),
+      scope: facts.scope,
+      resource: facts.resource,
+      jti: tokenId,
+      nowSeconds: Math.floor(nowMs / 1000),
+      lifetime,
+    }),
+    context.signingKeys.active,
+  );
+  return { token, lifetime, ops };
+}
+
+/** IDT-01…10: only for the authorization_code grant with openid (TOKEN-12, TOKEN-16). */
+export function mintIdToken(context: ProviderContext, facts: GrantFacts, nonce: string | undefined, nowMs: number): string {
+  return signJwt(
+    buildIdTokenClaims({
+      issuer: context.config.issuer,
+      client: facts.client,
+      subject: facts.subject,
+      sub: pairwiseSubject(context.config.pairwiseSecret, facts.client.client_id, facts.subject.pid),
+      nowSeconds: Math.floor(nowMs / 1000),
+      ...(nonce !== undefined ? { nonce } : {}),
+    }),
+    context.signingKeys.active,
+  );
+}
+
+/** TOKEN-13…15: a new refresh token for the grant, idle window from now, capped by the grant. */
+export function mintRefreshToken(flow: FlowServices, facts: GrantFacts, nowMs: number): { token: string; record: RefreshTokenRecord; ops: WriteOp[] } {
+  const { client } = facts;
+  const token = newRefreshToken();
+  const record: RefreshTokenRecord = {
+    client_id: client.client_id,
+    grant_id: facts.grantId,
+    scope: [...facts.grantScope],
+    resource: [...facts.resource],
+    subject: facts.subject,
+    // CLIENT-13: public clients are registered ONETIME only.
+    usage: client.refresh_token_usage,
+    expires_at: Math.min(nowMs + client.refresh_token_lifetime * 1000, facts.grantExpiresAt),
+    grant_expires_at: facts.grantExpiresAt,
+  };
+  return { token, record, ops: flow.refreshTokens.issueOps(token, record, nowMs) };
+}

@@ -1,0 +1,33 @@
+// Pushed authorization requests (PAR-04…08, RFC 9126): the validated request, kept under the
+// random part of its request_uri until first use or expiry.
+import { randomBytes } from 'node:crypto';
+import type { AuthorizationRequest } from '../protocol/authorize/request.js';
+import type { KeySpace } from './keys.js';
+import type { Store } from './store.js';
+
+export interface PushedRequestRecord {
+  [key: string]: unknown;
+  client_id: string;
+  request: AuthorizationRequest;
+  /** ms, on the injected clock. */
+  expires_at: number;
+}
+
+/** PAR-04: 256 random bits, 43 base64url characters. */
+export const newPushedRequestHandle = (): string => randomBytes(32).toString('base64url');
+
+export class PushedRequestStore {
+  constructor(
+    private readonly store: Store,
+    private readonly keys: KeySpace,
+  ) {}
+
+  save(handle: string, record: PushedRequestRecord, lifetimeMs: number): Promise<void> {
+    return this.store.set(this.keys.pushedRequest(handle), record as never, lifetimeMs);
+  }
+
+  /** PAR-08 RFC 9126 §4: consumed at the first resolution, atomically (GETDEL). */
+  take(handle: string): Promise<PushedRequestRecord | null> {
+    return this.store.take<never>(this.keys.pushedRequest(handle)) as Promise<PushedRequestRecord | null>;
+  }
+}

@@ -10,6 +10,7 @@ import type { ProviderContext } from './http/context.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { generateRequestId, loggerOptions } from './http/logging.js';
 import { authorizeModule } from './routes/authorize.js';
+import { endSessionModule } from './routes/endsession.js';
 import { healthModule } from './routes/health.js';
 import { jwksModule } from './routes/jwks.js';
 import { loginModule } from './routes/login.js';
@@ -36,6 +37,7 @@ export function routeModules(): RouteModule[] {
     revocationModule,
     introspectionModule,
     userinfoModule,
+    endSessionModule,
   ];
   return [...modules, wellKnownModule(modules)];
 }
@@ -96,6 +98,7 @@ export async function buildApp(context: ProviderContext, options: BuildOptions =
         { name: 'login', description: 'TestID login pages (test mode only)' },
         { name: 'token', description: 'Token endpoint' },
         { name: 'userinfo', description: 'UserInfo endpoint' },
+        { name: 'logout', description: 'RP-initiated and front-channel logout' },
         { name: 'operations', description: 'Health and readiness' },
       ],
     },

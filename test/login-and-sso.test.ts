@@ -403,7 +403,7 @@ describe('login form binding (CSRF, browser, single use, lifetime)', () => {
     });
     expectErrorPage(replay);
     // The losing replay must leave no trace: the session stays and its participants are real.
-    expect((await sessionStore().find(sessionCookie, now))?.record.sid).toBe(claims.sid);
+    expect((await sessionStore().find(sessionCookie, now))?.record.common?.sid).toBe(claims.sid);
     expect(await sessionStore().participants(String(claims.sid))).toHaveLength(1);
     const again = await silent(browser, 'demo-spa');
     expect(again.auth_time).toBe(claims.auth_time);
@@ -725,7 +725,7 @@ describe('participants and isolated clients (SSO-08, SSO-10)', () => {
     expect(query.get('code')).toBeNull();
   });
 
-  it('SSO-08 a login to an sso_disabled client leaves the common session untouched', async () => {
+  it('SSO-08 SSO-09 a login to an sso_disabled client leaves the common login untouched, in the same cookie', async () => {
     const browser = new Browser(provider.app);
     const web = await login(browser, 'demo-web', {}, { acr: SUBSTANTIAL });
     const commonCookie = browser.cookies.get('op_sso')!.value;
@@ -734,11 +734,31 @@ describe('participants and isolated clients (SSO-08, SSO-10)', () => {
     const response = await submitLogin(browser, loginUrl, csrf, { acr: HIGH });
     const isolated = await redeem('isolated-web', callbackParams(response, 'isolated-web').get('code'));
     expect(isolated.acr).toBe(HIGH);
-    expect(setCookieHeader(response, 'op_sso')).toBeUndefined();
+    // SSO-09: one browser session, one cookie (rotated at every login, SSO-01), shared timers.
+    expect(setCookieHeader(response, 'op_sso')).toBeDefined();
+    expect(browser.cookies.get('op_sso')!.value).not.toBe(commonCookie);
+    expect(isolated.sid).not.toBe(web.sid);
     const spa = await silent(browser, 'demo-spa');
     expect(spa.acr).toBe(SUBSTANTIAL);
     expect(spa.auth_time).toBe(web.auth_time);
-    expect(browser.cookies.get('op_sso')!.value).toBe(commonCookie);
     expect((await sessionStore().participants(String(web.sid))).map((p) => p.client_id).sort()).toEqual(['demo-spa', 'demo-web']);
+  });
+
+  it('SSO-08 a later request from the same sso_disabled client reuses its own isolated login', async () => {
+    const browser = new Browser(provider.app);
+    const first = await login(browser, 'isolated-web', {}, { acr: HIGH });
+    now += 5 * MINUTE;
+    const again = await silent(browser, 'isolated-web');
+    expect(again.auth_time).toBe(first.auth_time);
+    expect(again.acr).toBe(HIGH);
+    // ...and the common session never uses it: an SSO client still has to log in.
+    await expectLoginRedirect(browser, 'demo-web');
+  });
+
+  it('SSO-09 the isolated login expires with the shared idle timer', async () => {
+    const browser = new Browser(provider.app);
+    await login(browser, 'isolated-web');
+    now += 31 * MINUTE;
+    await expectLoginRedirect(browser, 'isolated-web');
   });
 });

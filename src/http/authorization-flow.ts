@@ -86,6 +86,9 @@ export function interactionCookieOptions(flow: FlowServices, interactionId: stri
 
 export const randomId = (bytes = 16): string => randomBytes(bytes).toString('base64url');
 
+/** TOKEN-19: the scopes of a login-only grant. */
+export const isLoginScope = (scope: string): boolean => scope === 'openid' || scope === 'profile';
+
 /** AUTHZ-13: the language in effect for this request. */
 export function localeOf(request: FastifyRequest, uiLocales: string | undefined): Locale {
   return chooseLocale(request.cookies[languageCookie], uiLocales);
@@ -125,7 +128,11 @@ export function issueCodeOps(
     ),
     // REVOKE-03, TOKEN-11: the grant knows its first access token from the start.
     ...flow.grants.trackOps(grantId, accessTokenMember(accessTokenJti), client.authorization_lifetime * 1000),
-    ...(session ? flow.sessions.participantOps(session, client.client_id, grantId, nowMs) : []),
+    // SSO-10, TOKEN-19: the session remembers the client, its grant, and whether the grant is
+    // for login only (every scope openid or profile), which single logout ends (LOGOUT-10).
+    ...(session
+      ? flow.sessions.participantOps(session, subject.sid, { client_id: client.client_id, grant_id: grantId, login_only: request.scope.every(isLoginScope) }, nowMs)
+      : []),
   ];
   return { code, ops };
 }

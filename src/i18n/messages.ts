@@ -13,6 +13,16 @@ export interface Messages {
   languageSwitcherLabel: string;
   login: LoginMessages;
   formPost: { title: string; continue: string };
+  logout: LogoutMessages;
+}
+
+export interface LogoutMessages {
+  loggedOutTitle: string;
+  loggedOutText: string;
+  noSessionText: string;
+  loggingOutTitle: string;
+  loggingOutText: string;
+  continue: string;
 }
 
 export interface LoginMessages {
@@ -56,6 +66,14 @@ export const messages: Record<Locale, Messages> = {
       },
     },
     formPost: { title: 'Sender deg tilbake til tjenesten', continue: 'Fortsett' },
+    logout: {
+      loggedOutTitle: 'Du er logget ut',
+      loggedOutText: 'Du er nå logget ut av alle tjenester du var logget inn på med denne innloggingen.',
+      noSessionText: 'Det var ingen innlogging å logge ut av i denne nettleseren.',
+      loggingOutTitle: 'Logger deg ut',
+      loggingOutText: 'Vi logger deg ut av tjenestene du har brukt. Dette tar bare et øyeblikk.',
+      continue: 'Fortsett',
+    },
   },
   nn: {
     htmlLang: 'nn',
@@ -85,6 +103,14 @@ export const messages: Record<Locale, Messages> = {
       },
     },
     formPost: { title: 'Sender deg tilbake til tenesta', continue: 'Hald fram' },
+    logout: {
+      loggedOutTitle: 'Du er logga ut',
+      loggedOutText: 'Du er no logga ut av alle tenester du var logga inn på med denne innlogginga.',
+      noSessionText: 'Det var inga innlogging å logge ut av i denne nettlesaren.',
+      loggingOutTitle: 'Loggar deg ut',
+      loggingOutText: 'Vi loggar deg ut av tenestene du har brukt. Dette tek berre eit augneblink.',
+      continue: 'Hald fram',
+    },
   },
   en: {
     htmlLang: 'en',
@@ -114,6 +140,14 @@ export const messages: Record<Locale, Messages> = {
       },
     },
     formPost: { title: 'Returning you to the service', continue: 'Continue' },
+    logout: {
+      loggedOutTitle: 'You are logged out',
+      loggedOutText: 'You are now logged out of every service you used with this login.',
+      noSessionText: 'There was no login to log out of in this browser.',
+      loggingOutTitle: 'Logging you out',
+      loggingOutText: 'We are logging you out of the services you used. This takes only a moment.',
+      continue: 'Continue',
+    },
   },
   se: {
     htmlLang: 'se',
@@ -143,5 +177,13 @@ export const messages: Record<Locale, Messages> = {
       },
     },
     formPost: { title: 'Sádde du ruovttoluotta bálvalussii', continue: 'Joatkke' },
+    logout: {
+      loggedOutTitle: 'Don leat čálihan olggos',
+      loggedOutText: 'Don leat dál čálihan olggos buot bálvalusain maid geavahit dáinna sisačálihemiin.',
+      noSessionText: 'Dán neahttalogannas ii lean sisačáliheapmi man sáhtii čálihit olggos.',
+      loggingOutTitle: 'Čálihan du olggos',
+      loggingOutText: 'Mii čálihit du olggos bálvalusain maid leat geavahan. Dát bistá dušše moadde sekundda.',
+      continue: 'Joatkke',
+    },
   },
 };

@@ -1,26 +1,27 @@
 // SSO-04 OIDC Core §3.1.2.3: whether an authorization request is answered from the browser's
 // session without any UI, needs the user (login or step-up, SSO-06), or fails for prompt=none
-// (AUTHZ-14, Core §3.1.2.6). Pure: the request, the client and the session in; a decision out.
+// (AUTHZ-14, Core §3.1.2.6). Pure: the request, the client and the login it may use (the common
+// one, or its isolated one, SSO-08) in; a decision out.
 import { OAuthError } from '../errors.js';
 import type { RegisteredClient } from '../registry/client-registry.js';
-import type { SessionRecord } from '../store/sessions.js';
+import type { SessionLogin } from '../store/sessions.js';
 import { satisfies } from './acr.js';
 import type { AuthorizationRequest } from './authorize/request.js';
 
 export type SsoDecision = { kind: 'reuse' } | { kind: 'authenticate'; reason: 'no-session' | 'prompt-login' | 'max-age' | 'step-up' | 'isolated' } | { kind: 'error'; error: OAuthError };
 
-export function decideSso(request: AuthorizationRequest, client: RegisteredClient, session: SessionRecord | null, nowMs: number): SsoDecision {
+export function decideSso(request: AuthorizationRequest, client: RegisteredClient, session: SessionLogin | null, nowMs: number): SsoDecision {
   const silentOnly = request.prompt.includes('none');
   const need = (reason: Exclude<SsoDecision, { kind: 'reuse' } | { kind: 'error' }>['reason'], error: OAuthError): SsoDecision =>
     // AUTHZ-14 Core §3.1.2.6: prompt=none never shows UI; it answers with the reason instead.
     silentOnly ? { kind: 'error', error } : { kind: 'authenticate', reason };
   const loginRequired = (text: string) => new OAuthError('login_required', text);
 
-  // SSO-08: a client that opted out of SSO is never served from the common session.
-  if (client.sso_disabled) return need('isolated', loginRequired('This client requires a fresh login'));
   // AUTHZ-14: prompt=login forces fresh authentication (the session itself continues, SSO-05).
   if (request.prompt.includes('login')) return { kind: 'authenticate', reason: 'prompt-login' };
-  if (!session) return need('no-session', loginRequired('No active login session'));
+  // SSO-08: a client that opted out of SSO is given only its own isolated login, never the
+  // common one; the caller passes whichever applies.
+  if (!session) return need(client.sso_disabled ? 'isolated' : 'no-session', loginRequired('No active login session'));
   // Core §3.1.2.1 max_age: an authentication older than max_age seconds must be repeated.
   if (request.max_age !== undefined && nowMs / 1000 - session.auth_time > request.max_age) {
     return need('max-age', loginRequired('The login is older than max_age'));

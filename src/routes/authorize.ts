@@ -26,7 +26,7 @@ import type { RawParameters } from '../protocol/authorize/parameters.js';
 import { checkPushedRequest, parsePushedRequestReference, refersToPushedRequest } from '../protocol/authorize/pushed-request.js';
 import type { AuthorizationRequest } from '../protocol/authorize/request.js';
 import type { RegisteredClient } from '../registry/client-registry.js';
-import type { LoadedSession } from '../store/sessions.js';
+import { loginFor, type LoadedSession } from '../store/sessions.js';
 import { endpointUrl } from '../protocol/discovery.js';
 import { decideSso } from '../protocol/sso.js';
 import type { RouteModule } from './module.js';
@@ -70,7 +70,10 @@ async function authorize(request: FastifyRequest, reply: FastifyReply, raw: RawP
     request.clientId = reference.client.client_id;
     request.clientName = reference.client.client_name;
     // One round trip: the atomic take (PAR-08) and the session read travel together.
-    const [record, found] = await Promise.all([flow.pushedRequests.take(reference.handle), flow.sessions.find(sessionCookieValue, clock())]);
+    const [record, found] = await Promise.all([
+      flow.pushedRequests.take(reference.handle, reference.client.client_id, config.parLifetime * 1000),
+      flow.sessions.find(sessionCookieValue, clock()),
+    ]);
     checkPushedRequest(record, reference.client, clock());
     client = reference.client;
     authorization = record!.request;
@@ -109,13 +112,16 @@ async function continueAuthorization(
   const flow = flowServices(context);
   const target = { redirect_uri: authorization.redirect_uri, response_mode: authorization.response_mode, ...(authorization.state !== undefined ? { state: authorization.state } : {}) };
   const now = clock();
-  const decision = decideSso(authorization, client, session?.record ?? null, now);
+  // SSO-04, SSO-08: the login this client may use: the common one, or its own isolated one.
+  const login = session ? (loginFor(session.record, client) ?? null) : null;
+  const decision = decideSso(authorization, client, login, now);
   if (decision.kind === 'error') return deliverError(reply, target, decision.error, config.issuer, locale);
 
-  if (decision.kind === 'reuse' && session) {
-    // SSO-04: answered from the session; SSO-02: this request restarts the idle clock.
+  if (decision.kind === 'reuse' && session && login) {
+    // SSO-04: answered from the session; SSO-02, SSO-09: this request restarts the idle clock of
+    // the whole browser session.
     const record = { ...session.record, last_active_at: now };
-    const subject = { pid: record.pid, acr: record.acr, amr: record.amr, auth_time: record.auth_time, sid: record.sid, locale };
+    const subject = { pid: login.pid, acr: login.acr, amr: login.amr, auth_time: login.auth_time, sid: login.sid, locale };
     const { code, ops } = issueCodeOps(flow, client, authorization, subject, record, now);
     await context.store.write([...flow.sessions.saveOps(session.cookie, record, now), ...ops]);
     reply.setCookie(sessionCookie, session.cookie, sessionCookieOptions(flow, flow.sessions.remainingMs(record, now)));

@@ -19,12 +19,15 @@ import {
   type Interaction,
 } from '../http/authorization-flow.js';
 import { noStore } from '../http/headers.js';
+import { endBrowserSession } from '../http/logout.js';
+import { queryRedirectUrl, successParameters } from '../protocol/authorization-response.js';
+import { renderFrontchannelPage, type Continuation } from '../views/logout-pages.js';
 import { isLocale, languageCookie, type Locale } from '../i18n/locale.js';
 import { acrRank, strongest } from '../protocol/acr.js';
 import { cspSourceFor } from '../protocol/redirect-uri.js';
 import type { AuthenticatedSubject } from '../protocol/tokens.js';
 import type { RegisteredClient } from '../registry/client-registry.js';
-import { newSessionCookieValue, newSid, type SessionRecord } from '../store/sessions.js';
+import { loginFor, newSessionCookieValue, newSid, type SessionLogin, type SessionRecord } from '../store/sessions.js';
 import type { WriteOp } from '../store/store.js';
 import { renderLoginPage } from '../views/login-page.js';
 import type { RouteModule } from './module.js';
@@ -142,25 +145,33 @@ async function submit(request: FastifyRequest, reply: FastifyReply): Promise<Fas
   const { result } = outcome;
   const nowSeconds = Math.floor(now / 1000);
 
-  // SSO-01: a new cookie after every login (no fixation). SSO-05, SSO-06: the same person in a
-  // live session keeps the session (its sid and clock) and its level only goes up; anyone else
-  // starts a new one. SSO-08: a client that opted out of SSO never feeds the common session.
-  const previous = client.sso_disabled ? null : await flow.sessions.find(request.cookies[sessionCookie], now);
-  const continuing = previous && previous.record.pid === result.pid ? previous.record : undefined;
+  // SSO-01: a new cookie after every login (no fixation). SSO-05, SSO-06: the same person keeps
+  // the login being replaced (its sid) and its level only goes up. SSO-08, SSO-09: a client that
+  // opted out of SSO gets an isolated login in the same browser session, sharing its timers.
+  const previous = await flow.sessions.find(request.cookies[sessionCookie], now);
+  const current = previous ? loginFor(previous.record, client) : undefined;
+  // SSO-07: a different person takes over: the old browser session ends with full logout first.
+  const otherPerson = current !== undefined && current.pid !== result.pid;
+  const continuing = otherPerson ? undefined : current;
   const raised = !continuing || acrRank(result.acr) >= acrRank(continuing.acr);
-  const record: SessionRecord = {
+  const login: SessionLogin = {
     sid: continuing?.sid ?? newSid(),
     pid: result.pid,
     acr: continuing ? strongest(continuing.acr, result.acr) : result.acr,
     amr: raised ? result.amr : continuing!.amr,
     auth_time: nowSeconds,
-    created_at: continuing?.created_at ?? now,
-    last_active_at: now,
   };
-  const subject: AuthenticatedSubject = { pid: record.pid, acr: record.acr, amr: record.amr, auth_time: record.auth_time, sid: record.sid, locale };
+  const kept = previous && !otherPerson ? previous.record : undefined;
+  const record: SessionRecord = {
+    created_at: kept?.created_at ?? now,
+    last_active_at: now,
+    ...(client.sso_disabled ? (kept?.common ? { common: kept.common } : {}) : { common: login }),
+    isolated: client.sso_disabled ? { ...kept?.isolated, [client.client_id]: login } : { ...kept?.isolated },
+  };
+  const subject: AuthenticatedSubject = { pid: login.pid, acr: login.acr, amr: login.amr, auth_time: login.auth_time, sid: login.sid, locale };
   const newCookie = newSessionCookieValue();
-  const sessionOps: WriteOp[] = client.sso_disabled ? [] : flow.sessions.saveOps(newCookie, record, now);
-  const { code, ops } = issueCodeOps(flow, client, interaction.request, subject, client.sso_disabled ? undefined : record, now);
+  const sessionOps = flow.sessions.saveOps(newCookie, record, now);
+  const { code, ops } = issueCodeOps(flow, client, interaction.request, subject, record, now);
   // One round trip for a fresh browser: the single-use claim on the interaction travels with
   // writes that only create new records. A replayed form (double submit, back button) loses the
   // claim and removes what it created; it never touched the live session, so nobody is logged
@@ -170,9 +181,20 @@ async function submit(request: FastifyRequest, reply: FastifyReply): Promise<Fas
     await store.write(undoOps([...sessionOps, ...ops]));
     throw expired();
   }
-  if (previous && !client.sso_disabled) await store.write(flow.sessions.deleteOps(previous.cookie));
+  const notices = previous && otherPerson ? await endBrowserSession(context, flow, previous, 'another person logged in') : [];
+  if (previous && !otherPerson) await store.write(flow.sessions.deleteOps(previous.cookie));
   finish();
-  if (!client.sso_disabled) reply.setCookie(sessionCookie, newCookie, sessionCookieOptions(flow, flow.sessions.remainingMs(record, now)));
+  reply.setCookie(sessionCookie, newCookie, sessionCookieOptions(flow, flow.sessions.remainingMs(record, now)));
+  if (notices.length > 0) {
+    // SSO-07, LOGOUT-08: the previous person's clients are told before the new login proceeds.
+    const parameters = successParameters(code, target, config.issuer);
+    const next: Continuation =
+      target.response_mode === 'form_post'
+        ? { kind: 'form_post', action: target.redirect_uri, parameters }
+        : { kind: 'redirect', url: queryRedirectUrl(target.redirect_uri, parameters) };
+    const page = renderFrontchannelPage(locale, notices, next);
+    return noStore(reply).code(200).header('content-security-policy', page.contentSecurityPolicy).type('text/html; charset=utf-8').send(page.body);
+  }
   return deliverCode(reply, target, code, config.issuer, locale);
 }
 

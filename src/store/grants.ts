@@ -42,8 +42,12 @@ export class GrantStore {
 
   /** Revoke the grant and every token issued under it. Idempotent. */
   async revoke(grantId: string, clientId: string, reason: string, nowMs: number, lifetimes: GrantLifetimes): Promise<void> {
+    // REVOKE-03, TOKEN-14: the grant marker is written before the token list is read. A refresh
+    // that adds a token after the list was read finds the marker and revokes the grant again
+    // itself; with the marker last, that token was in neither and outlived the revocation.
+    await this.store.set(this.keys.grant(grantId), { revoked_at: nowMs, reason }, lifetimes.grantTtlMs);
     const members = await this.store.members(this.keys.grantTokens(grantId));
-    const ops: WriteOp[] = [{ op: 'set', key: this.keys.grant(grantId), value: { revoked_at: nowMs, reason }, ttlMs: lifetimes.grantTtlMs }];
+    const ops: WriteOp[] = [];
     for (const member of members) {
       const [kind, id = ''] = [member.slice(0, 2), member.slice(3)];
       if (kind === 'at') ops.push(...this.accessTokens.revokeOps(id, { grant_id: grantId, client_id: clientId, locale: '' }, lifetimes.accessTokenTtlMs));

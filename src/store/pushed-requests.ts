@@ -26,8 +26,12 @@ export class PushedRequestStore {
     return this.store.set(this.keys.pushedRequest(handle), record as never, lifetimeMs);
   }
 
-  /** PAR-08 RFC 9126 §4: consumed at the first resolution, atomically (GETDEL). */
-  take(handle: string): Promise<PushedRequestRecord | null> {
-    return this.store.take<never>(this.keys.pushedRequest(handle)) as Promise<PushedRequestRecord | null>;
+  /**
+   * PAR-08 RFC 9126 §4: consumed atomically at the first resolution by the client that pushed it;
+   * a use with another client_id is refused without consuming it (PAR-07).
+   */
+  async take(handle: string, clientId: string, lifetimeMs: number): Promise<PushedRequestRecord | null> {
+    const redemption = await this.store.redeem<never>(this.keys.pushedRequest(handle), lifetimeMs, { field: 'client_id', equals: clientId });
+    return redemption.state === 'fresh' ? (redemption.value as PushedRequestRecord) : null;
   }
 }

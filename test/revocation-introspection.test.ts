@@ -1,0 +1,795 @@
+// /token/revoke (RFC 7009) and /token/introspect (RFC 7662) at the HTTP level: REVOKE-01…05,
+// INTROSPECT-01…05, AT-08, ERR-03, ERR-04 and their discovery entries (DISC-02). Tokens come
+// from the real flow (Browser + TestID login, then /token); the endpoints are called directly
+// with app.inject so that every parameter is under the test's control. Real Redis, a fresh key
+// prefix per test, an injected clock so that expiry is tested without sleeping.
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { LightMyRequestResponse } from 'fastify';
+import { SignJWT, decodeJwt, decodeProtectedHeader, generateKeyPair, importJWK, type JWK } from 'jose';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startTestProvider, type TestProvider } from './support/app.js';
+import { Browser, loginThroughBrowser } from './support/browser.js';
+
+const issuer = 'http://localhost:3000';
+const pid = '21879498012';
+const orgno = '991825827';
+const demoKey = JSON.parse(readFileSync(new URL('../fixtures/demo/demo-pkjwt.private-key.json', import.meta.url), 'utf8')) as JWK;
+const demoClients = JSON.parse(readFileSync(new URL('../fixtures/demo/clients.json', import.meta.url), 'utf8')) as unknown[];
+
+const introspectorSecret = 'revocation-test-introspector-secret-0123456789';
+const plainApiSecret = 'revocation-test-plain-api-secret-0123456789ab';
+const introspectionScope = 'idporten:token.introspection';
+
+/** INTROSPECT-03: an api_klient registered with the introspection scope, and one without it. */
+const extraClients = [
+  {
+    client_id: 'rt-introspector',
+    client_secret: introspectorSecret,
+    client_name: 'Revocation Test Introspector',
+    client_orgno: orgno,
+    integration_type: 'api_klient',
+    scopes: ['openid', 'profile', introspectionScope],
+    grant_types: ['authorization_code', 'refresh_token'],
+    redirect_uris: ['http://localhost:8096/cb'],
+    post_logout_redirect_uris: ['http://localhost:8096/'],
+  },
+  {
+    client_id: 'rt-api-plain',
+    client_secret: plainApiSecret,
+    client_name: 'Revocation Test API Client Without Introspection',
+    client_orgno: orgno,
+    integration_type: 'api_klient',
+    scopes: ['openid', 'profile'],
+    grant_types: ['authorization_code', 'refresh_token'],
+    redirect_uris: ['http://localhost:8097/cb'],
+    post_logout_redirect_uris: ['http://localhost:8097/'],
+  },
+];
+
+type ClientAuth = { kind: 'basic'; secret: string } | { kind: 'none' } | { kind: 'private_key_jwt' };
+
+interface TestClient {
+  id: string;
+  redirectUri: string;
+  auth: ClientAuth;
+}
+
+const web: TestClient = { id: 'demo-web', redirectUri: 'http://localhost:8080/callback', auth: { kind: 'basic', secret: 'demo-web-secret-for-local-testing-only-0123456789' } };
+const spa: TestClient = { id: 'demo-spa', redirectUri: 'http://localhost:5173/callback', auth: { kind: 'none' } };
+const pkjwt: TestClient = { id: 'demo-pkjwt', redirectUri: 'http://localhost:8081/callback', auth: { kind: 'private_key_jwt' } };
+const introspector: TestClient = { id: 'rt-introspector', redirectUri: 'http://localhost:8096/cb', auth: { kind: 'basic', secret: introspectorSecret } };
+const plainApi: TestClient = { id: 'rt-api-plain', redirectUri: 'http://localhost:8097/cb', auth: { kind: 'basic', secret: plainApiSecret } };
+
+const revokePath = '/token/revoke';
+const introspectPath = '/token/introspect';
+const inactive = '{"active":false}';
+
+const basic = (clientId: string, secret: string): string =>
+  `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+
+let provider: TestProvider;
+/** The provider's clock; tests move it instead of sleeping. */
+let now: number;
+
+beforeEach(async () => {
+  now = Date.now();
+  provider = await startTestProvider({ clients: [...demoClients, ...extraClients], env: { OP_ISSUER: issuer }, clock: () => now });
+});
+afterEach(async () => provider.close());
+
+interface LoginOptions {
+  scope?: string;
+  resources?: string[];
+  browser?: Browser;
+}
+
+interface Authorized {
+  client: TestClient;
+  code: string;
+  verifier: string;
+}
+
+function authorizeQuery(client: TestClient, verifier: string, options: LoginOptions = {}): URLSearchParams {
+  const query = new URLSearchParams({
+    response_type: 'code',
+    client_id: client.id,
+    redirect_uri: client.redirectUri,
+    scope: options.scope ?? 'openid profile',
+    state: randomBytes(8).toString('base64url'),
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+  });
+  for (const resource of options.resources ?? []) query.append('resource', resource);
+  return query;
+}
+
+/** Drive /authorize and the TestID page; return the code from the 303 to the redirect_uri. */
+async function authorize(client: TestClient, options: LoginOptions = {}): Promise<Authorized> {
+  const verifier = randomBytes(32).toString('base64url');
+  const browser = options.browser ?? new Browser(provider.app);
+  const { response } = await loginThroughBrowser(browser, `/authorize?${authorizeQuery(client, verifier, options)}`, { pid, acr: 'idporten-loa-substantial' });
+  expect(response.statusCode, response.body).toBe(303);
+  const code = new URL(String(response.headers.location)).searchParams.get('code');
+  if (!code) throw new Error(`no code in ${String(response.headers.location)}`);
+  return { client, code, verifier };
+}
+
+async function clientAssertion(clientId: string, audience = issuer): Promise<string> {
+  const key = await importJWK(demoKey, 'RS256');
+  const iat = Math.floor(now / 1000);
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'RS256', kid: demoKey.kid! })
+    .setIssuer(clientId)
+    .setSubject(clientId)
+    .setAudience(audience)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + 60)
+    .setJti(randomBytes(8).toString('base64url'))
+    .sign(key);
+}
+
+/** POST a form; `authorization` is sent as is. */
+function postForm(url: string, form: Record<string, string>, authorization?: string): Promise<LightMyRequestResponse> {
+  return provider.app.inject({
+    method: 'POST',
+    url,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(authorization !== undefined ? { authorization } : {}) },
+    payload: new URLSearchParams(form).toString(),
+  });
+}
+
+/** POST a form authenticated as `as` by its registered method (REVOKE-02, INTROSPECT-02). */
+async function postAs(url: string, as: TestClient, form: Record<string, string>, assertionAudience = issuer): Promise<LightMyRequestResponse> {
+  const body = { ...form };
+  let authorization: string | undefined;
+  if (as.auth.kind === 'basic') authorization = basic(as.id, as.auth.secret);
+  else if (as.auth.kind === 'none') body.client_id = as.id;
+  else {
+    body.client_id = as.id;
+    body.client_assertion_type = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+    body.client_assertion = await clientAssertion(as.id, assertionAudience);
+  }
+  return postForm(url, body, authorization);
+}
+
+const revoke = (as: TestClient, form: Record<string, string>): Promise<LightMyRequestResponse> => postAs(revokePath, as, form);
+const introspect = (as: TestClient, form: Record<string, string>): Promise<LightMyRequestResponse> => postAs(introspectPath, as, form);
+
+interface TokenResponse {
+  access_token: string;
+  token_type: string;
+  expires_in: number;
+  scope: string;
+  id_token?: string;
+  refresh_token?: string;
+}
+
+async function redeem(authorized: Authorized): Promise<TokenResponse> {
+  const response = await postAs('/token', authorized.client, {
+    grant_type: 'authorization_code',
+    code: authorized.code,
+    redirect_uri: authorized.client.redirectUri,
+    code_verifier: authorized.verifier,
+  });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json<TokenResponse>();
+}
+
+const tokensFor = async (client: TestClient, options: LoginOptions = {}): Promise<TokenResponse> => redeem(await authorize(client, options));
+
+/** The refresh_token grant as the client would send it; the raw response. */
+const refresh = (client: TestClient, refreshToken: string): Promise<LightMyRequestResponse> =>
+  postAs('/token', client, { grant_type: 'refresh_token', refresh_token: refreshToken });
+
+function refreshTokenOf(tokens: TokenResponse): string {
+  if (tokens.refresh_token === undefined) throw new Error('no refresh_token in the token response');
+  return tokens.refresh_token;
+}
+
+function idTokenOf(tokens: TokenResponse): string {
+  if (tokens.id_token === undefined) throw new Error('no id_token in the token response');
+  return tokens.id_token;
+}
+
+/** A successful refresh; returns the new tokens. */
+async function refreshed(client: TestClient, refreshToken: string): Promise<TokenResponse> {
+  const response = await refresh(client, refreshToken);
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json<TokenResponse>();
+}
+
+function userinfoGet(accessToken: string): Promise<LightMyRequestResponse> {
+  return provider.app.inject({ method: 'GET', url: '/userinfo', headers: { authorization: `Bearer ${accessToken}` } });
+}
+
+/** ERR-03: a JSON error body of exactly error and error_description, never cached. */
+function expectOAuthError(response: LightMyRequestResponse, status: number, error: string): void {
+  expect(response.statusCode, response.body).toBe(status);
+  expect(response.headers['content-type']).toMatch(/^application\/json/);
+  expect(response.headers['cache-control']).toBe('no-store');
+  const body = response.json<Record<string, unknown>>();
+  expect(Object.keys(body).sort()).toEqual(['error', 'error_description']);
+  expect(body.error).toBe(error);
+  expect(typeof body.error_description).toBe('string');
+}
+
+/** REVOKE-04 RFC 7009 §2.2: 200, empty body, not cached. */
+function expectRevoked(response: LightMyRequestResponse): void {
+  expect(response.statusCode, response.body).toBe(200);
+  expect(response.body).toBe('');
+  expect(response.headers['cache-control']).toBe('no-store');
+}
+
+/** UI-04, AT-08: the access token is dead at /userinfo. */
+async function expectAccessTokenRefused(accessToken: string): Promise<void> {
+  const response = await userinfoGet(accessToken);
+  expectOAuthError(response, 401, 'invalid_token');
+  expect(response.headers['www-authenticate']).toContain('error="invalid_token"');
+}
+
+async function expectAccessTokenWorks(accessToken: string): Promise<void> {
+  const response = await userinfoGet(accessToken);
+  expect(response.statusCode, response.body).toBe(200);
+}
+
+/** TOKEN-13: a dead refresh token is invalid_grant. */
+async function expectRefreshTokenRefused(client: TestClient, refreshToken: string): Promise<void> {
+  expectOAuthError(await refresh(client, refreshToken), 400, 'invalid_grant');
+}
+
+/** INTROSPECT-04: exactly {"active":false}, byte for byte, as JSON and never cached. */
+function expectInactive(response: LightMyRequestResponse): void {
+  expect(response.statusCode, response.body).toBe(200);
+  expect(response.body).toBe(inactive);
+  expect(response.headers['content-type']).toMatch(/^application\/json/);
+  expect(response.headers['cache-control']).toBe('no-store');
+}
+
+function expectActive(response: LightMyRequestResponse): Record<string, unknown> {
+  expect(response.statusCode, response.body).toBe(200);
+  const body = response.json<Record<string, unknown>>();
+  expect(body.active).toBe(true);
+  return body;
+}
+
+describe('/token/revoke: the request (REVOKE-01)', () => {
+  it('REVOKE-01 ERR-04 GET /token/revoke is refused with 405 and Allow: POST', async () => {
+    const response = await provider.app.inject({ method: 'GET', url: `${revokePath}?token=x` });
+    expect(response.statusCode).toBe(405);
+    expect(response.headers.allow).toBe('POST');
+  });
+
+  it('REVOKE-01 a JSON body is 400 invalid_request and the token it names keeps working', async () => {
+    const { access_token } = await tokensFor(web);
+    const response = await provider.app.inject({
+      method: 'POST',
+      url: revokePath,
+      headers: { 'content-type': 'application/json', authorization: basic(web.id, (web.auth as { secret: string }).secret) },
+      payload: JSON.stringify({ token: access_token }),
+    });
+    expectOAuthError(response, 400, 'invalid_request');
+    await expectAccessTokenWorks(access_token);
+  });
+
+  it('REVOKE-01 a request without token is 400 invalid_request', async () => {
+    expectOAuthError(await revoke(web, {}), 400, 'invalid_request');
+  });
+
+  it('REVOKE-01 an empty token parameter is 400 invalid_request', async () => {
+    expectOAuthError(await revoke(web, { token: '' }), 400, 'invalid_request');
+  });
+
+  it('REVOKE-01 a repeated token parameter is 400 invalid_request and revokes nothing', async () => {
+    const { access_token } = await tokensFor(web);
+    const payload = `token=${encodeURIComponent(access_token)}&token=${encodeURIComponent(access_token)}`;
+    const response = await provider.app.inject({
+      method: 'POST',
+      url: revokePath,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(web.id, (web.auth as { secret: string }).secret) },
+      payload,
+    });
+    expectOAuthError(response, 400, 'invalid_request');
+    await expectAccessTokenWorks(access_token);
+  });
+
+  it('REVOKE-01 token_type_hint=access_token revokes an access token', async () => {
+    const { access_token } = await tokensFor(web);
+    expectRevoked(await revoke(web, { token: access_token, token_type_hint: 'access_token' }));
+    await expectAccessTokenRefused(access_token);
+  });
+
+  it('REVOKE-01 token_type_hint=refresh_token revokes a refresh token', async () => {
+    const tokens = await tokensFor(web);
+    expectRevoked(await revoke(web, { token: refreshTokenOf(tokens), token_type_hint: 'refresh_token' }));
+    await expectRefreshTokenRefused(web, refreshTokenOf(tokens));
+  });
+
+  it('REVOKE-01 a wrong hint (refresh_token for an access token) only widens the search: the access token is revoked', async () => {
+    const { access_token } = await tokensFor(web);
+    expectRevoked(await revoke(web, { token: access_token, token_type_hint: 'refresh_token' }));
+    await expectAccessTokenRefused(access_token);
+  });
+
+  it('REVOKE-01 a wrong hint (access_token for a refresh token) only widens the search: the refresh token is revoked', async () => {
+    const tokens = await tokensFor(web);
+    expectRevoked(await revoke(web, { token: refreshTokenOf(tokens), token_type_hint: 'access_token' }));
+    await expectRefreshTokenRefused(web, refreshTokenOf(tokens));
+  });
+
+  it('REVOKE-01 an unknown hint value still revokes an access token', async () => {
+    const { access_token } = await tokensFor(web);
+    expectRevoked(await revoke(web, { token: access_token, token_type_hint: 'urn:example:unknown-hint' }));
+    await expectAccessTokenRefused(access_token);
+  });
+
+  it('REVOKE-01 an unknown hint value still revokes a refresh token', async () => {
+    const tokens = await tokensFor(web);
+    expectRevoked(await revoke(web, { token: refreshTokenOf(tokens), token_type_hint: 'id_token' }));
+    await expectRefreshTokenRefused(web, refreshTokenOf(tokens));
+  });
+});
+
+describe('/token/revoke: client authentication (REVOKE-02)', () => {
+  it('REVOKE-02 a client_secret_basic client revokes with its Basic credentials', async () => {
+    const { access_token } = await tokensFor(web);
+    expectRevoked(await revoke(web, { token: access_token }));
+    await expectAccessTokenRefused(access_token);
+  });
+
+  it('REVOKE-02 a public client revokes with only client_id in the form body', async () => {
+    const tokens = await tokensFor(spa);
+    expectRevoked(await revoke(spa, { token: refreshTokenOf(tokens) }));
+    await expectRefreshTokenRefused(spa, refreshTokenOf(tokens));
+  });
+
+  it('REVOKE-02 a private_key_jwt client revokes with a client assertion addressed to the issuer', async () => {
+    const { access_token } = await tokensFor(pkjwt);
+    expectRevoked(await revoke(pkjwt, { token: access_token }));
+    await expectAccessTokenRefused(access_token);
+  });
+
+  it('REVOKE-02 a private_key_jwt assertion addressed to the revocation endpoint URL is accepted', async () => {
+    const { access_token } = await tokensFor(pkjwt);
+    expectRevoked(await postAs(revokePath, pkjwt, { token: access_token }, `${issuer}${revokePath}`));
+    await expectAccessTokenRefused(access_token);
+  });
+
+  it('REVOKE-02 a private_key_jwt assertion addressed to the introspection endpoint is 401 invalid_client', async () => {
+    const { access_token } = await tokensFor(pkjwt);
+    expectOAuthError(await postAs(revokePath, pkjwt, { token: access_token }, `${issuer}${introspectPath}`), 401, 'invalid_client');
+    await expectAccessTokenWorks(access_token);
+  });
+
+  it('REVOKE-02 REVOKE-04 ERR-04 a wrong Basic secret is 401 invalid_client with a Basic challenge, and the token survives', async () => {
+    const { access_token } = await tokensFor(web);
+    const response = await postForm(revokePath, { token: access_token }, basic(web.id, 'not-the-secret-of-demo-web-0123456789abcdef'));
+    expectOAuthError(response, 401, 'invalid_client');
+    expect(response.headers['www-authenticate']).toBe(`Basic realm="${issuer}"`);
+    await expectAccessTokenWorks(access_token);
+  });
+
+  it('REVOKE-02 REVOKE-04 a request without any client authentication is 401 invalid_client, and the token survives', async () => {
+    const { access_token } = await tokensFor(web);
+    const response = await postForm(revokePath, { token: access_token });
+    expectOAuthError(response, 401, 'invalid_client');
+    expect(response.headers['www-authenticate']).toBeUndefined();
+    await expectAccessTokenWorks(access_token);
+  });
+
+  it('REVOKE-02 a confidential client cannot pass as public by sending only client_id (401 invalid_client)', async () => {
+    const { access_token } = await tokensFor(web);
+    expectOAuthError(await postForm(revokePath, { token: access_token, client_id: web.id }), 401, 'invalid_client');
+    await expectAccessTokenWorks(access_token);
+  });
+
+  it('REVOKE-02 client_secret_post by a client registered for client_secret_basic is 401 invalid_client', async () => {
+    const { access_token } = await tokensFor(web);
+    const response = await postForm(revokePath, { token: access_token, client_id: web.id, client_secret: (web.auth as { secret: string }).secret });
+    expectOAuthError(response, 401, 'invalid_client');
+    await expectAccessTokenWorks(access_token);
+  });
+});
+
+describe('/token/revoke: what is revoked (REVOKE-03)', () => {
+  it('REVOKE-03 revoking the refresh token invalidates that refresh token', async () => {
+    const tokens = await tokensFor(web);
+    expectRevoked(await revoke(web, { token: refreshTokenOf(tokens) }));
+    await expectRefreshTokenRefused(web, refreshTokenOf(tokens));
+  });
+
+  it("REVOKE-03 revoking the refresh token invalidates the grant's access token at /userinfo", async () => {
+    const tokens = await tokensFor(web);
+    await expectAccessTokenWorks(tokens.access_token);
+    expectRevoked(await revoke(web, { token: refreshTokenOf(tokens) }));
+    await expectAccessTokenRefused(tokens.access_token);
+  });
+
+  it('REVOKE-03 revoking the current refresh token after a rotation invalidates every access token of the grant', async () => {
+    const first = await tokensFor(web);
+    const second = await refreshed(web, refreshTokenOf(first));
+    await expectAccessTokenWorks(first.access_token);
+    await expectAccessTokenWorks(second.access_token);
+    expectRevoked(await revoke(web, { token: refreshTokenOf(second) }));
+    await expectAccessTokenRefused(first.access_token);
+    await expectAccessTokenRefused(second.access_token);
+  });
+
+  it('REVOKE-03 revoking a rotated-out refresh token invalidates the newer refresh token of the same grant', async () => {
+    const first = await tokensFor(web);
+    const second = await refreshed(web, refreshTokenOf(first));
+    expectRevoked(await revoke(web, { token: refreshTokenOf(first) }));
+    await expectRefreshTokenRefused(web, refreshTokenOf(second));
+    await expectAccessTokenRefused(second.access_token);
+  });
+
+  it("REVOKE-03 revoking the access token invalidates the grant's refresh token", async () => {
+    const tokens = await tokensFor(web);
+    expectRevoked(await revoke(web, { token: tokens.access_token }));
+    await expectRefreshTokenRefused(web, refreshTokenOf(tokens));
+  });
+
+  it('REVOKE-03 revoking the first access token also invalidates the refresh token issued by a later refresh', async () => {
+    const first = await tokensFor(web);
+    const second = await refreshed(web, refreshTokenOf(first));
+    expectRevoked(await revoke(web, { token: first.access_token }));
+    await expectRefreshTokenRefused(web, refreshTokenOf(second));
+    await expectAccessTokenRefused(second.access_token);
+  });
+
+  it('REVOKE-03 the SSO session is untouched: the next /authorize in the same browser is answered without the login page', async () => {
+    const browser = new Browser(provider.app);
+    const tokens = await tokensFor(web, { browser });
+    expectRevoked(await revoke(web, { token: refreshTokenOf(tokens) }));
+    const again = await browser.get(`/authorize?${authorizeQuery(web, randomBytes(32).toString('base64url'))}`);
+    expect(again.statusCode, again.body).toBe(303);
+    const location = new URL(String(again.headers.location), issuer);
+    expect(`${location.origin}${location.pathname}`).toBe(web.redirectUri);
+    expect(location.searchParams.get('code')).toMatch(/.+/);
+    // Control: a browser without the session is sent to the login page.
+    const stranger = await new Browser(provider.app).get(`/authorize?${authorizeQuery(web, randomBytes(32).toString('base64url'))}`);
+    expect(String(stranger.headers.location)).toMatch(/^\/login\//);
+  });
+
+  it("REVOKE-03 another client's grant in the same SSO session keeps its access token and refresh token", async () => {
+    const browser = new Browser(provider.app);
+    const webTokens = await tokensFor(web, { browser });
+    const spaTokens = await tokensFor(spa, { browser });
+    expectRevoked(await revoke(web, { token: webTokens.access_token }));
+    await expectAccessTokenRefused(webTokens.access_token);
+    await expectAccessTokenWorks(spaTokens.access_token);
+    await refreshed(spa, refreshTokenOf(spaTokens));
+  });
+
+  it('REVOKE-03 a refresh that runs while the grant is being revoked leaves no live token behind', async () => {
+    const first = await tokensFor(web);
+    // Force the interleaving: the revocation has listed the grant's tokens, and before it writes
+    // anything a refresh with the still-live refresh token runs to completion. The store is the
+    // real Redis store; only the moment is chosen.
+    const store = provider.context.store;
+    const members = store.members.bind(store);
+    let concurrent: Promise<LightMyRequestResponse> | undefined;
+    store.members = async (key: string) => {
+      const listed = await members(key);
+      if (concurrent === undefined && key.endsWith(':tokens')) {
+        concurrent = refresh(web, refreshTokenOf(first));
+        await concurrent;
+      }
+      return listed;
+    };
+    expectRevoked(await revoke(web, { token: first.access_token }));
+    expect(concurrent).toBeDefined();
+    const raced = await concurrent!;
+    if (raced.statusCode === 200) {
+      // Whatever the racing refresh issued must have died with the grant.
+      const issued = raced.json<TokenResponse>();
+      await expectAccessTokenRefused(issued.access_token);
+      await expectRefreshTokenRefused(web, refreshTokenOf(issued));
+    } else {
+      expectOAuthError(raced, 400, 'invalid_grant');
+    }
+    await expectAccessTokenRefused(first.access_token);
+  });
+
+  it('REVOKE-03 another grant of the same client (a second login) is untouched', async () => {
+    const revoked = await tokensFor(web);
+    const other = await tokensFor(web);
+    expectRevoked(await revoke(web, { token: refreshTokenOf(revoked) }));
+    await expectAccessTokenRefused(revoked.access_token);
+    await expectAccessTokenWorks(other.access_token);
+    await refreshed(web, refreshTokenOf(other));
+  });
+});
+
+describe('/token/revoke: responses (REVOKE-04)', () => {
+  it('REVOKE-04 a valid token is answered 200 with an empty body and Cache-Control no-store', async () => {
+    const { access_token } = await tokensFor(web);
+    expectRevoked(await revoke(web, { token: access_token }));
+  });
+
+  it('REVOKE-04 an already revoked token is answered 200 with an empty body again', async () => {
+    const tokens = await tokensFor(web);
+    expectRevoked(await revoke(web, { token: refreshTokenOf(tokens) }));
+    expectRevoked(await revoke(web, { token: refreshTokenOf(tokens) }));
+    expectRevoked(await revoke(web, { token: tokens.access_token }));
+  });
+
+  it('REVOKE-04 an expired access token (clock past exp) is answered 200 with an empty body', async () => {
+    const { access_token } = await tokensFor(web);
+    now = (decodeJwt(access_token).exp! + 1) * 1000;
+    expectRevoked(await revoke(web, { token: access_token }));
+  });
+
+  it('REVOKE-04 an unknown random token is answered 200 with an empty body', async () => {
+    expectRevoked(await revoke(web, { token: randomBytes(32).toString('base64url') }));
+  });
+
+  it('REVOKE-04 a garbage string is answered 200 with an empty body', async () => {
+    expectRevoked(await revoke(web, { token: 'not a token at all: ä ✓ <>&"' }));
+  });
+
+  it('REVOKE-04 a malformed JWT-looking string is answered 200 with an empty body', async () => {
+    expectRevoked(await revoke(web, { token: 'eyJhbGciOiJSUzI1NiJ9.e30.c2ln' }));
+  });
+
+  it('REVOKE-04 an access token issued to another client is 400 invalid_grant and keeps working', async () => {
+    const { access_token } = await tokensFor(web);
+    const response = await revoke(spa, { token: access_token });
+    expectOAuthError(response, 400, 'invalid_grant');
+    expect(response.headers['www-authenticate']).toBeUndefined();
+    await expectAccessTokenWorks(access_token);
+  });
+
+  it('REVOKE-04 a refresh token issued to another client is 400 invalid_grant, and its grant keeps working', async () => {
+    const tokens = await tokensFor(web);
+    expectOAuthError(await revoke(spa, { token: refreshTokenOf(tokens), token_type_hint: 'refresh_token' }), 400, 'invalid_grant');
+    await expectAccessTokenWorks(tokens.access_token);
+    await refreshed(web, refreshTokenOf(tokens));
+  });
+});
+
+describe('/token/revoke: JWT access tokens are deny-listed (REVOKE-05, AT-08)', () => {
+  it('REVOKE-05 AT-08 a revoked JWT access token is refused by /userinfo with 401 invalid_token, though it is unexpired and correctly signed', async () => {
+    const { access_token } = await tokensFor(web);
+    await expectAccessTokenWorks(access_token);
+    expectRevoked(await revoke(web, { token: access_token }));
+    expect(decodeJwt(access_token).exp! * 1000).toBeGreaterThan(now);
+    await expectAccessTokenRefused(access_token);
+  });
+
+  it('REVOKE-05 AT-08 a revoked JWT access token stays inactive at introspection until its exp, while a sibling token is active', async () => {
+    const revoked = await tokensFor(introspector);
+    const sibling = await tokensFor(introspector);
+    expectRevoked(await revoke(introspector, { token: revoked.access_token }));
+    const exp = decodeJwt(revoked.access_token).exp!;
+    for (const at of [now, now + 60_000, (exp - 1) * 1000]) {
+      now = at;
+      expectInactive(await introspect(introspector, { token: revoked.access_token }));
+      await expectAccessTokenRefused(revoked.access_token);
+      expectActive(await introspect(introspector, { token: sibling.access_token }));
+    }
+  });
+});
+
+describe('/token/introspect: the request (INTROSPECT-01)', () => {
+  it('INTROSPECT-01 ERR-04 GET /token/introspect is refused with 405 and Allow: POST', async () => {
+    const response = await provider.app.inject({ method: 'GET', url: `${introspectPath}?token=x` });
+    expect(response.statusCode).toBe(405);
+    expect(response.headers.allow).toBe('POST');
+  });
+
+  it('INTROSPECT-01 a JSON body is 400 invalid_request', async () => {
+    const { access_token } = await tokensFor(introspector);
+    const response = await provider.app.inject({
+      method: 'POST',
+      url: introspectPath,
+      headers: { 'content-type': 'application/json', authorization: basic(introspector.id, introspectorSecret) },
+      payload: JSON.stringify({ token: access_token }),
+    });
+    expectOAuthError(response, 400, 'invalid_request');
+  });
+
+  it('INTROSPECT-01 a request without token is 400 invalid_request', async () => {
+    expectOAuthError(await introspect(introspector, {}), 400, 'invalid_request');
+  });
+
+  it('INTROSPECT-01 a token_type_hint (even a wrong one) does not change the answer', async () => {
+    const { access_token } = await tokensFor(introspector);
+    const plain = expectActive(await introspect(introspector, { token: access_token }));
+    const hinted = expectActive(await introspect(introspector, { token: access_token, token_type_hint: 'refresh_token' }));
+    expect(hinted).toEqual(plain);
+  });
+});
+
+describe('/token/introspect: caller authentication (INTROSPECT-02)', () => {
+  it('INTROSPECT-02 ERR-04 a wrong Basic secret is 401 invalid_client with a Basic challenge', async () => {
+    const { access_token } = await tokensFor(introspector);
+    const response = await postForm(introspectPath, { token: access_token }, basic(introspector.id, 'not-the-introspector-secret-0123456789abcd'));
+    expectOAuthError(response, 401, 'invalid_client');
+    expect(response.headers['www-authenticate']).toBe(`Basic realm="${issuer}"`);
+  });
+
+  it('INTROSPECT-02 a request without client authentication is 401 invalid_client', async () => {
+    const { access_token } = await tokensFor(introspector);
+    expectOAuthError(await postForm(introspectPath, { token: access_token }), 401, 'invalid_client');
+  });
+
+  it('INTROSPECT-02 the introspecting client named without its secret (client_id only) is 401 invalid_client', async () => {
+    const { access_token } = await tokensFor(introspector);
+    expectOAuthError(await postForm(introspectPath, { token: access_token, client_id: introspector.id }), 401, 'invalid_client');
+  });
+
+  it('INTROSPECT-02 an unknown client is 401 invalid_client', async () => {
+    const { access_token } = await tokensFor(introspector);
+    expectOAuthError(await postForm(introspectPath, { token: access_token }, basic('rt-no-such-client', introspectorSecret)), 401, 'invalid_client');
+  });
+});
+
+describe('/token/introspect: caller authorization (INTROSPECT-03)', () => {
+  it('INTROSPECT-03 an authenticated api_klient without the idporten:token.introspection scope is 403 unauthorized_client, even for its own active token', async () => {
+    const { access_token } = await tokensFor(plainApi);
+    await expectAccessTokenWorks(access_token);
+    expectOAuthError(await introspect(plainApi, { token: access_token }), 403, 'unauthorized_client');
+  });
+
+  it('INTROSPECT-03 an idporten login client (no introspection scope) is 403 unauthorized_client', async () => {
+    const { access_token } = await tokensFor(web);
+    expectOAuthError(await introspect(web, { token: access_token }), 403, 'unauthorized_client');
+  });
+
+  it('INTROSPECT-03 the scope check comes before the token is read: no token is still 403 for a caller without the scope', async () => {
+    expectOAuthError(await introspect(plainApi, {}), 403, 'unauthorized_client');
+  });
+});
+
+describe('/token/introspect: exactly {"active":false} (INTROSPECT-04)', () => {
+  it('INTROSPECT-04 a refresh token is inactive', async () => {
+    const tokens = await tokensFor(introspector);
+    expectInactive(await introspect(introspector, { token: refreshTokenOf(tokens), token_type_hint: 'refresh_token' }));
+  });
+
+  it('INTROSPECT-04 an id_token is inactive', async () => {
+    const tokens = await tokensFor(introspector);
+    expectInactive(await introspect(introspector, { token: idTokenOf(tokens) }));
+  });
+
+  it('INTROSPECT-04 a garbage string is inactive', async () => {
+    expectInactive(await introspect(introspector, { token: 'not a token at all: ä ✓ <>&"' }));
+  });
+
+  it('INTROSPECT-04 a malformed JWT-looking string is inactive', async () => {
+    expectInactive(await introspect(introspector, { token: 'eyJhbGciOiJSUzI1NiJ9.e30.c2ln' }));
+  });
+
+  it('INTROSPECT-04 an access token is still active 1 s before exp', async () => {
+    const { access_token } = await tokensFor(introspector);
+    now = (decodeJwt(access_token).exp! - 1) * 1000;
+    expect(expectActive(await introspect(introspector, { token: access_token })).expires_in).toBe(1);
+  });
+
+  it('INTROSPECT-04 an expired access token (clock at exp) is inactive', async () => {
+    const { access_token } = await tokensFor(introspector);
+    now = decodeJwt(access_token).exp! * 1000;
+    expectInactive(await introspect(introspector, { token: access_token }));
+  });
+
+  it('INTROSPECT-04 a revoked access token is inactive', async () => {
+    const { access_token } = await tokensFor(introspector);
+    expectActive(await introspect(introspector, { token: access_token }));
+    expectRevoked(await revoke(introspector, { token: access_token }));
+    expectInactive(await introspect(introspector, { token: access_token }));
+  });
+
+  it('INTROSPECT-04 the access token of a grant revoked through its refresh token is inactive', async () => {
+    const tokens = await tokensFor(introspector);
+    expectRevoked(await revoke(introspector, { token: refreshTokenOf(tokens) }));
+    expectInactive(await introspect(introspector, { token: tokens.access_token }));
+  });
+
+  it('INTROSPECT-04 a copy of a genuine access token signed by another key (same header) is inactive', async () => {
+    const { access_token } = await tokensFor(introspector);
+    const { privateKey } = await generateKeyPair('RS256');
+    const forged = await new SignJWT(decodeJwt(access_token)).setProtectedHeader(decodeProtectedHeader(access_token) as { alg: string }).sign(privateKey);
+    expect(decodeJwt(forged)).toEqual(decodeJwt(access_token));
+    expectInactive(await introspect(introspector, { token: forged }));
+  });
+
+  it('INTROSPECT-04 an access token issued to another client is inactive: until the scope registry exists a caller sees only its own tokens', async () => {
+    const { access_token } = await tokensFor(web);
+    await expectAccessTokenWorks(access_token);
+    expectInactive(await introspect(introspector, { token: access_token }));
+  });
+});
+
+describe('/token/introspect: the active response (INTROSPECT-05)', () => {
+  it('INTROSPECT-05 the body is exactly the listed claims, with the access token values, token_type Bearer and expires_in', async () => {
+    const { access_token } = await tokensFor(introspector);
+    const claims = decodeJwt(access_token);
+    const body = expectActive(await introspect(introspector, { token: access_token }));
+    expect(Object.keys(body).sort()).toEqual(['acr', 'active', 'client_amr', 'client_id', 'consumer', 'exp', 'expires_in', 'iat', 'iss', 'jti', 'pid', 'scope', 'sub', 'token_type']);
+    expect(body).toEqual({
+      active: true,
+      token_type: 'Bearer',
+      scope: 'openid profile',
+      client_id: introspector.id,
+      iss: issuer,
+      sub: claims.sub,
+      pid,
+      acr: 'idporten-loa-substantial',
+      client_amr: 'client_secret_basic',
+      consumer: { authority: 'iso6523-actorid-upis', ID: `0192:${orgno}` },
+      iat: claims.iat,
+      exp: claims.exp,
+      expires_in: claims.exp! - Math.floor(now / 1000),
+      jti: claims.jti,
+    });
+  });
+
+  it('INTROSPECT-05 the sub is the pairwise sub of the id_token, not the pid', async () => {
+    const tokens = await tokensFor(introspector);
+    const body = expectActive(await introspect(introspector, { token: tokens.access_token }));
+    expect(body.sub).toBe(decodeJwt(idTokenOf(tokens)).sub);
+    expect(body.sub).not.toBe(pid);
+  });
+
+  it('INTROSPECT-05 expires_in is exp minus the current time (the clock moved 30 s)', async () => {
+    const { access_token } = await tokensFor(introspector);
+    const exp = decodeJwt(access_token).exp!;
+    now += 30_000;
+    const body = expectActive(await introspect(introspector, { token: access_token }));
+    expect(body.expires_in).toBe(exp - Math.floor(now / 1000));
+    expect(body.expires_in).toBe(90);
+    expect(body.exp).toBe(exp);
+  });
+
+  it('INTROSPECT-05 aud is present (as a string) when the token was issued for one resource', async () => {
+    const { access_token } = await tokensFor(introspector, { resources: ['https://api.example.no/'] });
+    const body = expectActive(await introspect(introspector, { token: access_token }));
+    expect(body.aud).toBe('https://api.example.no/');
+  });
+
+  it('INTROSPECT-05 aud is an array when the token was issued for two resources', async () => {
+    const { access_token } = await tokensFor(introspector, { resources: ['https://api.example.no/', 'https://other.example.no/v1'] });
+    const body = expectActive(await introspect(introspector, { token: access_token }));
+    expect(body.aud).toEqual(['https://api.example.no/', 'https://other.example.no/v1']);
+  });
+
+  it('INTROSPECT-05 aud is absent when the token had no resource', async () => {
+    const { access_token } = await tokensFor(introspector);
+    expect(expectActive(await introspect(introspector, { token: access_token }))).not.toHaveProperty('aud');
+  });
+
+  it('INTROSPECT-05 the response is application/json with Cache-Control no-store and Pragma no-cache', async () => {
+    const { access_token } = await tokensFor(introspector);
+    const response = await introspect(introspector, { token: access_token });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.headers.pragma).toBe('no-cache');
+  });
+
+  it('INTROSPECT-05 an access token from a refresh is active with its own jti and the grant subject', async () => {
+    const first = await tokensFor(introspector);
+    const second = await refreshed(introspector, refreshTokenOf(first));
+    const body = expectActive(await introspect(introspector, { token: second.access_token }));
+    expect(body.jti).toBe(decodeJwt(second.access_token).jti);
+    expect(body.jti).not.toBe(decodeJwt(first.access_token).jti);
+    expect(body.sub).toBe(decodeJwt(first.access_token).sub);
+  });
+});
+
+describe('discovery of revocation and introspection (DISC-02)', () => {
+  it('DISC-02 REVOKE-01 INTROSPECT-01 discovery lists both endpoints under the issuer with their authentication methods', async () => {
+    const response = await provider.app.inject({ method: 'GET', url: '/.well-known/openid-configuration' });
+    expect(response.statusCode).toBe(200);
+    const metadata = response.json<Record<string, unknown>>();
+    expect(metadata).toMatchObject({
+      revocation_endpoint: `${issuer}/token/revoke`,
+      introspection_endpoint: `${issuer}/token/introspect`,
+      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+      revocation_endpoint_auth_signing_alg_values_supported: ['RS256'],
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+      introspection_endpoint_auth_signing_alg_values_supported: ['RS256'],
+    });
+  });
+});

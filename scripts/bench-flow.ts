@@ -1,5 +1,5 @@
-// npm run bench: the full browser flow (authorize -> login page -> login -> redirect -> token ->
-// userinfo) against a provider running in its own process on Redis. Reports flows per second,
+// npm run bench: the full flow of the brief (PAR -> authorize -> login page -> login -> redirect ->
+// token -> userinfo) against a provider running in its own process on Redis. Reports flows per second,
 // server CPU per flow (from /proc), Redis commands per flow (INFO commandstats) and latency
 // percentiles per flow. Loopback only; bounded by --seconds. Needs `npm run build` first.
 //   npm run bench -- [--concurrency 10] [--seconds 20] [--warmup 3]
@@ -57,10 +57,13 @@ const manual = { redirect: 'manual' } as const;
 
 async function flow(): Promise<void> {
   const state = randomBytes(8).toString('base64url');
-  const authorize = await fetch(
-    `${issuer}/authorize?client_id=demo-web&redirect_uri=${encodeURIComponent(redirectUri)}&response_type=code&scope=openid%20profile&state=${state}&nonce=n&code_challenge=${challenge}&code_challenge_method=S256`,
-    manual,
-  );
+  const par = await fetch(`${issuer}/par`, {
+    method: 'POST',
+    headers: { authorization: basic },
+    body: new URLSearchParams({ client_id: 'demo-web', redirect_uri: redirectUri, response_type: 'code', scope: 'openid profile', state, nonce: 'n', code_challenge: challenge, code_challenge_method: 'S256' }),
+  });
+  const { request_uri } = (await par.json()) as { request_uri: string };
+  const authorize = await fetch(`${issuer}/authorize?client_id=demo-web&request_uri=${encodeURIComponent(request_uri)}`, manual);
   await authorize.arrayBuffer();
   const loginUrl = `${issuer}${authorize.headers.get('location')}`;
   const cookie = cookiesOf(authorize).join('; ');

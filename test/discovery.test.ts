@@ -80,7 +80,8 @@ describe('discovery and keys over HTTP', () => {
       token_endpoint_auth_signing_alg_values_supported: ['RS256'],
       revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
       revocation_endpoint_auth_signing_alg_values_supported: ['RS256'],
-      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+      // INTROSPECT-02 RFC 7662 §4: callers must authenticate.
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
       introspection_endpoint_auth_signing_alg_values_supported: ['RS256'],
       code_challenge_methods_supported: ['S256'],
       prompt_values_supported: ['consent', 'login', 'none'],

@@ -311,6 +311,20 @@ describe('the refresh_token request (TOKEN-13)', () => {
     expectOAuthError(await refresh(web, refresh_token, { scope: 'openid profile urn:example:unknown' }), 400, 'invalid_scope');
   });
 
+  it('TOKEN-13 TOKEN-14 an invalid_scope refresh does not use up a ONETIME token: a retry without scope succeeds and the grant lives', async () => {
+    const first = await login(web);
+    expectOAuthError(await refresh(web, first.refresh_token, { scope: 'openid profile urn:example:unknown' }), 400, 'invalid_scope');
+    const retried = await refreshOk(web, first.refresh_token);
+    expect(retried.scope).toBe('openid profile');
+    expect((await userinfoGet(first.access_token)).statusCode).toBe(200);
+  });
+
+  it('TOKEN-15 a refresh in the grant\'s last second is refused rather than minting an access token that is born expired', async () => {
+    const { refresh_token } = await login(short);
+    now += 900_000 - 500;
+    expectOAuthError(await refresh(short, refresh_token), 400, 'invalid_grant');
+  });
+
   it('TOKEN-13 RFC 6749 §3.1 an empty scope parameter counts as omitted: the full grant scope', async () => {
     const { refresh_token } = await login(web);
     const refreshed = await refreshOk(web, refresh_token, { scope: '' });

@@ -156,17 +156,21 @@ describe.each(Object.keys(implementations))('store contract: %s', (name) => {
     expect(await subject.store.members(k('set-ttl'))).toEqual([]);
   });
 
-  it('write applies sets, deletes, set additions and removals, and expiries together', async () => {
+  it('write applies sets, creates (never overwriting), deletes, set additions and removals, and expiries together', async () => {
     await subject.store.set(k('w-del'), 'x', 10_000);
     await subject.store.set(k('w-exp'), 'y', 10_000);
     await subject.store.write([
       { op: 'set', key: k('w-set'), value: { n: 1 }, ttlMs: 10_000 },
+      { op: 'create', key: k('w-create'), value: 'new', ttlMs: 10_000 },
+      { op: 'create', key: k('w-exp'), value: 'must not overwrite', ttlMs: 10_000 },
       { op: 'del', key: k('w-del') },
       { op: 'sadd', key: k('w-sadd'), members: ['m1', 'm2', 'm3'], ttlMs: 10_000 },
       { op: 'srem', key: k('w-sadd'), members: ['m3'] },
       { op: 'expire', key: k('w-exp'), ttlMs: 40 },
     ]);
     expect(await subject.store.get(k('w-set'))).toEqual({ n: 1 });
+    expect(await subject.store.get(k('w-create'))).toBe('new');
+    expect(await subject.store.get(k('w-exp'))).toBe('y');
     expect(await subject.store.get(k('w-del'))).toBeNull();
     expect((await subject.store.members(k('w-sadd'))).sort()).toEqual(['m1', 'm2']);
     await sleep(120);

@@ -76,6 +76,7 @@ async function authorize(request: FastifyRequest, reply: FastifyReply, raw: RawP
     ]);
     checkPushedRequest(record, reference.client, clock());
     client = reference.client;
+    // PAR-09 RFC 9126 §4: only the pushed values count; the rest of the URL is ignored.
     authorization = record!.request;
     session = found;
   } else {

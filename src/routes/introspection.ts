@@ -27,7 +27,7 @@ async function introspect(request: FastifyRequest, reply: FastifyReply): Promise
   const { config, clock } = context;
   const body = (request.body ?? {}) as FormBody;
   // INTROSPECT-02 RFC 7662 §2.1: the caller authenticates; failure is 401 invalid_client.
-  const { client } = await authenticateClient(
+  const { client, method } = await authenticateClient(
     { authorization: request.headers.authorization, body },
     {
       registry: context.registry,
@@ -39,6 +39,8 @@ async function introspect(request: FastifyRequest, reply: FastifyReply): Promise
     },
   );
   request.clientId = client.client_id;
+  // INTROSPECT-02 RFC 7662 §4: the caller must really authenticate; a public client cannot.
+  if (method === 'none') throw new OAuthError('invalid_client', 'Introspection requires client authentication', { detail: 'public client' });
   // INTROSPECT-03: the caller must hold the introspection scope (403, profile's choice of code).
   if (!client.scopes.includes(introspectionScope)) {
     throw new OAuthError('unauthorized_client', `The client is not registered with the ${introspectionScope} scope`, { status: 403 });
@@ -117,7 +119,7 @@ export const introspectionModule: RouteModule = {
   },
   metadata: ({ config }) => ({
     introspection_endpoint: endpointUrl(config.issuer, introspectionPath),
-    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     introspection_endpoint_auth_signing_alg_values_supported: ['RS256'],
   }),
 };

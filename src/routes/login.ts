@@ -202,7 +202,7 @@ const interactionLifetimeLeft = (interaction: Interaction, now: number): number 
 
 /** What takes back writes that only created records and added set members. */
 const undoOps = (ops: readonly WriteOp[]): WriteOp[] =>
-  ops.flatMap((op): WriteOp[] => (op.op === 'set' ? [{ op: 'del', key: op.key }] : op.op === 'sadd' ? [{ op: 'srem', key: op.key, members: op.members }] : []));
+  ops.flatMap((op): WriteOp[] => (op.op === 'set' || op.op === 'create' ? [{ op: 'del', key: op.key }] : op.op === 'sadd' ? [{ op: 'srem', key: op.key, members: op.members }] : []));
 
 export const loginModule: RouteModule = {
   name: 'login',

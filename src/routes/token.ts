@@ -72,6 +72,12 @@ async function refreshTokenGrant(context: ProviderContext, flow: FlowServices, b
   const { client, method } = caller;
   const parameters = parseRefreshGrant(body);
   const now = context.clock();
+  if (parameters.scope !== undefined) {
+    // TOKEN-13: a bad scope must not use up a ONETIME token (a retry would then look like a
+    // replay); the grant's scope never changes, so a plain read decides it before redemption.
+    const peek = await flow.refreshTokens.find(parameters.refresh_token);
+    if (peek && peek.client_id === client.client_id) narrowScope(peek.scope, parameters.scope);
+  }
   let record: RefreshTokenRecord;
   if (client.refresh_token_usage === 'ONETIME') {
     // TOKEN-14 RFC 9700 §4.14.2: each use consumes the token atomically; of two concurrent
@@ -118,8 +124,11 @@ async function refreshTokenGrant(context: ProviderContext, flow: FlowServices, b
     refreshToken = parameters.refresh_token;
     refreshOps = flow.refreshTokens.renewOps(refreshToken, { ...record, expires_at: Math.min(now + client.refresh_token_lifetime * 1000, record.grant_expires_at) }, now);
   }
-  // The grant may have been revoked meanwhile (REVOKE-03, logout): checked in the same round
-  // trip as the writes; if so, the fresh tokens die with it.
+  // The grant may be revoked meanwhile (REVOKE-03, logout, TOKEN-14): the marker is read in the
+  // same round trip as the writes, and if it is there the fresh tokens die with the grant. A
+  // revocation racing on another instance that read the grant's token list just before these
+  // writes misses the new access token (its deny record cannot be overwritten: access-token
+  // records are created with SET NX); the new refresh token still dies at its first use here.
   const [revoked] = await Promise.all([flow.grants.findRevocation(record.grant_id), context.store.write([...accessToken.ops, ...refreshOps])]);
   if (revoked) {
     await flow.grants.revoke(record.grant_id, client.client_id, revoked.reason, now, grantLifetimes(client));

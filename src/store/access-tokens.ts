@@ -18,8 +18,9 @@ export class AccessTokenStore {
     private readonly keys: KeySpace,
   ) {}
 
+  /** Create, never overwrite: a deny record written by a racing revocation must win. */
   registerOps(jti: string, record: AccessTokenRecord, ttlMs: number): WriteOp[] {
-    return [{ op: 'set', key: this.keys.accessToken(jti), value: record, ttlMs }];
+    return [{ op: 'create', key: this.keys.accessToken(jti), value: record, ttlMs }];
   }
 
   find(jti: string): Promise<AccessTokenRecord | null> {

@@ -131,6 +131,9 @@ export class MemoryStore implements Store {
         case 'set':
           this.#put(op.key, op.value, op.ttlMs);
           break;
+        case 'create':
+          if (!this.#live(op.key)) this.#put(op.key, op.value, op.ttlMs);
+          break;
         case 'del':
           this.#entries.delete(op.key);
           break;

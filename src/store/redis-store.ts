@@ -125,6 +125,9 @@ export class RedisStore implements Store {
         case 'set':
           pending.push(client.set(op.key, JSON.stringify(op.value), 'PX', ttl(op.ttlMs)));
           break;
+        case 'create':
+          pending.push(client.set(op.key, JSON.stringify(op.value), 'PX', ttl(op.ttlMs), 'NX'));
+          break;
         case 'del':
           pending.push(client.del(op.key));
           break;

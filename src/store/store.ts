@@ -27,6 +27,8 @@ export interface RedeemGuard {
 
 export type WriteOp =
   | { op: 'set'; key: string; value: Json; ttlMs: number }
+  /** Create only; an existing value wins (SET NX). */
+  | { op: 'create'; key: string; value: Json; ttlMs: number }
   | { op: 'del'; key: string }
   | { op: 'sadd'; key: string; members: string[]; ttlMs: number }
   | { op: 'srem'; key: string; members: string[] }

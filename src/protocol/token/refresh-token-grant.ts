@@ -22,7 +22,8 @@ export const invalidRefreshToken = (detail: string) =>
 /** TOKEN-15: the idle window and the grant's absolute end, on the injected clock. */
 export function checkRefreshTokenLife(record: RefreshTokenRecord, nowMs: number): void {
   if (record.expires_at <= nowMs) throw invalidRefreshToken('refresh token idle too long');
-  if (record.grant_expires_at <= nowMs) throw invalidRefreshToken('grant past its authorization_lifetime');
+  // Less than a second left would mint an access token that is born expired.
+  if (record.grant_expires_at - nowMs < 1000) throw invalidRefreshToken('grant past its authorization_lifetime');
 }
 
 /** TOKEN-13 RFC 6749 §6: the requested scope may only narrow the grant's scope. */

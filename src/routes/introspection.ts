@@ -5,14 +5,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { OAuthError } from '../errors.js';
 import { flowServices } from '../http/authorization-flow.js';
+import { authenticateCaller } from '../http/client-authentication.js';
 import { noStore } from '../http/headers.js';
-import { authenticateClient } from '../protocol/client-authentication.js';
 import { endpointUrl } from '../protocol/discovery.js';
 import { verifyOwnJwt } from '../protocol/jws.js';
 import { formParameter, type FormBody } from '../protocol/token/token-request.js';
 import type { RouteModule } from './module.js';
 import { documentOnly, oauthErrorBody } from './schemas.js';
-import { tokenPath } from './token.js';
 
 export const introspectionPath = '/token/introspect';
 export const introspectionScope = 'idporten:token.introspection';
@@ -27,18 +26,7 @@ async function introspect(request: FastifyRequest, reply: FastifyReply): Promise
   const { config, clock } = context;
   const body = (request.body ?? {}) as FormBody;
   // INTROSPECT-02 RFC 7662 §2.1: the caller authenticates; failure is 401 invalid_client.
-  const { client, method } = await authenticateClient(
-    { authorization: request.headers.authorization, body },
-    {
-      registry: context.registry,
-      issuer: config.issuer,
-      audiences: [config.issuer, endpointUrl(config.issuer, tokenPath), endpointUrl(config.issuer, introspectionPath)],
-      clock,
-      store: context.store,
-      keys: context.keys,
-    },
-  );
-  request.clientId = client.client_id;
+  const { client, method } = await authenticateCaller(request, introspectionPath);
   // INTROSPECT-02 RFC 7662 §4: the caller must really authenticate; a public client cannot.
   if (method === 'none') throw new OAuthError('invalid_client', 'Introspection requires client authentication', { detail: 'public client' });
   // INTROSPECT-03: the caller must hold the introspection scope (403, profile's choice of code).

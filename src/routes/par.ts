@@ -4,16 +4,15 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { OAuthError } from '../errors.js';
 import { flowServices } from '../http/authorization-flow.js';
+import { authenticateCaller } from '../http/client-authentication.js';
 import { noStore } from '../http/headers.js';
 import { parseAuthorizationRequest } from '../protocol/authorize/checks.js';
 import { valueOf, type RawParameters } from '../protocol/authorize/parameters.js';
 import { pushedRequestUriPrefix } from '../protocol/authorize/pushed-request.js';
-import { authenticateClient } from '../protocol/client-authentication.js';
 import { endpointUrl } from '../protocol/discovery.js';
 import { newPushedRequestHandle } from '../store/pushed-requests.js';
 import type { RouteModule } from './module.js';
 import { documentOnly, oauthErrorBody } from './schemas.js';
-import { tokenPath } from './token.js';
 
 export const parPath = '/par';
 
@@ -21,20 +20,8 @@ async function pushAuthorizationRequest(request: FastifyRequest, reply: FastifyR
   const context = request.server.op;
   const { config, clock } = context;
   const body = (request.body ?? {}) as RawParameters;
-  // PAR-02 RFC 9126 §2: exactly as at the token endpoint; the issuer, token endpoint and this
-  // endpoint are all acceptable assertion audiences.
-  const { client } = await authenticateClient(
-    { authorization: request.headers.authorization, body },
-    {
-      registry: context.registry,
-      issuer: config.issuer,
-      audiences: [config.issuer, endpointUrl(config.issuer, tokenPath), endpointUrl(config.issuer, parPath)],
-      clock,
-      store: context.store,
-      keys: context.keys,
-    },
-  );
-  request.clientId = client.client_id;
+  // PAR-02 RFC 9126 §2: exactly as at the token endpoint.
+  const { client } = await authenticateCaller(request, parPath);
   // PAR-03 RFC 9126 §2.1: a request_uri cannot itself be pushed.
   if (body.request_uri !== undefined) throw new OAuthError('invalid_request', 'request_uri is not allowed in a pushed authorization request');
   const named = valueOf(body, 'client_id');

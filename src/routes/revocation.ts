@@ -5,15 +5,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { OAuthError } from '../errors.js';
 import { flowServices } from '../http/authorization-flow.js';
+import { authenticateCaller } from '../http/client-authentication.js';
 import { noStore } from '../http/headers.js';
 import { grantLifetimes } from '../http/token-issuance.js';
-import { authenticateClient } from '../protocol/client-authentication.js';
 import { endpointUrl } from '../protocol/discovery.js';
 import { verifyOwnJwt } from '../protocol/jws.js';
 import { formParameter, type FormBody } from '../protocol/token/token-request.js';
 import type { RouteModule } from './module.js';
 import { documentOnly, oauthErrorBody } from './schemas.js';
-import { tokenPath } from './token.js';
 
 export const revocationPath = '/token/revoke';
 
@@ -44,22 +43,11 @@ async function findToken(request: FastifyRequest, token: string, hint: string | 
 
 async function revoke(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const context = request.server.op;
-  const { config, clock } = context;
+  const { clock } = context;
   const flow = flowServices(context);
   const body = (request.body ?? {}) as FormBody;
   // REVOKE-02 RFC 7009 §2.1: the client authenticates with its registered method.
-  const { client } = await authenticateClient(
-    { authorization: request.headers.authorization, body },
-    {
-      registry: context.registry,
-      issuer: config.issuer,
-      audiences: [config.issuer, endpointUrl(config.issuer, tokenPath), endpointUrl(config.issuer, revocationPath)],
-      clock,
-      store: context.store,
-      keys: context.keys,
-    },
-  );
-  request.clientId = client.client_id;
+  const { client } = await authenticateCaller(request, revocationPath);
   const token = formParameter(body, 'token');
   if (token === undefined) throw new OAuthError('invalid_request', 'token is missing');
   const found = await findToken(request, token, formParameter(body, 'token_type_hint'));

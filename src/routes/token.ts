@@ -6,9 +6,10 @@ import { z } from 'zod';
 import { OAuthError } from '../errors.js';
 import type { ProviderContext } from '../http/context.js';
 import { flowServices, type FlowServices } from '../http/authorization-flow.js';
+import { authenticateCaller, tokenEndpointPath } from '../http/client-authentication.js';
 import { noStore } from '../http/headers.js';
 import { grantLifetimes, mintAccessToken, mintIdToken, mintRefreshToken, type GrantFacts } from '../http/token-issuance.js';
-import { authenticateClient, type AuthenticatedClient } from '../protocol/client-authentication.js';
+import type { AuthenticatedClient } from '../protocol/client-authentication.js';
 import { endpointUrl } from '../protocol/discovery.js';
 import { checkCodeRedemption, parseCodeGrant } from '../protocol/token/authorization-code-grant.js';
 import { checkRefreshTokenLife, invalidRefreshToken, narrowScope, parseRefreshGrant } from '../protocol/token/refresh-token-grant.js';
@@ -18,7 +19,7 @@ import type { WriteOp } from '../store/store.js';
 import type { RouteModule } from './module.js';
 import { documentOnly, oauthErrorBody } from './schemas.js';
 
-export const tokenPath = '/token';
+export const tokenPath = tokenEndpointPath;
 
 type TokenResponse = Record<string, string | number>;
 
@@ -140,16 +141,10 @@ async function refreshTokenGrant(context: ProviderContext, flow: FlowServices, b
 
 async function token(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const context = request.server.op;
-  const { config } = context;
   const flow = flowServices(context);
   // TOKEN-01: a form POST (only form bodies are parsed at all).
   const body = (request.body ?? {}) as FormBody;
-  const caller = await authenticateClient(
-    { authorization: request.headers.authorization, body },
-    // TOKEN-07: the assertion's aud may be the issuer or this endpoint's URL.
-    { registry: context.registry, issuer: config.issuer, audiences: [config.issuer, endpointUrl(config.issuer, tokenPath)], clock: context.clock, store: context.store, keys: context.keys },
-  );
-  request.clientId = caller.client.client_id;
+  const caller = await authenticateCaller(request, tokenPath);
   const grantType = checkGrantType(body, caller.client);
   const response = grantType === 'authorization_code' ? await authorizationCodeGrant(context, flow, body, caller, request) : await refreshTokenGrant(context, flow, body, caller, request);
   noStore(reply).type('application/json; charset=utf-8');

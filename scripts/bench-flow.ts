@@ -28,7 +28,7 @@ const port = await freePort();
 const issuer = `http://127.0.0.1:${port}`;
 const prefix = `opbench:${randomBytes(4).toString('hex')}:`;
 const entry = new URL('../dist/server.js', import.meta.url).pathname;
-const server = spawn(process.execPath, [entry], {
+const server = spawn(process.execPath, [...(process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean), entry], {
   env: { ...process.env, OP_ISSUER: issuer, OP_PORT: String(port), OP_REDIS_URL: redisUrl, OP_REDIS_PREFIX: prefix, OP_LOG_LEVEL: process.env.OP_LOG_LEVEL ?? 'info' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });

@@ -51,6 +51,8 @@ export async function buildApp(context: ProviderContext, options: BuildOptions =
   const app = Fastify({
     logger: { ...loggerOptions(context.config.logLevel), ...(options.logStream ? { stream: options.logStream } : {}) },
     genReqId: generateRequestId,
+    // One line per request, written when it completes (below), instead of Fastify's two.
+    disableRequestLogging: true,
     bodyLimit: bodyLimitBytes,
     // Endpoint URLs come from OP_ISSUER, never from Host headers (interface.md).
     return503OnClosing: true,
@@ -64,6 +66,13 @@ export async function buildApp(context: ProviderContext, options: BuildOptions =
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  // ERR-06: method, redacted URL, status, duration and client on one line per request.
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { req: request, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, client_id: request.clientId },
+      'request completed',
+    );
   });
 
   // Security headers. Each HTML page sets its own, stricter CSP (views/layout.ts); this default

@@ -23,7 +23,7 @@ export interface GrantFacts {
   grantExpiresAt: number;
 }
 
-/** AT-07, TOKEN-15: the client's lifetime, cut short where the grant ends. */
+/** AT-07, TOKEN-15: the client's lifetime, cut short where the grant ends; SSO-11: never by the session. */
 export function accessTokenLifetime(client: RegisteredClient, grantExpiresAt: number, nowMs: number): number {
   return Math.max(0, Math.min(client.access_token_lifetime, Math.floor((grantExpiresAt - nowMs) / 1000)));
 }

@@ -12,10 +12,11 @@ export type SsoDecision = { kind: 'reuse' } | { kind: 'authenticate'; reason: 'n
 
 export function decideSso(request: AuthorizationRequest, client: RegisteredClient, session: SessionLogin | null, nowMs: number): SsoDecision {
   const silentOnly = request.prompt.includes('none');
-  const need = (reason: Exclude<SsoDecision, { kind: 'reuse' } | { kind: 'error' }>['reason'], error: OAuthError): SsoDecision =>
+  // The error is built only when it is sent (an Error captures a stack trace: not for free).
+  const need = (reason: Exclude<SsoDecision, { kind: 'reuse' } | { kind: 'error' }>['reason'], error: () => OAuthError): SsoDecision =>
     // AUTHZ-14 Core §3.1.2.6: prompt=none never shows UI; it answers with the reason instead.
-    silentOnly ? { kind: 'error', error } : { kind: 'authenticate', reason };
-  const loginRequired = (text: string) => new OAuthError('login_required', text);
+    silentOnly ? { kind: 'error', error: error() } : { kind: 'authenticate', reason };
+  const loginRequired = (text: string) => () => new OAuthError('login_required', text);
 
   // AUTHZ-14: prompt=login forces fresh authentication (the session itself continues, SSO-05).
   if (request.prompt.includes('login')) return { kind: 'authenticate', reason: 'prompt-login' };
@@ -28,7 +29,7 @@ export function decideSso(request: AuthorizationRequest, client: RegisteredClien
   }
   // SSO-04, SSO-06: the session must meet the requested minimum level, or the user steps up.
   if (!satisfies(session.acr, request.acr_minimum)) {
-    return need('step-up', new OAuthError('interaction_required', 'A higher level of assurance is required'));
+    return need('step-up', () => new OAuthError('interaction_required', 'A higher level of assurance is required'));
   }
   return { kind: 'reuse' };
 }

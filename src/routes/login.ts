@@ -150,8 +150,9 @@ async function submit(request: FastifyRequest, reply: FastifyReply): Promise<Fas
   // opted out of SSO gets an isolated login in the same browser session, sharing its timers.
   const previous = await flow.sessions.find(request.cookies[sessionCookie], now);
   const current = previous ? loginFor(previous.record, client) : undefined;
-  // SSO-07: a different person takes over: the old browser session ends with full logout first.
-  const otherPerson = current !== undefined && current.pid !== result.pid;
+  // SSO-07: one browser session belongs to one person. If any login in it (common or isolated)
+  // is someone else's, the old browser session ends with full logout first.
+  const otherPerson = previous !== null && [previous.record.common, ...Object.values(previous.record.isolated ?? {})].some((l) => l !== undefined && l.pid !== result.pid);
   const continuing = otherPerson ? undefined : current;
   const raised = !continuing || acrRank(result.acr) >= acrRank(continuing.acr);
   const login: SessionLogin = {

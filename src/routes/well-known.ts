@@ -1,4 +1,5 @@
-// DISC-01…06: OIDC Discovery 1.0 §4 and RFC 8414 §3 documents, identical content.
+// DISC-01…06: OIDC Discovery 1.0 §4 and RFC 8414 §3 documents, identical content. DISC-02: the
+// content is ID-porten's document for our issuer, assembled from the registered modules.
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { cacheable } from '../http/headers.js';

@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ProviderContext } from './http/context.js';
 import { registerErrorHandling } from './http/error-handler.js';
+import { BatchedStdout } from './http/log-stream.js';
 import { generateRequestId, loggerOptions } from './http/logging.js';
 import { authorizeModule } from './routes/authorize.js';
 import { endSessionModule } from './routes/endsession.js';
@@ -49,7 +50,7 @@ export interface BuildOptions {
 
 export async function buildApp(context: ProviderContext, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { ...loggerOptions(context.config.logLevel), ...(options.logStream ? { stream: options.logStream } : {}) },
+    logger: { ...loggerOptions(context.config.logLevel), stream: options.logStream ?? new BatchedStdout() },
     genReqId: generateRequestId,
     // One line per request, written when it completes (below), instead of Fastify's two.
     disableRequestLogging: true,

@@ -59,3 +59,25 @@ describe('logging', () => {
     expect(redactUrl('/jwks.json')).toBe('/jwks.json');
   });
 });
+
+describe('batched log output', () => {
+  it('writes the lines of one event-loop turn together, in order, and everything pending on flush', async () => {
+    const { BatchedStdout } = await import('../src/http/log-stream.js');
+    const writes: string[] = [];
+    const out = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        writes.push(chunk.toString());
+        done();
+      },
+    });
+    const stream = new BatchedStdout(out);
+    stream.write('a\n');
+    stream.write('b\n');
+    expect(writes).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toEqual(['a\nb\n']);
+    stream.write('c\n');
+    stream.flush();
+    expect(writes).toEqual(['a\nb\n', 'c\n']);
+  });
+});

@@ -1,6 +1,5 @@
 // What /authorize and the login page share: the stores, the cookies, issuing a code and
 // delivering the authorization response. Decisions live in src/protocol; this is the plumbing.
-import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import { chooseLocale, languageCookie, type Locale } from '../i18n/locale.js';
@@ -20,6 +19,7 @@ import type { OAuthError } from '../errors.js';
 import type { ProviderContext } from './context.js';
 import { noStore } from './headers.js';
 import { CookieSealer } from './sealed-cookie.js';
+import { randomToken } from '../random.js';
 
 export const sessionCookie = 'op_sso';
 export const interactionCookie = 'op_ix';
@@ -84,7 +84,7 @@ export function interactionCookieOptions(flow: FlowServices, interactionId: stri
   return { path: `/login/${interactionId}`, httpOnly: true, secure: flow.secureCookies, sameSite: 'lax', maxAge: Math.ceil(maxAgeMs / 1000) };
 }
 
-export const randomId = (bytes = 16): string => randomBytes(bytes).toString('base64url');
+export const randomId = (bytes = 16): string => randomToken(bytes);
 
 /** TOKEN-19: the scopes of a login-only grant. */
 export const isLoginScope = (scope: string): boolean => scope === 'openid' || scope === 'profile';

@@ -1,10 +1,10 @@
 // ERR-06: logs carry a request id, the client and the endpoint, and never a secret, token,
 // cookie, Authorization header or national identity number. Query strings are logged with only
 // the values of known-harmless parameters; every other value becomes [redacted].
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyLoggerOptions } from 'fastify';
 import type { LogLevel } from '../config.js';
+import { randomToken } from '../random.js';
 
 const harmlessParameters = new Set([
   'client_id',
@@ -40,7 +40,7 @@ const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
 export function generateRequestId(req: IncomingMessage): string {
   const incoming = req.headers['x-request-id'];
   if (typeof incoming === 'string' && requestIdPattern.test(incoming)) return incoming;
-  return randomBytes(12).toString('base64url');
+  return randomToken(12);
 }
 
 export const redactedPaths = [

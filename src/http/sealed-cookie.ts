@@ -1,7 +1,8 @@
 // Authenticated encryption of small JSON values for cookies (AES-256-GCM, NIST SP 800-38D).
 // The cookie's name/purpose is bound as associated data, so a value sealed for one interaction
 // cannot be replayed as another.
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
+import { randomBytesFromPool } from '../random.js';
 
 export class CookieSealer {
   readonly #key: Buffer;
@@ -12,7 +13,7 @@ export class CookieSealer {
   }
 
   seal(value: unknown, associatedData: string): string {
-    const iv = randomBytes(12);
+    const iv = randomBytesFromPool(12);
     const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
     cipher.setAAD(Buffer.from(associatedData, 'utf8'));
     const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);

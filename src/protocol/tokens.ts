@@ -1,9 +1,10 @@
 // Claims of the tokens we issue: the id_token (IDT-01…10, OIDC Core §2) and the JWT access token
 // (AT-02…07). Pure: the grant's facts in, a claim set out; signing is jws.ts.
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { RegisteredClient } from '../registry/client-registry.js';
 import type { AcrLevel } from './acr.js';
 import type { ClientAuthMethod } from './client-authentication.js';
+import { randomToken } from '../random.js';
 
 /** IDT-07: id_tokens live 120 s (exp = iat + 120). */
 // IDT-12: fixed, whatever the SSO session has left.
@@ -30,7 +31,7 @@ export function pairwiseSubject(pairwiseSecret: string, clientId: string, pid: s
 }
 
 /** IDT-07, AT-02: a unique random jti (~64 bits, base64url, as ID-porten's 11-character jtis). */
-export const newJti = (): string => randomBytes(8).toString('base64url');
+export const newJti = (): string => randomToken(8);
 
 export interface IdTokenInput {
   issuer: string;

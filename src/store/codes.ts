@@ -1,10 +1,10 @@
 // Authorization codes (AUTHZ-18, AUTHZ-19, TOKEN-10, TOKEN-11): 256 random bits, stored only under
 // their hash, bound to everything the token endpoint checks, single use with replay detection.
-import { randomBytes } from 'node:crypto';
 import type { AuthenticatedSubject } from '../protocol/tokens.js';
 import { storageHash } from './hash.js';
 import type { KeySpace } from './keys.js';
 import type { Redemption, Store, WriteOp } from './store.js';
+import { randomToken } from '../random.js';
 
 /** TOKEN-11: codes live 60 s (choice; ID-porten publishes no value). */
 export const codeLifetimeMs = 60_000;
@@ -28,7 +28,7 @@ export interface CodeRecord {
 }
 
 /** AUTHZ-19 RFC 6749 §10.10: ≥128 bits from a CSPRNG; 32 bytes give 43 base64url characters. */
-export const newCode = (): string => randomBytes(32).toString('base64url');
+export const newCode = (): string => randomToken(32);
 
 export class CodeStore {
   constructor(

@@ -1,9 +1,9 @@
 // Pushed authorization requests (PAR-04…08, RFC 9126): the validated request, kept under the
 // random part of its request_uri until first use or expiry.
-import { randomBytes } from 'node:crypto';
 import type { AuthorizationRequest } from '../protocol/authorize/request.js';
 import type { KeySpace } from './keys.js';
 import type { Store } from './store.js';
+import { randomToken } from '../random.js';
 
 export interface PushedRequestRecord {
   [key: string]: unknown;
@@ -14,7 +14,7 @@ export interface PushedRequestRecord {
 }
 
 /** PAR-04: 256 random bits, 43 base64url characters. */
-export const newPushedRequestHandle = (): string => randomBytes(32).toString('base64url');
+export const newPushedRequestHandle = (): string => randomToken(32);
 
 export class PushedRequestStore {
   constructor(

@@ -1,12 +1,12 @@
 // Refresh tokens (TOKEN-13…16, CLIENT-05, CLIENT-13): 256 random bits, stored only under their
 // hash, bound to the client and the grant. ONETIME tokens are redeemed atomically (a second use
 // is a replay, RFC 9700 §4.14.2); REUSE tokens are read and renewed.
-import { randomBytes } from 'node:crypto';
 import type { AuthenticatedSubject } from '../protocol/tokens.js';
 import { refreshTokenMember, type GrantStore } from './grants.js';
 import { storageHash } from './hash.js';
 import type { KeySpace } from './keys.js';
 import type { Redemption, Store, WriteOp } from './store.js';
+import { randomToken } from '../random.js';
 
 export interface RefreshTokenRecord {
   [key: string]: unknown;
@@ -23,7 +23,7 @@ export interface RefreshTokenRecord {
   grant_expires_at: number;
 }
 
-export const newRefreshToken = (): string => randomBytes(32).toString('base64url');
+export const newRefreshToken = (): string => randomToken(32);
 
 export class RefreshTokenStore {
   constructor(

@@ -3,12 +3,12 @@
 // out of SSO, that client's isolated login (SSO-08). The cookie holds a random secret; the store
 // keeps the record under its hash, so a copy of Redis cannot be replayed as a cookie. Each login
 // has a public `sid` (IDT-10, FCL §3), a different random value.
-import { randomBytes } from 'node:crypto';
 import type { AcrLevel } from '../protocol/acr.js';
 import type { RegisteredClient } from '../registry/client-registry.js';
 import { storageHash } from './hash.js';
 import type { KeySpace } from './keys.js';
 import type { Store, WriteOp } from './store.js';
+import { randomToken } from '../random.js';
 
 export interface SessionTimers {
   /** SSO-02: 30 minutes between authorization requests. */
@@ -54,8 +54,8 @@ export interface Participant {
   sid: string;
 }
 
-export const newSessionCookieValue = (): string => randomBytes(32).toString('base64url');
-export const newSid = (): string => randomBytes(32).toString('base64url');
+export const newSessionCookieValue = (): string => randomToken(32);
+export const newSid = (): string => randomToken(32);
 
 /** SSO-04, SSO-08: the login a client may use: the common one, or its own isolated one. */
 export function loginFor(record: SessionRecord, client: Pick<RegisteredClient, 'client_id' | 'sso_disabled'>): SessionLogin | undefined {

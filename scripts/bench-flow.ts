@@ -2,7 +2,8 @@
 // token -> userinfo) against a provider running in its own process on Redis. Reports flows per second,
 // server CPU per flow (from /proc), Redis commands per flow (INFO commandstats) and latency
 // percentiles per flow. Loopback only; bounded by --seconds. Needs `npm run build` first.
-//   npm run bench -- [--concurrency 10] [--seconds 20] [--warmup 3]
+//   npm run bench -- [--concurrency 10] [--seconds 20] [--warmup 3] [--server-cpu 0]
+// --server-cpu N pins the provider to that one core (taskset), as in the target "on one core".
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -28,7 +29,10 @@ const port = await freePort();
 const issuer = `http://127.0.0.1:${port}`;
 const prefix = `opbench:${randomBytes(4).toString('hex')}:`;
 const entry = new URL('../dist/server.js', import.meta.url).pathname;
-const server = spawn(process.execPath, [...(process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean), entry], {
+const serverCpu = args.get('server-cpu');
+const nodeArgs = [...(process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean), entry];
+const [command, commandArgs] = serverCpu !== undefined ? ['taskset', ['-c', serverCpu, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
+const server = spawn(command, commandArgs, {
   env: { ...process.env, OP_ISSUER: issuer, OP_PORT: String(port), OP_REDIS_URL: redisUrl, OP_REDIS_PREFIX: prefix, OP_LOG_LEVEL: process.env.OP_LOG_LEVEL ?? 'info' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
@@ -52,38 +56,47 @@ const redirectUri = 'http://localhost:8080/callback';
 const verifier = randomBytes(32).toString('base64url');
 const challenge = createHash('sha256').update(verifier).digest('base64url');
 
+/** Latency of every HTTP request of the measured window, in ms. */
+let requestLatencies: number[] | undefined;
+async function timed<T>(step: Promise<T>): Promise<T> {
+  const start = performance.now();
+  const result = await step;
+  requestLatencies?.push(performance.now() - start);
+  return result;
+}
+
 const cookiesOf = (response: Response): string[] => response.headers.getSetCookie().map((c) => c.split(';')[0]!);
 const manual = { redirect: 'manual' } as const;
 
 async function flow(): Promise<void> {
   const state = randomBytes(8).toString('base64url');
-  const par = await fetch(`${issuer}/par`, {
+  const par = await timed(fetch(`${issuer}/par`, {
     method: 'POST',
     headers: { authorization: basic },
     body: new URLSearchParams({ client_id: 'demo-web', redirect_uri: redirectUri, response_type: 'code', scope: 'openid profile', state, nonce: 'n', code_challenge: challenge, code_challenge_method: 'S256' }),
-  });
+  }));
   const { request_uri } = (await par.json()) as { request_uri: string };
-  const authorize = await fetch(`${issuer}/authorize?client_id=demo-web&request_uri=${encodeURIComponent(request_uri)}`, manual);
+  const authorize = await timed(fetch(`${issuer}/authorize?client_id=demo-web&request_uri=${encodeURIComponent(request_uri)}`, manual));
   await authorize.arrayBuffer();
   const loginUrl = `${issuer}${authorize.headers.get('location')}`;
   const cookie = cookiesOf(authorize).join('; ');
-  const page = await fetch(loginUrl, { ...manual, headers: { cookie } });
+  const page = await timed(fetch(loginUrl, { ...manual, headers: { cookie } }));
   const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())![1]!;
-  const login = await fetch(loginUrl, {
+  const login = await timed(fetch(loginUrl, {
     ...manual,
     method: 'POST',
     headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ csrf, action: 'login', pid: '21879498012', acr: 'idporten-loa-substantial' }),
-  });
+  }));
   await login.arrayBuffer();
   const code = new URL(String(login.headers.get('location'))).searchParams.get('code')!;
-  const token = await fetch(`${issuer}/token`, {
+  const token = await timed(fetch(`${issuer}/token`, {
     method: 'POST',
     headers: { authorization: basic },
     body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier }),
-  });
+  }));
   const { access_token } = (await token.json()) as { access_token: string };
-  const info = await fetch(`${issuer}/userinfo`, { headers: { authorization: `Bearer ${access_token}` } });
+  const info = await timed(fetch(`${issuer}/userinfo`, { headers: { authorization: `Bearer ${access_token}` } }));
   const body = (await info.json()) as { pid?: string };
   if (info.status !== 200 || body.pid !== '21879498012') throw new Error(`flow failed at userinfo: ${info.status}`);
 }
@@ -116,11 +129,14 @@ async function run(durationSeconds: number, latencies?: number[]): Promise<numbe
 
 await run(warmupSeconds);
 const latencies: number[] = [];
+requestLatencies = [];
 const [cpu0, cmd0, t0] = [cpuTicks(), await commands(), performance.now()];
 const flows = await run(seconds, latencies);
 const [cpu1, cmd1, t1] = [cpuTicks(), await commands(), performance.now()];
 latencies.sort((a, b) => a - b);
-const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(1);
+requestLatencies.sort((a, b) => a - b);
+const percentile = (values: number[], p: number) => Number(values[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!.toFixed(1));
+const pct = (p: number) => percentile(latencies, p);
 const elapsed = (t1 - t0) / 1000;
 console.log(
   JSON.stringify(
@@ -131,7 +147,9 @@ console.log(
       flows_per_second: Number((flows / elapsed).toFixed(1)),
       server_cpu_ms_per_flow: Number((((cpu1 - cpu0) * 10) / flows).toFixed(2)),
       redis_commands_per_flow: Number(((cmd1 - cmd0 - 1) / flows).toFixed(2)),
-      flow_latency_ms: { p50: Number(pct(50)), p90: Number(pct(90)), p99: Number(pct(99)) },
+      server_pinned_to_cpu: serverCpu ?? null,
+      flow_latency_ms: { p50: pct(50), p90: pct(90), p99: pct(99) },
+      request_latency_ms: { p50: percentile(requestLatencies, 50), p90: percentile(requestLatencies, 90), p99: percentile(requestLatencies, 99) },
     },
     null,
     2,

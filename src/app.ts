@@ -4,7 +4,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ProviderContext } from './http/context.js';
 import { registerErrorHandling } from './http/error-handler.js';
@@ -53,7 +53,7 @@ export async function buildApp(context: ProviderContext, options: BuildOptions =
     logger: { ...loggerOptions(context.config.logLevel), stream: options.logStream ?? new BatchedStdout() },
     genReqId: generateRequestId,
     // One line per request, written when it completes (below), instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: bodyLimitBytes,
     // Endpoint URLs come from OP_ISSUER, never from Host headers (interface.md).
     return503OnClosing: true,

@@ -321,3 +321,23 @@ describe('syntheticIdentityNumber', () => {
     expect(() => syntheticIdentityNumber(birthDate, individual)).toThrow(RangeError);
   });
 });
+
+describe('AUTHN-07 expanded identifiers (flag off)', () => {
+  it('AUTHN-07 refuses the post-2032 variant, whose K1 is the computed value plus 1 to 3, as wrong check digits', () => {
+    const first9 = '218794980'; // the first nine digits of the AUTHN-08 synthetic vector
+    const sum1 = weightedSum(first9, W1.slice(0, 9));
+    const k1 = (11 - (sum1 % 11)) % 11;
+    let refused = 0;
+    for (const offset of [1, 2, 3]) {
+      const expandedK1 = k1 + offset;
+      if (expandedK1 > 9) continue;
+      const first10 = `${first9}${expandedK1}`;
+      const k2 = (11 - (weightedSum(first10, W2.slice(0, 10)) % 11)) % 11;
+      if (k2 === 10) continue;
+      expect(parseIdentityNumber(`${first10}${k2}`)).toEqual({ ok: false, problem: 'check-digits' });
+      refused++;
+    }
+    expect(refused).toBeGreaterThan(0);
+    expect(parseIdentityNumber('21879498012').ok).toBe(true);
+  });
+});

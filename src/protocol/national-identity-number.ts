@@ -1,8 +1,9 @@
 // Norwegian national identity numbers (fødselsnummer, D-number, synthetic test numbers) as typed
 // into the TestID login: AUTHN-04 (mod-11 check digits), AUTHN-05 (D-number and synthetic offsets,
 // real calendar date, which kinds each mode accepts), AUTHN-06 (century from the individual number),
-// AUTHN-08 (test vectors, see the tests). AUTHN-07 (expanded identifiers) is not implemented: its
-// flag defaults to off, and off is the classic rule enforced here.
+// AUTHN-08 (test vectors, see the tests). AUTHN-07: the flag for the post-2032 expanded variant
+// defaults to off and is not offered, so the classic rule below is the only one: a K1 that is the
+// computed value plus 1-3 is refused as wrong check digits.
 
 export type IdentityNumberKind = 'ordinary' | 'd-number' | 'synthetic' | 'synthetic-d-number';
 

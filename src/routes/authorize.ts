@@ -59,7 +59,6 @@ async function authorize(request: FastifyRequest, reply: FastifyReply, raw: RawP
   const { config, clock } = context;
   const flow = flowServices(context);
   const sessionCookieValue = request.cookies[sessionCookie];
-  const locale = localeOf(request, typeof raw.ui_locales === 'string' ? raw.ui_locales : undefined);
 
   let client: RegisteredClient;
   let authorization: AuthorizationRequest;
@@ -77,7 +76,7 @@ async function authorize(request: FastifyRequest, reply: FastifyReply, raw: RawP
     checkPushedRequest(record, reference.client, clock());
     client = reference.client;
     // PAR-09 RFC 9126 §4: only the pushed values count; the rest of the URL is ignored.
-    authorization = record!.request;
+    authorization = record.request;
     session = found;
   } else {
     const outcome = parseAuthorizationRequest(raw, context.registry);
@@ -86,9 +85,12 @@ async function authorize(request: FastifyRequest, reply: FastifyReply, raw: RawP
       request.clientName = outcome.client.client_name;
     }
     if (!outcome.ok) {
-      request.log.info({ error: outcome.error.error, client_id: request.clientId, endpoint: authorizePath, detail: outcome.error.description }, 'authorization request refused');
-      // AUTHZ-03, AUTHZ-04, ERR-01: without a verified redirect target the error page is shown.
+      // AUTHZ-03, AUTHZ-04, ERR-01: without a verified redirect target the error page is shown
+      // (and logged by the error handler).
       if (!outcome.target) throw outcome.error;
+      // ERR-02, ERR-06: every later failure is redirected, and logged here.
+      request.log.info({ error: outcome.error.error, client_id: request.clientId, endpoint: authorizePath, detail: outcome.error.description }, 'authorization request refused');
+      const locale = localeOf(request, typeof raw.ui_locales === 'string' ? raw.ui_locales : undefined);
       return deliverError(reply, outcome.target, outcome.error, config.issuer, locale);
     }
     if (outcome.ignoredAcrValues.length > 0) request.log.info({ acr_values: outcome.ignoredAcrValues }, 'unknown acr_values ignored (AUTHZ-11)');

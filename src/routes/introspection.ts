@@ -52,8 +52,8 @@ async function introspect(request: FastifyRequest, reply: FastifyReply): Promise
   ) {
     return reply.send(inactive);
   }
-  // INTROSPECT-04: until the scope registry can name other callers (enforced_aud_for_introspection,
-  // CLIENT-16), a caller sees only the access tokens issued to itself.
+  // INTROSPECT-04: until a scope registry can name other callers (enforced_aud_for_introspection,
+  // profile §12), a caller sees only the access tokens issued to itself.
   if (claims.client_id !== client.client_id) return reply.send(inactive);
   const record = await flowServices(context).accessTokens.find(claims.jti);
   if (!record || record.revoked) return reply.send(inactive);

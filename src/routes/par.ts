@@ -7,7 +7,7 @@ import { flowServices } from '../http/authorization-flow.js';
 import { authenticateCaller } from '../http/client-authentication.js';
 import { noStore } from '../http/headers.js';
 import { parseAuthorizationRequest } from '../protocol/authorize/checks.js';
-import { valueOf, type RawParameters } from '../protocol/authorize/parameters.js';
+import type { RawParameters } from '../protocol/authorize/parameters.js';
 import { pushedRequestUriPrefix } from '../protocol/authorize/pushed-request.js';
 import { endpointUrl } from '../protocol/discovery.js';
 import { newPushedRequestHandle } from '../store/pushed-requests.js';
@@ -24,8 +24,6 @@ async function pushAuthorizationRequest(request: FastifyRequest, reply: FastifyR
   const { client } = await authenticateCaller(request, parPath);
   // PAR-03 RFC 9126 §2.1: a request_uri cannot itself be pushed.
   if (body.request_uri !== undefined) throw new OAuthError('invalid_request', 'request_uri is not allowed in a pushed authorization request');
-  const named = valueOf(body, 'client_id');
-  if (named !== undefined && named !== client.client_id) throw new OAuthError('invalid_request', 'client_id differs from the authenticated client');
   // PAR-03: all of /authorize's checks that need no user, now; every failure is JSON (PAR-06).
   const outcome = parseAuthorizationRequest({ ...body, client_id: client.client_id }, context.registry, { pushed: true });
   if (!outcome.ok) {

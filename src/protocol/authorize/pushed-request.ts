@@ -36,7 +36,7 @@ export function parsePushedRequestReference(raw: RawParameters, registry: Client
 }
 
 /** PAR-07: the record must exist (PAR-08: not used before), be unexpired, and be this client's (the store already refuses another client's). */
-export function checkPushedRequest(record: { client_id: string; expires_at: number } | null, client: RegisteredClient, nowMs: number): void {
+export function checkPushedRequest<T extends { client_id: string; expires_at: number }>(record: T | null, client: RegisteredClient, nowMs: number): asserts record is T {
   if (!record) throw unusable('unknown or used request_uri');
   if (record.client_id !== client.client_id) throw unusable('request_uri of another client');
   if (record.expires_at <= nowMs) throw unusable('expired request_uri');

@@ -17,7 +17,7 @@ import type { WriteOp } from '../store/store.js';
 import { renderFormPostPage } from '../views/form-post-page.js';
 import type { OAuthError } from '../errors.js';
 import type { ProviderContext } from './context.js';
-import { noStore } from './headers.js';
+import { noStore, sendPage } from './headers.js';
 import { CookieSealer } from './sealed-cookie.js';
 import { randomToken } from '../random.js';
 
@@ -139,12 +139,8 @@ export function issueCodeOps(
 
 /** AUTHZ-15, AUTHZ-16, AUTHZ-18, AUTHZ-20: send the response by the requested mode. */
 export function deliverResponse(reply: FastifyReply, target: RedirectTarget, parameters: ResponseParameters, locale: Locale): FastifyReply {
-  noStore(reply);
-  if (target.response_mode === 'form_post') {
-    const page = renderFormPostPage(target.redirect_uri, parameters, locale);
-    return reply.code(200).header('content-security-policy', page.contentSecurityPolicy).type('text/html; charset=utf-8').send(page.body);
-  }
-  return reply.redirect(queryRedirectUrl(target.redirect_uri, parameters), 303);
+  if (target.response_mode === 'form_post') return sendPage(reply, renderFormPostPage(target.redirect_uri, parameters, locale));
+  return noStore(reply).redirect(queryRedirectUrl(target.redirect_uri, parameters), 303);
 }
 
 export function deliverCode(reply: FastifyReply, target: RedirectTarget, code: string, issuer: string, locale: Locale): FastifyReply {

@@ -6,7 +6,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { chooseLocale, languageCookie } from '../i18n/locale.js';
 import { OAuthError, isOAuthError } from '../errors.js';
 import { renderErrorPage } from '../views/error-page.js';
-import { noStore } from './headers.js';
+import { noStore, sendPage } from './headers.js';
 
 function fromFastifyError(error: FastifyError): OAuthError | undefined {
   if (hasZodFastifySchemaValidationErrors(error) || error.validation) {
@@ -47,11 +47,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: O
     const locale = chooseLocale(cookies?.[languageCookie], uiLocales);
     const page = renderErrorPage({ locale, error: error.error, description: error.description, referenceId: request.id, clientName: request.clientName });
     // ERR-01: a browser error that must not redirect is a 400 page (5xx stays 5xx).
-    return reply
-      .code(error.status >= 500 ? error.status : 400)
-      .header('content-security-policy', page.contentSecurityPolicy)
-      .type('text/html; charset=utf-8')
-      .send(page.body);
+    return sendPage(reply, page, error.status >= 500 ? error.status : 400);
   }
   return reply.code(error.status).type('application/json; charset=utf-8').send(JSON.stringify(error.toJSON()));
 }

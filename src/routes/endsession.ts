@@ -4,22 +4,17 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { flowServices, localeOf, sessionCookie, sessionCookieOptions } from '../http/authorization-flow.js';
-import { noStore } from '../http/headers.js';
+import { noStore, sendPage } from '../http/headers.js';
 import { endBrowserSession } from '../http/logout.js';
 import type { RawParameters } from '../protocol/authorize/parameters.js';
 import { endpointUrl } from '../protocol/discovery.js';
 import { decideLogoutRedirect, parseLogoutParameters, verifyIdTokenHint } from '../protocol/logout.js';
-import type { RenderedPage } from '../views/layout.js';
 import { renderFrontchannelPage, renderLoggedOutPage } from '../views/logout-pages.js';
 import type { RouteModule } from './module.js';
 import { documentOnly } from './schemas.js';
 
 export const endSessionPath = '/logout';
 export const endSessionAlias = '/endsession';
-
-function sendPage(reply: FastifyReply, page: RenderedPage): FastifyReply {
-  return noStore(reply).code(200).header('content-security-policy', page.contentSecurityPolicy).type('text/html; charset=utf-8').send(page.body);
-}
 
 async function endSession(request: FastifyRequest, reply: FastifyReply, raw: RawParameters): Promise<FastifyReply> {
   const context = request.server.op;

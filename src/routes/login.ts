@@ -18,7 +18,7 @@ import {
   sessionCookieOptions,
   type Interaction,
 } from '../http/authorization-flow.js';
-import { noStore } from '../http/headers.js';
+import { sendPage } from '../http/headers.js';
 import { endBrowserSession } from '../http/logout.js';
 import { queryRedirectUrl, successParameters } from '../protocol/authorization-response.js';
 import { renderFrontchannelPage, type Continuation } from '../views/logout-pages.js';
@@ -82,11 +82,7 @@ function showPage(
     // STACK.md T6: the POST is answered by a redirect to the client, which form-action governs.
     formAction: ["'self'", cspSourceFor(interaction.request.redirect_uri)],
   });
-  return noStore(reply)
-    .code(extra.status ?? 200)
-    .header('content-security-policy', page.contentSecurityPolicy)
-    .type('text/html; charset=utf-8')
-    .send(page.body);
+  return sendPage(reply, page, extra.status ?? 200);
 }
 
 const safeEqual = (a: string, b: string): boolean => {
@@ -193,8 +189,7 @@ async function submit(request: FastifyRequest, reply: FastifyReply): Promise<Fas
       target.response_mode === 'form_post'
         ? { kind: 'form_post', action: target.redirect_uri, parameters }
         : { kind: 'redirect', url: queryRedirectUrl(target.redirect_uri, parameters) };
-    const page = renderFrontchannelPage(locale, notices, next);
-    return noStore(reply).code(200).header('content-security-policy', page.contentSecurityPolicy).type('text/html; charset=utf-8').send(page.body);
+    return sendPage(reply, renderFrontchannelPage(locale, notices, next));
   }
   return deliverCode(reply, target, code, config.issuer, locale);
 }

@@ -2,19 +2,15 @@
 // AUTHZ-02, ERR-01, ERR-03, ERR-04 and TOKEN-03…09 rules they lean on), one behaviour per test.
 // Real Redis under a per-test key prefix; an injected clock moves time for expiry.
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { LightMyRequestResponse } from 'fastify';
-import { SignJWT, importJWK, type JWK } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { Browser, loginThroughBrowser } from './support/browser.js';
 import { startTestProvider, type TestProvider } from './support/app.js';
+import { basic, clientAssertionType, demoClients, encodeForm, pkjwt, spa, tokenFlow, web, webSecret, type FormParams, type TestClient } from './support/token-flow.js';
 
 const issuer = 'https://op.example.test';
-const demoKey = JSON.parse(readFileSync(new URL('../fixtures/demo/demo-pkjwt.private-key.json', import.meta.url), 'utf8')) as JWK;
-const demoClients = JSON.parse(readFileSync(new URL('../fixtures/demo/clients.json', import.meta.url), 'utf8')) as unknown[];
 
-const webSecret = 'demo-web-secret-for-local-testing-only-0123456789';
 const postSecret = 'par-post-client-secret-0123456789-012345';
 const parOnlySecret = 'par-only-client-secret-0123456789-01234';
 
@@ -44,21 +40,6 @@ const extraClients = [
   },
 ];
 
-type ClientAuth =
-  | { kind: 'basic'; secret: string }
-  | { kind: 'post'; secret: string }
-  | { kind: 'none' }
-  | { kind: 'private_key_jwt' };
-
-interface TestClient {
-  id: string;
-  redirectUri: string;
-  auth: ClientAuth;
-}
-
-const web: TestClient = { id: 'demo-web', redirectUri: 'http://localhost:8080/callback', auth: { kind: 'basic', secret: webSecret } };
-const spa: TestClient = { id: 'demo-spa', redirectUri: 'http://localhost:5173/callback', auth: { kind: 'none' } };
-const pkjwt: TestClient = { id: 'demo-pkjwt', redirectUri: 'http://localhost:8081/callback', auth: { kind: 'private_key_jwt' } };
 const post: TestClient = { id: 'par-post', redirectUri: 'https://post.example/cb', auth: { kind: 'post', secret: postSecret } };
 const parOnly: TestClient = { id: 'par-only', redirectUri: 'https://par-only.example/cb', auth: { kind: 'basic', secret: parOnlySecret } };
 
@@ -68,22 +49,6 @@ const otherVerifier = 'N0tTheVerifierThatWasPushed-0123456789abcdef';
 const otherChallenge = createHash('sha256').update(otherVerifier).digest('base64url');
 
 const requestUriPattern = /^urn:idporten:[A-Za-z0-9_-]{43}$/;
-const assertionType = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-
-type Params = Record<string, string | string[] | undefined>;
-
-/** `undefined` leaves a parameter out, an array repeats it. */
-function encode(params: Params): string {
-  const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) {
-    if (value === undefined) continue;
-    for (const one of Array.isArray(value) ? value : [value]) search.append(name, one);
-  }
-  return search.toString();
-}
-
-const basic = (clientId: string, secret: string): string =>
-  `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
 let provider: TestProvider;
 /** The provider's clock; tests move it instead of sleeping. */
@@ -99,22 +64,16 @@ beforeEach(async () => {
 });
 afterEach(async () => provider.close());
 
-async function clientAssertion(clientId: string, audience: string = issuer): Promise<string> {
-  const key = await importJWK(demoKey, 'RS256');
-  const iat = Math.floor(now / 1000);
-  return new SignJWT({})
-    .setProtectedHeader({ alg: 'RS256', kid: demoKey.kid! })
-    .setIssuer(clientId)
-    .setSubject(clientId)
-    .setAudience(audience)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + 60)
-    .setJti(randomBytes(8).toString('base64url'))
-    .sign(key);
-}
+const flow = tokenFlow({
+  provider: () => provider,
+  now: () => now,
+  // ERR-03, PAR-06: never cached, never redirected, and an error_description in the RFC 6749 §5.2 characters.
+  errorChecks: { noStore: true, noLocation: true, strictDescription: true },
+});
+const { clientAssertion, clientAuth, postForm, expectOAuthError } = flow;
 
 /** A valid authorization request for the client (without client authentication). */
-const requestFor = (client: TestClient): Params => ({
+const requestFor = (client: TestClient): FormParams => ({
   response_type: 'code',
   redirect_uri: client.redirectUri,
   scope: 'openid profile',
@@ -125,38 +84,16 @@ const requestFor = (client: TestClient): Params => ({
 });
 
 /** POST /par with a form body; `authorization` is sent as is. */
-function postPar(form: Params, authorization?: string): Promise<LightMyRequestResponse> {
-  return provider.app.inject({
-    method: 'POST',
-    url: '/par',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(authorization !== undefined ? { authorization } : {}) },
-    payload: encode(form),
-  });
-}
+const postPar = (form: FormParams, authorization?: string): Promise<LightMyRequestResponse> => postForm('/par', form, authorization);
 
 /** Push the client's request with its registered authentication; `changes` replaces parameters. */
-async function push(client: TestClient, changes: Params = {}, options: { audience?: string } = {}): Promise<LightMyRequestResponse> {
-  const form: Params = { ...requestFor(client) };
-  let authorization: string | undefined;
-  switch (client.auth.kind) {
-    case 'basic':
-      authorization = basic(client.id, client.auth.secret);
-      break;
-    case 'post':
-      Object.assign(form, { client_id: client.id, client_secret: client.auth.secret });
-      break;
-    case 'none':
-      form.client_id = client.id;
-      break;
-    case 'private_key_jwt':
-      Object.assign(form, { client_id: client.id, client_assertion_type: assertionType, client_assertion: await clientAssertion(client.id, options.audience) });
-      break;
-  }
-  return postPar({ ...form, ...changes }, authorization);
+async function push(client: TestClient, changes: FormParams = {}, options: { audience?: string } = {}): Promise<LightMyRequestResponse> {
+  const { fields, authorization } = await clientAuth(client, options.audience);
+  return postPar({ ...requestFor(client), ...fields, ...changes }, authorization);
 }
 
 /** Push successfully and return the request_uri. */
-async function pushed(client: TestClient, changes: Params = {}): Promise<string> {
+async function pushed(client: TestClient, changes: FormParams = {}): Promise<string> {
   const response = await push(client, changes);
   expect(response.statusCode, response.body).toBe(201);
   const { request_uri } = response.json<{ request_uri: string }>();
@@ -164,22 +101,10 @@ async function pushed(client: TestClient, changes: Params = {}): Promise<string>
   return request_uri;
 }
 
-const authorizeUrl = (clientId: string | undefined, requestUri: string | undefined, extra: Params = {}): string =>
-  `/authorize?${encode({ client_id: clientId, request_uri: requestUri, ...extra })}`;
+const authorizeUrl = (clientId: string | undefined, requestUri: string | undefined, extra: FormParams = {}): string =>
+  `/authorize?${encodeForm({ client_id: clientId, request_uri: requestUri, ...extra })}`;
 
 const getAuthorize = (url: string): Promise<LightMyRequestResponse> => provider.app.inject({ method: 'GET', url });
-
-/** ERR-03, PAR-06: a JSON body of exactly error and error_description, never cached. */
-function expectJsonError(response: LightMyRequestResponse, status: number, error: string): void {
-  expect(response.statusCode, response.body).toBe(status);
-  expect(response.headers['content-type']).toMatch(/^application\/json/);
-  expect(response.headers['cache-control']).toBe('no-store');
-  expect(response.headers.location).toBeUndefined();
-  const body = response.json<Record<string, unknown>>();
-  expect(Object.keys(body).sort()).toEqual(['error', 'error_description']);
-  expect(body.error).toBe(error);
-  expect(body.error_description).toMatch(/^[\x20\x21\x23-\x5b\x5d-\x7e]+$/);
-}
 
 /** ERR-01: HTTP 400, the stable ids, and no way out to any URI. */
 function expectErrorPage(response: LightMyRequestResponse, code: string): void {
@@ -220,16 +145,9 @@ async function codeThrough(url: string, redirectUri: string, state = 'pushed-sta
   return code!;
 }
 
-function redeem(client: TestClient & { auth: { kind: 'basic'; secret: string } }, code: string, codeVerifier = verifier): Promise<LightMyRequestResponse> {
-  return provider.app.inject({
-    method: 'POST',
-    url: '/token',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(client.id, client.auth.secret) },
-    payload: encode({ grant_type: 'authorization_code', code, redirect_uri: client.redirectUri, code_verifier: codeVerifier }),
-  });
-}
-
-const webBasic = web as TestClient & { auth: { kind: 'basic'; secret: string } };
+/** Redeem a code from a pushed request with its client's authentication and the pushed verifier (or another). */
+const redeem = (client: TestClient, code: string, codeVerifier = verifier): Promise<LightMyRequestResponse> =>
+  flow.redeem({ client, code, verifier: codeVerifier });
 
 describe('PAR-01 POST with a form body only', () => {
   for (const method of ['GET', 'PUT'] as const) {
@@ -247,7 +165,7 @@ describe('PAR-01 POST with a form body only', () => {
       headers: { 'content-type': 'application/json', authorization: basic(web.id, webSecret) },
       payload: JSON.stringify(requestFor(web)),
     });
-    expectJsonError(response, 400, 'invalid_request');
+    expectOAuthError(response, 400, 'invalid_request');
   });
 
   it('PAR-01 the same request as a form body is accepted (201)', async () => {
@@ -276,14 +194,14 @@ describe('PAR-02 client authentication as at the token endpoint', () => {
   }
 
   it('PAR-02 TOKEN-07 an assertion whose aud is another endpoint of ours is 401 invalid_client', async () => {
-    expectJsonError(await push(pkjwt, {}, { audience: `${issuer}/userinfo` }), 401, 'invalid_client');
+    expectOAuthError(await push(pkjwt, {}, { audience: `${issuer}/userinfo` }), 401, 'invalid_client');
   });
 
   it('PAR-02 TOKEN-07 a replayed assertion (same jti) is 401 invalid_client', async () => {
     const assertion = await clientAssertion(pkjwt.id);
-    const form = { ...requestFor(pkjwt), client_id: pkjwt.id, client_assertion_type: assertionType, client_assertion: assertion };
+    const form = { ...requestFor(pkjwt), client_id: pkjwt.id, client_assertion_type: clientAssertionType, client_assertion: assertion };
     expect((await postPar(form)).statusCode).toBe(201);
-    expectJsonError(await postPar(form), 401, 'invalid_client');
+    expectOAuthError(await postPar(form), 401, 'invalid_client');
   });
 
   it('PAR-02 TOKEN-09 a public client sends client_id only and succeeds', async () => {
@@ -292,35 +210,35 @@ describe('PAR-02 client authentication as at the token endpoint', () => {
 
   it('PAR-02 TOKEN-04 a wrong Basic secret is 401 invalid_client with WWW-Authenticate: Basic', async () => {
     const response = await postPar(requestFor(web), basic(web.id, 'not-the-secret'));
-    expectJsonError(response, 401, 'invalid_client');
+    expectOAuthError(response, 401, 'invalid_client');
     expect(response.headers['www-authenticate']).toMatch(/^Basic /);
   });
 
   it('PAR-02 TOKEN-05 a wrong client_secret in the body is 401 invalid_client without a Basic challenge', async () => {
     const response = await push(post, { client_secret: 'not-the-secret' });
-    expectJsonError(response, 401, 'invalid_client');
+    expectOAuthError(response, 401, 'invalid_client');
     expect(response.headers['www-authenticate']).toBeUndefined();
   });
 
   it('PAR-02 ERR-04 a request without any client authentication or client_id is 401 invalid_client', async () => {
-    expectJsonError(await postPar(requestFor(web)), 401, 'invalid_client');
+    expectOAuthError(await postPar(requestFor(web)), 401, 'invalid_client');
   });
 
   it('PAR-02 TOKEN-09 a confidential client sending only client_id is 401 invalid_client', async () => {
-    expectJsonError(await postPar({ ...requestFor(web), client_id: web.id }), 401, 'invalid_client');
+    expectOAuthError(await postPar({ ...requestFor(web), client_id: web.id }), 401, 'invalid_client');
   });
 
   it('PAR-02 TOKEN-03 a client_secret_basic client sending its secret in the body is 401 invalid_client', async () => {
-    expectJsonError(await postPar({ ...requestFor(web), client_id: web.id, client_secret: webSecret }), 401, 'invalid_client');
+    expectOAuthError(await postPar({ ...requestFor(web), client_id: web.id, client_secret: webSecret }), 401, 'invalid_client');
   });
 
   it('PAR-02 TOKEN-03 two authentication methods in one request are 400 invalid_request', async () => {
-    expectJsonError(await postPar({ ...requestFor(post), client_id: post.id, client_secret: postSecret }, basic(post.id, postSecret)), 400, 'invalid_request');
+    expectOAuthError(await postPar({ ...requestFor(post), client_id: post.id, client_secret: postSecret }, basic(post.id, postSecret)), 400, 'invalid_request');
   });
 });
 
 describe('PAR-03 every /authorize check runs at push time and fails as JSON', () => {
-  const cases: [string, TestClient, Params, number, string][] = [
+  const cases: [string, TestClient, FormParams, number, string][] = [
     ['an unregistered redirect_uri', web, { redirect_uri: 'https://evil.example/cb' }, 400, 'invalid_request'],
     ['a missing redirect_uri', web, { redirect_uri: undefined }, 400, 'invalid_request'],
     ['a missing response_type', web, { response_type: undefined }, 400, 'invalid_request'],
@@ -340,17 +258,17 @@ describe('PAR-03 every /authorize check runs at push time and fails as JSON', ()
   ];
   for (const [name, client, changes, status, error] of cases) {
     it(`PAR-03 ${name} is refused at push time with ${status} ${error} as JSON`, async () => {
-      expectJsonError(await push(client, changes), status, error);
+      expectOAuthError(await push(client, changes), status, error);
     });
   }
 
   it('PAR-03 a body client_id different from the Basic-authenticated client is 400 invalid_request', async () => {
-    expectJsonError(await push(web, { client_id: spa.id }), 400, 'invalid_request');
+    expectOAuthError(await push(web, { client_id: spa.id }), 400, 'invalid_request');
   });
 
   it('PAR-03 a body client_id different from a private_key_jwt assertion iss/sub is 401 invalid_client', async () => {
     // The body client_id names the client that must verify the assertion; the demo-pkjwt assertion does not verify as demo-spa.
-    expectJsonError(await push(pkjwt, { client_id: spa.id }), 401, 'invalid_client');
+    expectOAuthError(await push(pkjwt, { client_id: spa.id }), 401, 'invalid_client');
   });
 
   it('PAR-03 AUTHZ-08 a confidential client may push without state (the rule is per client)', async () => {
@@ -417,13 +335,13 @@ describe('PAR-05 lifetime', () => {
 describe('PAR-06 error responses', () => {
   it('PAR-06 ERR-03 a 400 error body is exactly {error, error_description}, JSON, no-store', async () => {
     const response = await push(web, { scope: 'openid evil' });
-    expectJsonError(response, 400, 'invalid_scope');
+    expectOAuthError(response, 400, 'invalid_scope');
     expect(response.headers.pragma).toBe('no-cache');
   });
 
   it('PAR-06 ERR-03 a 401 error body is exactly {error, error_description}, JSON, no-store', async () => {
     const response = await postPar(requestFor(web), basic(web.id, 'wrong'));
-    expectJsonError(response, 401, 'invalid_client');
+    expectOAuthError(response, 401, 'invalid_client');
     expect(response.headers.pragma).toBe('no-cache');
   });
 
@@ -449,7 +367,7 @@ describe('PAR-07 using the request_uri at /authorize', () => {
     expect(query.get('state')).toBe('pushed-state');
     expect(query.get('iss')).toBe(issuer);
     const code = query.get('code')!;
-    const response = await redeem(webBasic, code);
+    const response = await redeem(web, code);
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json<{ id_token?: string }>().id_token).toBeDefined();
   });
@@ -465,7 +383,7 @@ describe('PAR-07 using the request_uri at /authorize', () => {
       method: 'POST',
       url: '/authorize',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: encode({ client_id: web.id, request_uri: requestUri }),
+      payload: encodeForm({ client_id: web.id, request_uri: requestUri }),
     });
     expectLoginRedirect(response);
   });
@@ -576,7 +494,7 @@ describe('PAR-09 only pushed parameters count', () => {
   it('PAR-09 a code_challenge on the authorize URL is ignored: the code redeems with the pushed verifier only', async () => {
     const requestUri = await pushed(web);
     const code = await codeThrough(authorizeUrl(web.id, requestUri, { code_challenge: otherChallenge, code_challenge_method: 'S256' }), web.redirectUri);
-    const wrong = await redeem(webBasic, code, otherVerifier);
+    const wrong = await redeem(web, code, otherVerifier);
     expect(wrong.statusCode, wrong.body).toBe(400);
     expect(wrong.json<{ error: string }>().error).toBe('invalid_grant');
   });
@@ -584,14 +502,14 @@ describe('PAR-09 only pushed parameters count', () => {
   it('PAR-09 the code from a pushed request redeems with the pushed verifier', async () => {
     const requestUri = await pushed(web);
     const code = await codeThrough(authorizeUrl(web.id, requestUri, { code_challenge: otherChallenge, code_challenge_method: 'S256' }), web.redirectUri);
-    const response = await redeem(webBasic, code, verifier);
+    const response = await redeem(web, code, verifier);
     expect(response.statusCode, response.body).toBe(200);
   });
 });
 
 describe('PAR-10 clients that must push', () => {
   it('PAR-10 a client registered with require_pushed_authorization_requests gets invalid_request by redirect for a plain /authorize', async () => {
-    const response = await getAuthorize(`/authorize?${encode({ ...requestFor(parOnly), client_id: parOnly.id })}`);
+    const response = await getAuthorize(`/authorize?${encodeForm({ ...requestFor(parOnly), client_id: parOnly.id })}`);
     const query = redirectQuery(response, parOnly.redirectUri);
     expect(query.get('error')).toBe('invalid_request');
     expect(query.get('state')).toBe('pushed-state');
@@ -615,7 +533,7 @@ describe('DISC-05 PAR despite request_uri_parameter_supported=false', () => {
   });
 
   it('DISC-05 AUTHZ-21 a request_uri that is not ours (https) is request_uri_not_supported by redirect', async () => {
-    const response = await getAuthorize(`/authorize?${encode({ ...requestFor(web), client_id: web.id, request_uri: 'https://rp.example/request.jwt' })}`);
+    const response = await getAuthorize(`/authorize?${encodeForm({ ...requestFor(web), client_id: web.id, request_uri: 'https://rp.example/request.jwt' })}`);
     const query = redirectQuery(response, web.redirectUri);
     expect(query.get('error')).toBe('request_uri_not_supported');
     expect(query.get('state')).toBe('pushed-state');

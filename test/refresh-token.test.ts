@@ -3,19 +3,13 @@
 // /token, /token/revoke and /userinfo are called with app.inject so every parameter is under the
 // test's control. Real Redis with a fresh key prefix per test; the provider's clock is a mutable
 // `now`, so idle windows and the grant's absolute end are crossed without sleeping.
-import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { decodeJwt } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ClientRegistryError, parseClientRecords } from '../src/registry/client-registry.js';
 import { startTestProvider, type TestProvider } from './support/app.js';
-import { Browser, loginThroughBrowser } from './support/browser.js';
-
-const issuer = 'http://localhost:3000';
-const pid = '21879498012';
-const orgno = '991825827';
-const demoClients = JSON.parse(readFileSync(new URL('../fixtures/demo/clients.json', import.meta.url), 'utf8')) as unknown[];
+import { base64url43, basic, demoClients, issuer, orgno, pid, spa, tokenFlow, web, type TestClient, type TokenResponse } from './support/token-flow.js';
 
 const reuseSecret = 'refresh-test-reuse-secret-0123456789-abcdefgh';
 const shortSecret = 'refresh-test-short-secret-0123456789-abcdefgh';
@@ -48,25 +42,10 @@ const extraClients = [
   webRecord('rt-norefresh', noRefreshSecret, 8103, { grant_types: ['authorization_code'] }),
 ];
 
-type ClientAuth = { kind: 'basic'; secret: string } | { kind: 'none' };
-
-interface TestClient {
-  id: string;
-  redirectUri: string;
-  auth: ClientAuth;
-}
-
-const web: TestClient = { id: 'demo-web', redirectUri: 'http://localhost:8080/callback', auth: { kind: 'basic', secret: 'demo-web-secret-for-local-testing-only-0123456789' } };
-const spa: TestClient = { id: 'demo-spa', redirectUri: 'http://localhost:5173/callback', auth: { kind: 'none' } };
 const reuse: TestClient = { id: 'rt-reuse', redirectUri: 'http://localhost:8100/cb', auth: { kind: 'basic', secret: reuseSecret } };
 const short: TestClient = { id: 'rt-short', redirectUri: 'http://localhost:8101/cb', auth: { kind: 'basic', secret: shortSecret } };
 const shortReuse: TestClient = { id: 'rt-short-reuse', redirectUri: 'http://localhost:8102/cb', auth: { kind: 'basic', secret: shortReuseSecret } };
 const noRefresh: TestClient = { id: 'rt-norefresh', redirectUri: 'http://localhost:8103/cb', auth: { kind: 'basic', secret: noRefreshSecret } };
-
-const basic = (clientId: string, secret: string): string =>
-  `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
-
-const base64url43 = /^[A-Za-z0-9_-]{43}$/;
 
 let provider: TestProvider;
 /** The provider's clock in ms; tests move it instead of sleeping. Whole seconds, so lifetimes compare exactly. */
@@ -80,112 +59,18 @@ beforeEach(async () => {
 });
 afterEach(async () => provider.close());
 
-interface Authorized {
-  client: TestClient;
-  code: string;
-  verifier: string;
-}
-
-/** Drive /authorize and the TestID page in a fresh browser; return the code from the 303. */
-async function authorize(client: TestClient, options: { scope?: string; acr?: string } = {}): Promise<Authorized> {
-  const verifier = randomBytes(32).toString('base64url');
-  const query = new URLSearchParams({
-    response_type: 'code',
-    client_id: client.id,
-    redirect_uri: client.redirectUri,
-    scope: options.scope ?? 'openid profile',
-    state: randomBytes(8).toString('base64url'),
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-  });
-  loginAt = now;
-  const { response } = await loginThroughBrowser(new Browser(provider.app), `/authorize?${query}`, { pid, acr: options.acr ?? 'idporten-loa-substantial' });
-  expect(response.statusCode, response.body).toBe(303);
-  const location = new URL(String(response.headers.location));
-  expect(`${location.origin}${location.pathname}`).toBe(client.redirectUri);
-  const code = location.searchParams.get('code');
-  if (!code) throw new Error(`no code in ${location.href}`);
-  return { client, code, verifier };
-}
-
-/** POST /token with a form body; `authorization` is sent as is. */
-function postToken(form: Record<string, string>, authorization?: string): Promise<LightMyRequestResponse> {
-  return provider.app.inject({
-    method: 'POST',
-    url: '/token',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(authorization !== undefined ? { authorization } : {}) },
-    payload: new URLSearchParams(form).toString(),
-  });
-}
-
-/** Send `form` to /token with `as`'s registered client authentication (Basic header, or client_id for none). */
-function postAs(as: TestClient, form: Record<string, string>): Promise<LightMyRequestResponse> {
-  if (as.auth.kind === 'basic') return postToken(form, basic(as.id, as.auth.secret));
-  return postToken({ ...form, client_id: as.id });
-}
-
-/** A refresh_token grant request by `as`; `extra` adds parameters (scope, …). */
-const refresh = (as: TestClient, refreshToken: string, extra: Record<string, string> = {}): Promise<LightMyRequestResponse> =>
-  postAs(as, { grant_type: 'refresh_token', refresh_token: refreshToken, ...extra });
-
-interface TokenResponse {
-  access_token: string;
-  token_type: string;
-  expires_in: number;
-  scope: string;
-  id_token?: string;
-  refresh_token?: string;
-}
-
-/** Log in and redeem the code; the response must be a 200 with a refresh token. */
-async function login(client: TestClient, options: { scope?: string; acr?: string } = {}): Promise<TokenResponse & { refresh_token: string }> {
-  const authorized = await authorize(client, options);
-  const response = await postAs(client, { grant_type: 'authorization_code', code: authorized.code, redirect_uri: client.redirectUri, code_verifier: authorized.verifier });
-  expect(response.statusCode, response.body).toBe(200);
-  const body = response.json<TokenResponse>();
-  if (body.refresh_token === undefined) throw new Error(`no refresh_token for ${client.id}: ${response.body}`);
-  return { ...body, refresh_token: body.refresh_token };
-}
-
-/** A refresh that must succeed; returns its body with the refresh token it carries. */
-async function refreshOk(as: TestClient, refreshToken: string, extra: Record<string, string> = {}): Promise<TokenResponse & { refresh_token: string }> {
-  const response = await refresh(as, refreshToken, extra);
-  expect(response.statusCode, response.body).toBe(200);
-  const body = response.json<TokenResponse>();
-  if (body.refresh_token === undefined) throw new Error(`no refresh_token in ${response.body}`);
-  return { ...body, refresh_token: body.refresh_token };
-}
-
-/** TOKEN-17, ERR-03: a JSON error body of exactly error and error_description. */
-function expectOAuthError(response: LightMyRequestResponse, status: number, error: string): void {
-  expect(response.statusCode, response.body).toBe(status);
-  expect(response.headers['content-type']).toMatch(/^application\/json/);
-  const body = response.json<Record<string, unknown>>();
-  expect(Object.keys(body).sort()).toEqual(['error', 'error_description']);
-  expect(body.error).toBe(error);
-  expect(typeof body.error_description).toBe('string');
-}
-
-function userinfoGet(accessToken: string): Promise<LightMyRequestResponse> {
-  return provider.app.inject({ method: 'GET', url: '/userinfo', headers: { authorization: `Bearer ${accessToken}` } });
-}
-
-/** UI-04, AT-08: the access token is refused as revoked or invalid. */
-async function expectRefusedByUserinfo(accessToken: string): Promise<void> {
-  const response = await userinfoGet(accessToken);
-  expectOAuthError(response, 401, 'invalid_token');
-  expect(response.headers['www-authenticate']).toContain('error="invalid_token"');
-}
-
-async function expectAcceptedByUserinfo(accessToken: string): Promise<void> {
-  const response = await userinfoGet(accessToken);
-  expect(response.statusCode, response.body).toBe(200);
-}
+const { authorize, postToken, postAs, refresh, login, refreshOk, expectOAuthError, userinfoGet, expectAccessTokenWorks, expectAccessTokenRefused } = tokenFlow({
+  provider: () => provider,
+  now: () => now,
+  onLogin: (at) => {
+    loginAt = at;
+  },
+});
 
 describe('who gets refresh tokens (CLIENT-05, TOKEN-12)', () => {
   it('CLIENT-05 TOKEN-12 a client without refresh_token in grant_types gets no refresh_token from the code exchange', async () => {
     const authorized = await authorize(noRefresh);
-    const response = await postAs(noRefresh, { grant_type: 'authorization_code', code: authorized.code, redirect_uri: noRefresh.redirectUri, code_verifier: authorized.verifier });
+    const response = await postAs('/token', noRefresh, { grant_type: 'authorization_code', code: authorized.code, redirect_uri: noRefresh.redirectUri, code_verifier: authorized.verifier });
     expect(response.statusCode, response.body).toBe(200);
     expect(Object.keys(response.json<Record<string, unknown>>()).sort()).toEqual(['access_token', 'expires_in', 'id_token', 'scope', 'token_type']);
   });
@@ -222,7 +107,7 @@ describe('the refresh_token request (TOKEN-13)', () => {
 
   it('TOKEN-13 a request without refresh_token is invalid_request', async () => {
     await login(web);
-    expectOAuthError(await postAs(web, { grant_type: 'refresh_token' }), 400, 'invalid_request');
+    expectOAuthError(await postAs('/token', web, { grant_type: 'refresh_token' }), 400, 'invalid_request');
   });
 
   it('TOKEN-13 RFC 6749 §3.1 an empty refresh_token is treated as missing: invalid_request', async () => {
@@ -251,7 +136,7 @@ describe('the refresh_token request (TOKEN-13)', () => {
     expectOAuthError(await refresh(spa, refresh_token), 400, 'invalid_grant');
     expectOAuthError(await refresh(reuse, refresh_token), 400, 'invalid_grant');
     const refreshed = await refreshOk(web, refresh_token);
-    await expectAcceptedByUserinfo(refreshed.access_token);
+    await expectAccessTokenWorks(refreshed.access_token);
   });
 
   it('TOKEN-13 TOKEN-04 a wrong client secret is 401 invalid_client with a Basic challenge', async () => {
@@ -282,7 +167,7 @@ describe('the refresh_token request (TOKEN-13)', () => {
     const refreshed = await refreshOk(web, refresh_token, { scope: 'profile' });
     expect(refreshed.scope).toBe('profile');
     expect(decodeJwt(refreshed.access_token).scope).toBe('profile');
-    await expectAcceptedByUserinfo(refreshed.access_token);
+    await expectAccessTokenWorks(refreshed.access_token);
   });
 
   it('TOKEN-13 after a narrowed refresh the refresh token keeps the full grant: a refresh without scope gives openid profile', async () => {
@@ -378,10 +263,10 @@ describe('ONETIME rotation and reuse detection (TOKEN-14, CLIENT-13, RFC 9700 §
     const tokens = await login(web);
     const first = await refreshOk(web, tokens.refresh_token);
     const second = await refreshOk(web, first.refresh_token);
-    for (const accessToken of [tokens.access_token, first.access_token, second.access_token]) await expectAcceptedByUserinfo(accessToken);
+    for (const accessToken of [tokens.access_token, first.access_token, second.access_token]) await expectAccessTokenWorks(accessToken);
     // The second-to-last token, already rotated: the replay a thief (or the victim) would send.
     expectOAuthError(await refresh(web, first.refresh_token), 400, 'invalid_grant');
-    for (const accessToken of [tokens.access_token, first.access_token, second.access_token]) await expectRefusedByUserinfo(accessToken);
+    for (const accessToken of [tokens.access_token, first.access_token, second.access_token]) await expectAccessTokenRefused(accessToken);
   });
 
   it('TOKEN-14 ONETIME reuse revokes only that grant: another grant of the same client and person keeps working', async () => {
@@ -389,7 +274,7 @@ describe('ONETIME rotation and reuse detection (TOKEN-14, CLIENT-13, RFC 9700 §
     const other = await login(web);
     await refreshOk(web, victim.refresh_token);
     expectOAuthError(await refresh(web, victim.refresh_token), 400, 'invalid_grant');
-    await expectAcceptedByUserinfo(other.access_token);
+    await expectAccessTokenWorks(other.access_token);
     await refreshOk(web, other.refresh_token);
   });
 
@@ -405,7 +290,7 @@ describe('ONETIME rotation and reuse detection (TOKEN-14, CLIENT-13, RFC 9700 §
     const refreshed = await refreshOk(spa, tokens.refresh_token);
     expectOAuthError(await refresh(spa, tokens.refresh_token), 400, 'invalid_grant');
     expectOAuthError(await refresh(spa, refreshed.refresh_token), 400, 'invalid_grant');
-    await expectRefusedByUserinfo(refreshed.access_token);
+    await expectAccessTokenRefused(refreshed.access_token);
   });
 
   it('CLIENT-13 the registry refuses a public client registered with refresh_token_usage REUSE', () => {
@@ -467,11 +352,11 @@ describe('ONETIME under concurrency on real Redis (TOKEN-14, RFC 9700 §4.14.2)'
   it('TOKEN-14 AT-08 after the race the grant’s access tokens are refused by /userinfo, the winner’s included', async () => {
     const tokens = await login(web);
     const [winner] = await race(tokens);
-    await expectRefusedByUserinfo(tokens.access_token);
+    await expectAccessTokenRefused(tokens.access_token);
     // On one Redis connection the winner's writes are queued before the loser's SMEMBERS (both
     // continue in the same microtask round and the winner reaches its writes without an await),
     // so the revocation finds and denies the winner's jti as well.
-    await expectRefusedByUserinfo(winner.json<TokenResponse>().access_token);
+    await expectAccessTokenRefused(winner.json<TokenResponse>().access_token);
   });
 });
 
@@ -489,7 +374,7 @@ describe('REUSE (TOKEN-14, CLIENT-13)', () => {
     for (let i = 0; i < 3; i += 1) {
       now += 10_000;
       const refreshed = await refreshOk(reuse, tokens.refresh_token);
-      await expectAcceptedByUserinfo(refreshed.access_token);
+      await expectAccessTokenWorks(refreshed.access_token);
     }
   });
 
@@ -505,8 +390,8 @@ describe('REUSE (TOKEN-14, CLIENT-13)', () => {
     const tokens = await login(reuse);
     const first = await refreshOk(reuse, tokens.refresh_token);
     await refreshOk(reuse, tokens.refresh_token);
-    await expectAcceptedByUserinfo(tokens.access_token);
-    await expectAcceptedByUserinfo(first.access_token);
+    await expectAccessTokenWorks(tokens.access_token);
+    await expectAccessTokenWorks(first.access_token);
   });
 });
 
@@ -722,7 +607,7 @@ describe('revoked grants (AT-08, REVOKE-03)', () => {
   it('AT-08 REVOKE-03 after the grant is revoked at /token/revoke, the access token a refresh issued is refused by /userinfo', async () => {
     const tokens = await login(reuse);
     const refreshed = await refreshOk(reuse, tokens.refresh_token);
-    await expectAcceptedByUserinfo(refreshed.access_token);
+    await expectAccessTokenWorks(refreshed.access_token);
     const revoked = await provider.app.inject({
       method: 'POST',
       url: '/token/revoke',
@@ -730,7 +615,7 @@ describe('revoked grants (AT-08, REVOKE-03)', () => {
       payload: new URLSearchParams({ token: tokens.refresh_token, token_type_hint: 'refresh_token' }).toString(),
     });
     expect(revoked.statusCode, revoked.body).toBe(200);
-    await expectRefusedByUserinfo(refreshed.access_token);
+    await expectAccessTokenRefused(refreshed.access_token);
   });
 
   it('TOKEN-13 REVOKE-03 a REUSE refresh token of a grant revoked at /token/revoke is invalid_grant', async () => {

@@ -3,19 +3,28 @@
 // from the real flow (Browser + TestID login, then /token); the endpoints are called directly
 // with app.inject so that every parameter is under the test's control. Real Redis, a fresh key
 // prefix per test, an injected clock so that expiry is tested without sleeping.
-import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
-import { SignJWT, decodeJwt, decodeProtectedHeader, generateKeyPair, importJWK, type JWK } from 'jose';
+import { SignJWT, decodeJwt, decodeProtectedHeader, generateKeyPair } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestProvider, type TestProvider } from './support/app.js';
-import { Browser, loginThroughBrowser } from './support/browser.js';
-
-const issuer = 'http://localhost:3000';
-const pid = '21879498012';
-const orgno = '991825827';
-const demoKey = JSON.parse(readFileSync(new URL('../fixtures/demo/demo-pkjwt.private-key.json', import.meta.url), 'utf8')) as JWK;
-const demoClients = JSON.parse(readFileSync(new URL('../fixtures/demo/clients.json', import.meta.url), 'utf8')) as unknown[];
+import { Browser } from './support/browser.js';
+import {
+  authorizeQuery,
+  basic,
+  demoClients,
+  idTokenOf,
+  issuer,
+  orgno,
+  pid,
+  pkjwt,
+  refreshTokenOf,
+  spa,
+  tokenFlow,
+  web,
+  type TestClient,
+  type TokenResponse,
+} from './support/token-flow.js';
 
 const introspectorSecret = 'revocation-test-introspector-secret-0123456789';
 const plainApiSecret = 'revocation-test-plain-api-secret-0123456789ab';
@@ -47,26 +56,12 @@ const extraClients = [
   },
 ];
 
-type ClientAuth = { kind: 'basic'; secret: string } | { kind: 'none' } | { kind: 'private_key_jwt' };
-
-interface TestClient {
-  id: string;
-  redirectUri: string;
-  auth: ClientAuth;
-}
-
-const web: TestClient = { id: 'demo-web', redirectUri: 'http://localhost:8080/callback', auth: { kind: 'basic', secret: 'demo-web-secret-for-local-testing-only-0123456789' } };
-const spa: TestClient = { id: 'demo-spa', redirectUri: 'http://localhost:5173/callback', auth: { kind: 'none' } };
-const pkjwt: TestClient = { id: 'demo-pkjwt', redirectUri: 'http://localhost:8081/callback', auth: { kind: 'private_key_jwt' } };
 const introspector: TestClient = { id: 'rt-introspector', redirectUri: 'http://localhost:8096/cb', auth: { kind: 'basic', secret: introspectorSecret } };
 const plainApi: TestClient = { id: 'rt-api-plain', redirectUri: 'http://localhost:8097/cb', auth: { kind: 'basic', secret: plainApiSecret } };
 
 const revokePath = '/token/revoke';
 const introspectPath = '/token/introspect';
 const inactive = '{"active":false}';
-
-const basic = (clientId: string, secret: string): string =>
-  `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
 let provider: TestProvider;
 /** The provider's clock; tests move it instead of sleeping. */
@@ -78,159 +73,23 @@ beforeEach(async () => {
 });
 afterEach(async () => provider.close());
 
-interface LoginOptions {
-  scope?: string;
-  resources?: string[];
-  browser?: Browser;
-}
-
-interface Authorized {
-  client: TestClient;
-  code: string;
-  verifier: string;
-}
-
-function authorizeQuery(client: TestClient, verifier: string, options: LoginOptions = {}): URLSearchParams {
-  const query = new URLSearchParams({
-    response_type: 'code',
-    client_id: client.id,
-    redirect_uri: client.redirectUri,
-    scope: options.scope ?? 'openid profile',
-    state: randomBytes(8).toString('base64url'),
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-  });
-  for (const resource of options.resources ?? []) query.append('resource', resource);
-  return query;
-}
-
-/** Drive /authorize and the TestID page; return the code from the 303 to the redirect_uri. */
-async function authorize(client: TestClient, options: LoginOptions = {}): Promise<Authorized> {
-  const verifier = randomBytes(32).toString('base64url');
-  const browser = options.browser ?? new Browser(provider.app);
-  const { response } = await loginThroughBrowser(browser, `/authorize?${authorizeQuery(client, verifier, options)}`, { pid, acr: 'idporten-loa-substantial' });
-  expect(response.statusCode, response.body).toBe(303);
-  const code = new URL(String(response.headers.location)).searchParams.get('code');
-  if (!code) throw new Error(`no code in ${String(response.headers.location)}`);
-  return { client, code, verifier };
-}
-
-async function clientAssertion(clientId: string, audience = issuer): Promise<string> {
-  const key = await importJWK(demoKey, 'RS256');
-  const iat = Math.floor(now / 1000);
-  return new SignJWT({})
-    .setProtectedHeader({ alg: 'RS256', kid: demoKey.kid! })
-    .setIssuer(clientId)
-    .setSubject(clientId)
-    .setAudience(audience)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + 60)
-    .setJti(randomBytes(8).toString('base64url'))
-    .sign(key);
-}
-
-/** POST a form; `authorization` is sent as is. */
-function postForm(url: string, form: Record<string, string>, authorization?: string): Promise<LightMyRequestResponse> {
-  return provider.app.inject({
-    method: 'POST',
-    url,
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(authorization !== undefined ? { authorization } : {}) },
-    payload: new URLSearchParams(form).toString(),
-  });
-}
-
-/** POST a form authenticated as `as` by its registered method (REVOKE-02, INTROSPECT-02). */
-async function postAs(url: string, as: TestClient, form: Record<string, string>, assertionAudience = issuer): Promise<LightMyRequestResponse> {
-  const body = { ...form };
-  let authorization: string | undefined;
-  if (as.auth.kind === 'basic') authorization = basic(as.id, as.auth.secret);
-  else if (as.auth.kind === 'none') body.client_id = as.id;
-  else {
-    body.client_id = as.id;
-    body.client_assertion_type = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-    body.client_assertion = await clientAssertion(as.id, assertionAudience);
-  }
-  return postForm(url, body, authorization);
-}
+const { postForm, postAs, tokensFor, refresh, refreshed, expectOAuthError, expectAccessTokenWorks, expectAccessTokenRefused } = tokenFlow({
+  provider: () => provider,
+  now: () => now,
+  // ERR-03: every error of these endpoints is also never cached.
+  errorChecks: { noStore: true },
+  // These tests never checked where the code was delivered, only that there was one.
+  checkRedirectUri: false,
+});
 
 const revoke = (as: TestClient, form: Record<string, string>): Promise<LightMyRequestResponse> => postAs(revokePath, as, form);
 const introspect = (as: TestClient, form: Record<string, string>): Promise<LightMyRequestResponse> => postAs(introspectPath, as, form);
-
-interface TokenResponse {
-  access_token: string;
-  token_type: string;
-  expires_in: number;
-  scope: string;
-  id_token?: string;
-  refresh_token?: string;
-}
-
-async function redeem(authorized: Authorized): Promise<TokenResponse> {
-  const response = await postAs('/token', authorized.client, {
-    grant_type: 'authorization_code',
-    code: authorized.code,
-    redirect_uri: authorized.client.redirectUri,
-    code_verifier: authorized.verifier,
-  });
-  expect(response.statusCode, response.body).toBe(200);
-  return response.json<TokenResponse>();
-}
-
-const tokensFor = async (client: TestClient, options: LoginOptions = {}): Promise<TokenResponse> => redeem(await authorize(client, options));
-
-/** The refresh_token grant as the client would send it; the raw response. */
-const refresh = (client: TestClient, refreshToken: string): Promise<LightMyRequestResponse> =>
-  postAs('/token', client, { grant_type: 'refresh_token', refresh_token: refreshToken });
-
-function refreshTokenOf(tokens: TokenResponse): string {
-  if (tokens.refresh_token === undefined) throw new Error('no refresh_token in the token response');
-  return tokens.refresh_token;
-}
-
-function idTokenOf(tokens: TokenResponse): string {
-  if (tokens.id_token === undefined) throw new Error('no id_token in the token response');
-  return tokens.id_token;
-}
-
-/** A successful refresh; returns the new tokens. */
-async function refreshed(client: TestClient, refreshToken: string): Promise<TokenResponse> {
-  const response = await refresh(client, refreshToken);
-  expect(response.statusCode, response.body).toBe(200);
-  return response.json<TokenResponse>();
-}
-
-function userinfoGet(accessToken: string): Promise<LightMyRequestResponse> {
-  return provider.app.inject({ method: 'GET', url: '/userinfo', headers: { authorization: `Bearer ${accessToken}` } });
-}
-
-/** ERR-03: a JSON error body of exactly error and error_description, never cached. */
-function expectOAuthError(response: LightMyRequestResponse, status: number, error: string): void {
-  expect(response.statusCode, response.body).toBe(status);
-  expect(response.headers['content-type']).toMatch(/^application\/json/);
-  expect(response.headers['cache-control']).toBe('no-store');
-  const body = response.json<Record<string, unknown>>();
-  expect(Object.keys(body).sort()).toEqual(['error', 'error_description']);
-  expect(body.error).toBe(error);
-  expect(typeof body.error_description).toBe('string');
-}
 
 /** REVOKE-04 RFC 7009 §2.2: 200, empty body, not cached. */
 function expectRevoked(response: LightMyRequestResponse): void {
   expect(response.statusCode, response.body).toBe(200);
   expect(response.body).toBe('');
   expect(response.headers['cache-control']).toBe('no-store');
-}
-
-/** UI-04, AT-08: the access token is dead at /userinfo. */
-async function expectAccessTokenRefused(accessToken: string): Promise<void> {
-  const response = await userinfoGet(accessToken);
-  expectOAuthError(response, 401, 'invalid_token');
-  expect(response.headers['www-authenticate']).toContain('error="invalid_token"');
-}
-
-async function expectAccessTokenWorks(accessToken: string): Promise<void> {
-  const response = await userinfoGet(accessToken);
-  expect(response.statusCode, response.body).toBe(200);
 }
 
 /** TOKEN-13: a dead refresh token is invalid_grant. */

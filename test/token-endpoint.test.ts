@@ -3,21 +3,12 @@
 // Browser + loginThroughBrowser; /token and /userinfo are called directly with app.inject so
 // that every parameter is under the test's control. Real Redis, a fresh key prefix per test,
 // an injected clock so that expiry is tested without sleeping.
-import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import type { LightMyRequestResponse } from 'fastify';
-import { SignJWT, createLocalJWKSet, decodeJwt, decodeProtectedHeader, generateKeyPair, importJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { randomBytes } from 'node:crypto';
+import { SignJWT, createLocalJWKSet, decodeJwt, decodeProtectedHeader, generateKeyPair, jwtVerify, type JWTPayload } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestProvider, type TestProvider } from './support/app.js';
-import { Browser, loginThroughBrowser } from './support/browser.js';
-
-const issuer = 'http://localhost:3000';
-const pid = '21879498012';
-// A second synthetic TestID number (AUTHN-08: month + 80), born 1990-02-17.
-const otherPid = '17829012340';
-const orgno = '991825827';
-const demoKey = JSON.parse(readFileSync(new URL('../fixtures/demo/demo-pkjwt.private-key.json', import.meta.url), 'utf8')) as JWK;
-const demoClients = JSON.parse(readFileSync(new URL('../fixtures/demo/clients.json', import.meta.url), 'utf8')) as unknown[];
+import { Browser } from './support/browser.js';
+import { base64url43, basic, demoClients, idTokenOf, issuer, orgno, otherPid, pid, pkjwt, spa, tokenFlow, web, type TestClient, type TokenResponse } from './support/token-flow.js';
 
 const longSecret = 'token-test-long-lived-secret-0123456789-abcdef';
 const noPkceSecret = 'token-test-no-pkce-secret-0123456789-abcdefgh';
@@ -47,24 +38,8 @@ const extraClients = [
   },
 ];
 
-type ClientAuth = { kind: 'basic'; secret: string } | { kind: 'none' } | { kind: 'private_key_jwt' };
-
-interface TestClient {
-  id: string;
-  redirectUri: string;
-  auth: ClientAuth;
-}
-
-const web: TestClient = { id: 'demo-web', redirectUri: 'http://localhost:8080/callback', auth: { kind: 'basic', secret: 'demo-web-secret-for-local-testing-only-0123456789' } };
-const spa: TestClient = { id: 'demo-spa', redirectUri: 'http://localhost:5173/callback', auth: { kind: 'none' } };
-const pkjwt: TestClient = { id: 'demo-pkjwt', redirectUri: 'http://localhost:8081/callback', auth: { kind: 'private_key_jwt' } };
 const long: TestClient = { id: 'tok-long', redirectUri: 'http://localhost:8090/cb', auth: { kind: 'basic', secret: longSecret } };
 const noPkce: TestClient = { id: 'tok-nopkce', redirectUri: 'http://localhost:8091/cb', auth: { kind: 'basic', secret: noPkceSecret } };
-
-const basic = (clientId: string, secret: string): string =>
-  `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
-
-const base64url43 = /^[A-Za-z0-9_-]{43}$/;
 
 let provider: TestProvider;
 /** The provider's clock; tests move it instead of sleeping. */
@@ -76,137 +51,7 @@ beforeEach(async () => {
 });
 afterEach(async () => provider.close());
 
-interface LoginOptions {
-  scope?: string;
-  nonce?: string;
-  uiLocales?: string;
-  resources?: string[];
-  /** Send a PKCE challenge (default true). */
-  pkce?: boolean;
-  pid?: string;
-  acr?: string;
-  browser?: Browser;
-}
-
-interface Authorized {
-  client: TestClient;
-  code: string;
-  verifier: string | undefined;
-}
-
-/** Drive /authorize and the TestID page; return the code from the 303 to the redirect_uri. */
-async function authorize(client: TestClient, options: LoginOptions = {}): Promise<Authorized> {
-  const verifier = options.pkce === false ? undefined : randomBytes(32).toString('base64url');
-  const query = new URLSearchParams({
-    response_type: 'code',
-    client_id: client.id,
-    redirect_uri: client.redirectUri,
-    scope: options.scope ?? 'openid profile',
-    state: randomBytes(8).toString('base64url'),
-  });
-  if (verifier !== undefined) {
-    query.set('code_challenge', createHash('sha256').update(verifier).digest('base64url'));
-    query.set('code_challenge_method', 'S256');
-  }
-  if (options.nonce !== undefined) query.set('nonce', options.nonce);
-  if (options.uiLocales !== undefined) query.set('ui_locales', options.uiLocales);
-  for (const resource of options.resources ?? []) query.append('resource', resource);
-  const browser = options.browser ?? new Browser(provider.app);
-  const { response } = await loginThroughBrowser(browser, `/authorize?${query}`, { pid: options.pid ?? pid, acr: options.acr ?? 'idporten-loa-substantial' });
-  expect(response.statusCode, response.body).toBe(303);
-  const location = new URL(String(response.headers.location));
-  expect(`${location.origin}${location.pathname}`).toBe(client.redirectUri);
-  const code = location.searchParams.get('code');
-  if (!code) throw new Error(`no code in ${location.href}`);
-  return { client, code, verifier };
-}
-
-async function clientAssertion(clientId: string): Promise<string> {
-  const key = await importJWK(demoKey, 'RS256');
-  const iat = Math.floor(now / 1000);
-  return new SignJWT({})
-    .setProtectedHeader({ alg: 'RS256', kid: demoKey.kid! })
-    .setIssuer(clientId)
-    .setSubject(clientId)
-    .setAudience(issuer)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + 60)
-    .setJti(randomBytes(8).toString('base64url'))
-    .sign(key);
-}
-
-/** POST /token with a form body; `authorization` is sent as is. */
-function postToken(form: Record<string, string>, authorization?: string): Promise<LightMyRequestResponse> {
-  return provider.app.inject({
-    method: 'POST',
-    url: '/token',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(authorization !== undefined ? { authorization } : {}) },
-    payload: new URLSearchParams(form).toString(),
-  });
-}
-
-/**
- * Redeem a code as its client would: grant_type, code, redirect_uri, code_verifier and the
- * client's registered authentication. `overrides` replaces fields; undefined removes one.
- */
-async function redeem(authorized: Authorized, overrides: Record<string, string | undefined> = {}, as: TestClient = authorized.client): Promise<LightMyRequestResponse> {
-  const form: Record<string, string | undefined> = {
-    grant_type: 'authorization_code',
-    code: authorized.code,
-    redirect_uri: authorized.client.redirectUri,
-    ...(authorized.verifier !== undefined ? { code_verifier: authorized.verifier } : {}),
-  };
-  let authorization: string | undefined;
-  if (as.auth.kind === 'basic') authorization = basic(as.id, as.auth.secret);
-  else if (as.auth.kind === 'none') form.client_id = as.id;
-  else {
-    form.client_id = as.id;
-    form.client_assertion_type = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-    form.client_assertion = await clientAssertion(as.id);
-  }
-  Object.assign(form, overrides);
-  const defined = Object.fromEntries(Object.entries(form).filter((entry): entry is [string, string] => entry[1] !== undefined));
-  return postToken(defined, authorization);
-}
-
-interface TokenResponse {
-  access_token: string;
-  token_type: string;
-  expires_in: number;
-  scope: string;
-  id_token?: string;
-}
-
-async function tokensFor(client: TestClient, options: LoginOptions = {}): Promise<TokenResponse> {
-  const response = await redeem(await authorize(client, options));
-  expect(response.statusCode, response.body).toBe(200);
-  return response.json<TokenResponse>();
-}
-
-const idTokenOf = (tokens: TokenResponse): string => {
-  if (tokens.id_token === undefined) throw new Error('no id_token in the token response');
-  return tokens.id_token;
-};
-
-/** ERR-03, TOKEN-17: a JSON error body of exactly error and error_description. */
-function expectOAuthError(response: LightMyRequestResponse, status: number, error: string): void {
-  expect(response.statusCode, response.body).toBe(status);
-  expect(response.headers['content-type']).toMatch(/^application\/json/);
-  const body = response.json<Record<string, unknown>>();
-  expect(Object.keys(body).sort()).toEqual(['error', 'error_description']);
-  expect(body.error).toBe(error);
-  expect(typeof body.error_description).toBe('string');
-}
-
-async function providerJwks(): Promise<{ keys: (JWK & { x5c: string[] })[] }> {
-  const response = await provider.app.inject({ method: 'GET', url: '/jwks.json' });
-  expect(response.statusCode).toBe(200);
-  return response.json();
-}
-
-function userinfoGet(accessToken: string): Promise<LightMyRequestResponse> {
-  return provider.app.inject({ method: 'GET', url: '/userinfo', headers: { authorization: `Bearer ${accessToken}` } });
-}
+const { authorize, clientAssertion, postToken, redeem, tokensFor, expectOAuthError, providerJwks, userinfoGet } = tokenFlow({ provider: () => provider, now: () => now });
 
 describe('/token: method, media type and caching (TOKEN-01)', () => {
   it('TOKEN-01 GET /token is refused with 405 and Allow: POST', async () => {

@@ -3,63 +3,41 @@
 // cookie-keeping browser over app.inject, real Redis under a per-test prefix, and an injected
 // clock that is moved forward to test the session timers without sleeping. What a login produced
 // is read from the id_token that /token returns for its code.
-import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
-import { decodeJwt, type JWTPayload } from 'jose';
+import { decodeJwt } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SessionStore } from '../src/store/sessions.js';
 import { startTestProvider, type TestProvider } from './support/app.js';
 import { Browser } from './support/browser.js';
 import { listKeys } from './support/redis.js';
-
-const issuer = 'http://localhost:3000';
-const MINUTE = 60_000;
-const SUBSTANTIAL = 'idporten-loa-substantial';
-const HIGH = 'idporten-loa-high';
-/** AUTHN-08: valid synthetic number (born 21 Jul 1994). */
-const SYNTHETIC_PID = '21879498012';
-
-// A fixed PKCE pair (RFC 7636 §4.1, §4.2): 51 unreserved characters, S256 challenge.
-const verifier = 'login-and-sso-test-verifier-0123456789-abcdefghijk';
-const challenge = createHash('sha256').update(verifier).digest('base64url');
-
-interface TestClient {
-  redirectUri: string;
-  /** Basic authentication at /token; public clients send client_id only. */
-  secret?: string;
-}
+import {
+  HIGH,
+  MINUTE,
+  SUBSTANTIAL,
+  SYNTHETIC_PID,
+  clientRecord,
+  csrfOf,
+  demoClientRecords,
+  demoTestClients,
+  htmlLangOf,
+  issuer,
+  ssoFlow,
+  titleOf,
+  type TestClient,
+} from './support/sso-flow.js';
 
 const registered: Record<string, TestClient> = {
-  'demo-web': { redirectUri: 'http://localhost:8080/callback', secret: 'demo-web-secret-for-local-testing-only-0123456789' },
-  'demo-spa': { redirectUri: 'http://localhost:5173/callback' },
-  'escaped-name': { redirectUri: 'https://rp.example.org/cb', secret: 'escaped-name-client-secret-0123456789-abcdef' },
-  'isolated-web': { redirectUri: 'http://localhost:8095/cb', secret: 'isolated-web-client-secret-0123456789-abcdef' },
+  ...demoTestClients,
+  'escaped-name': { redirectUri: 'https://rp.example.org/cb', postLogout: 'https://rp.example.org/', secret: 'escaped-name-client-secret-0123456789-abcdef' },
+  'isolated-web': { redirectUri: 'http://localhost:8095/cb', postLogout: 'http://localhost:8095/', secret: 'isolated-web-client-secret-0123456789-abcdef' },
 };
 const escapedClientName = `Brønnøy & <Søn> "AS"`;
 
-const demoClients = JSON.parse(readFileSync(new URL('../fixtures/demo/clients.json', import.meta.url), 'utf8')) as unknown[];
 const clients: unknown[] = [
-  ...demoClients,
-  {
-    client_id: 'escaped-name',
-    client_secret: registered['escaped-name']!.secret,
-    client_name: escapedClientName,
-    client_orgno: '991825827',
-    integration_type: 'idporten',
-    redirect_uris: [registered['escaped-name']!.redirectUri],
-    post_logout_redirect_uris: ['https://rp.example.org/'],
-  },
-  {
-    client_id: 'isolated-web',
-    client_secret: registered['isolated-web']!.secret,
-    client_name: 'Isolated Web Service',
-    client_orgno: '991825827',
-    integration_type: 'idporten',
-    redirect_uris: [registered['isolated-web']!.redirectUri],
-    post_logout_redirect_uris: ['http://localhost:8095/'],
-    sso_disabled: true,
-  },
+  ...demoClientRecords,
+  { ...clientRecord('escaped-name', registered['escaped-name']!), client_name: escapedClientName },
+  { ...clientRecord('isolated-web', registered['isolated-web']!), client_name: 'Isolated Web Service', sso_disabled: true },
 ];
 
 let provider: TestProvider;
@@ -72,95 +50,32 @@ beforeEach(async () => {
 afterEach(async () => provider.close());
 
 // ---------------------------------------------------------------------------------------------
-// Helpers: every hop is visible; nothing is followed automatically.
+// Helpers: every hop is visible; nothing is followed automatically (support/sso-flow.ts).
 
-let stateCounter = 0;
-
-function authorizeUrl(clientId: string, params: Record<string, string> = {}): string {
-  const query = new URLSearchParams({
-    response_type: 'code',
-    client_id: clientId,
-    redirect_uri: registered[clientId]!.redirectUri,
-    scope: 'openid profile',
-    state: `state-${++stateCounter}`,
-    nonce: `nonce-${stateCounter}`,
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-    ...params,
-  });
-  return `/authorize?${query.toString()}`;
-}
+const {
+  authorizeUrl,
+  openLoginPage,
+  postLogin: submitLogin,
+  callbackParams,
+  redeem,
+  login,
+  silent,
+  expectLoginRedirect,
+} = ssoFlow({
+  provider: () => provider,
+  registered,
+  // A fixed PKCE pair (RFC 7636 §4.1, §4.2): 51 unreserved characters, S256 challenge.
+  verifier: 'login-and-sso-test-verifier-0123456789-abcdefghijk',
+  // These tests are about the login page: check its id, status and csrf field on every visit.
+  checkLoginPage: true,
+  // What a login produced is read from the id_token that /token returns for its code.
+  tokens: (body) => decodeJwt(body.id_token),
+});
 
 const stateOf = (url: string): string => new URLSearchParams(url.split('?')[1]).get('state')!;
 
-function csrfOf(body: string): string {
-  const csrf = /<input type="hidden" name="csrf" value="([^"]+)">/.exec(body)?.[1];
-  if (!csrf) throw new Error(`no csrf field in: ${body.slice(0, 400)}`);
-  return csrf;
-}
-
 const offeredLevels = (body: string): string[] => [...body.matchAll(/<input type="radio" name="acr" value="([^"]+)"/g)].map((m) => m[1]!);
 const alertOf = (body: string): string | undefined => /role="alert">([^<]*)</.exec(body)?.[1];
-const htmlLangOf = (body: string): string | undefined => /<html lang="([^"]+)">/.exec(body)?.[1];
-const titleOf = (body: string): string | undefined => /<title>([^<]*)<\/title>/.exec(body)?.[1];
-
-/** /authorize must send the browser to the login page; returns that page. */
-async function openLoginPage(browser: Browser, url: string): Promise<{ loginUrl: string; page: LightMyRequestResponse; csrf: string }> {
-  const start = await browser.get(url);
-  expect(start.statusCode, start.body).toBe(303);
-  const loginUrl = String(start.headers.location);
-  expect(loginUrl).toMatch(/^\/login\/[A-Za-z0-9_-]{16,}$/);
-  const page = await browser.get(loginUrl);
-  expect(page.statusCode, page.body).toBe(200);
-  return { loginUrl, page, csrf: csrfOf(page.body) };
-}
-
-function submitLogin(browser: Browser, loginUrl: string, csrf: string, fields: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-  return browser.post(loginUrl, { csrf, action: 'login', pid: SYNTHETIC_PID, acr: SUBSTANTIAL, ...fields });
-}
-
-/** The query of a 303 to the client's registered redirect_uri. */
-function callbackParams(response: LightMyRequestResponse, clientId: string): URLSearchParams {
-  expect(response.statusCode, response.body).toBe(303);
-  const location = new URL(String(response.headers.location));
-  expect(`${location.origin}${location.pathname}`).toBe(registered[clientId]!.redirectUri);
-  return location.searchParams;
-}
-
-/** Redeem a code at /token like the client would; the id_token's claims. */
-async function redeem(clientId: string, code: string | null): Promise<JWTPayload> {
-  expect(code).toBeTruthy();
-  const client = registered[clientId]!;
-  const form = new URLSearchParams({ grant_type: 'authorization_code', code: code!, redirect_uri: client.redirectUri, code_verifier: verifier });
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-  if (client.secret) headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(client.secret)}`).toString('base64')}`;
-  else form.set('client_id', clientId);
-  const response = await provider.app.inject({ method: 'POST', url: '/token', headers, payload: form.toString() });
-  expect(response.statusCode, response.body).toBe(200);
-  return decodeJwt((response.json() as { id_token: string }).id_token);
-}
-
-/** A full interactive login; the id_token it produced. */
-async function login(browser: Browser, clientId: string, params: Record<string, string> = {}, fields: Record<string, string> = {}): Promise<JWTPayload> {
-  const { loginUrl, csrf } = await openLoginPage(browser, authorizeUrl(clientId, params));
-  const response = await submitLogin(browser, loginUrl, csrf, fields);
-  return redeem(clientId, callbackParams(response, clientId).get('code'));
-}
-
-/** An authorization request answered from the session: straight to the client with a code. */
-async function silent(browser: Browser, clientId: string, params: Record<string, string> = {}): Promise<JWTPayload> {
-  const response = await browser.get(authorizeUrl(clientId, params));
-  const query = callbackParams(response, clientId);
-  expect(query.get('error')).toBeNull();
-  return redeem(clientId, query.get('code'));
-}
-
-/** The request needs the user: /authorize sends the browser to the login page. */
-async function expectLoginRedirect(browser: Browser, clientId: string, params: Record<string, string> = {}): Promise<void> {
-  const response = await browser.get(authorizeUrl(clientId, params));
-  expect(response.statusCode, response.body).toBe(303);
-  expect(String(response.headers.location)).toMatch(/^\/login\//);
-}
 
 /** ERR-01 / interface.md: HTTP 400, h1#op-error, code#op-error-code; never a redirect. */
 function expectErrorPage(response: LightMyRequestResponse, code = 'invalid_request'): void {

@@ -5,7 +5,6 @@
 // cookie-keeping browser over app.inject, real Redis under a per-test prefix, and an injected
 // clock that is moved to test timers without sleeping.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { LightMyRequestResponse } from 'fastify';
 import { SignJWT, decodeJwt, decodeProtectedHeader, generateKeyPair, type JWTPayload } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -15,31 +14,25 @@ import { signJwt } from '../src/protocol/jws.js';
 import { parseClientRecords } from '../src/registry/client-registry.js';
 import { startTestProvider, type TestProvider } from './support/app.js';
 import { Browser } from './support/browser.js';
+import {
+  MINUTE,
+  SYNTHETIC_PID,
+  clientRecord,
+  demoClientRecords,
+  demoTestClients,
+  htmlLangOf,
+  issuer,
+  ssoFlow,
+  titleOf,
+  type TestClient,
+} from './support/sso-flow.js';
 
-const issuer = 'http://localhost:3000';
-const MINUTE = 60_000;
-const SUBSTANTIAL = 'idporten-loa-substantial';
 /** AUTHN-08: synthetic numbers of two different people. */
-const PERSON_A = '21879498012';
+const PERSON_A = SYNTHETIC_PID;
 const PERSON_B = '17829012340';
 
-// A fixed PKCE pair (RFC 7636 §4.1, §4.2).
-const verifier = 'logout-test-code-verifier-0123456789-abcdefghijklmnop';
-const challenge = createHash('sha256').update(verifier).digest('base64url');
-
-interface TestClient {
-  redirectUri: string;
-  /** The one registered post_logout_redirect_uri. */
-  postLogout: string;
-  /** Basic authentication at /token; public clients send client_id only. */
-  secret?: string;
-}
-
 const registered: Record<string, TestClient> = {
-  // Demo file: frontchannel_logout_uri http://localhost:8080/frontchannel-logout, session_required.
-  'demo-web': { redirectUri: 'http://localhost:8080/callback', postLogout: 'http://localhost:8080/logged-out', secret: 'demo-web-secret-for-local-testing-only-0123456789' },
-  // Demo file: public, no frontchannel_logout_uri.
-  'demo-spa': { redirectUri: 'http://localhost:5173/callback', postLogout: 'http://localhost:5173/' },
+  ...demoTestClients,
   // SSO-08: isolated; its front-channel URI carries its own query.
   'iso-web': { redirectUri: 'https://iso.example.com/cb', postLogout: 'https://iso.example.com/bye', secret: 'iso-web-client-secret-0123456789-abcdefgh' },
   // CLIENT-11: front-channel URI without frontchannel_logout_session_required.
@@ -55,19 +48,13 @@ const bareFrontchannel = 'https://bare.example.net/logout';
 const webFrontchannel = 'http://localhost:8080/frontchannel-logout';
 
 const base = (clientId: string) => ({
-  client_id: clientId,
-  client_secret: registered[clientId]!.secret,
+  ...clientRecord(clientId, registered[clientId]!),
   client_name: `Client ${clientId}`,
-  client_orgno: '991825827',
-  integration_type: 'idporten',
   grant_types: ['authorization_code', 'refresh_token'],
-  redirect_uris: [registered[clientId]!.redirectUri],
-  post_logout_redirect_uris: [registered[clientId]!.postLogout],
 });
 
-const demoClients = JSON.parse(readFileSync(new URL('../fixtures/demo/clients.json', import.meta.url), 'utf8')) as unknown[];
 const clients: unknown[] = [
-  ...demoClients,
+  ...demoClientRecords,
   { ...base('iso-web'), sso_disabled: true, frontchannel_logout_uri: isoFrontchannel, frontchannel_logout_session_required: true },
   { ...base('fcl-bare'), frontchannel_logout_uri: bareFrontchannel, frontchannel_logout_session_required: false },
   { ...base('api-klient'), integration_type: 'api_klient', scopes: ['openid', 'profile', 'nav:api'], authorization_lifetime: 3600 },
@@ -84,34 +71,10 @@ beforeEach(async () => {
 afterEach(async () => provider.close());
 
 // ---------------------------------------------------------------------------------------------
-// Helpers: every hop is visible; nothing is followed automatically.
-
-let stateCounter = 0;
-
-function authorizeUrl(clientId: string, params: Record<string, string> = {}): string {
-  const query = new URLSearchParams({
-    response_type: 'code',
-    client_id: clientId,
-    redirect_uri: registered[clientId]!.redirectUri,
-    scope: 'openid profile',
-    state: `state-${++stateCounter}`,
-    nonce: `nonce-${stateCounter}`,
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-    ...params,
-  });
-  return `/authorize?${query.toString()}`;
-}
+// Helpers: every hop is visible; nothing is followed automatically (support/sso-flow.ts).
 
 const decodeEntities = (s: string): string =>
   s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-
-/** The query of a 303 to the client's registered redirect_uri. */
-function callbackParams(location: string, clientId: string): URLSearchParams {
-  const url = new URL(location);
-  expect(`${url.origin}${url.pathname}`).toBe(registered[clientId]!.redirectUri);
-  return url.searchParams;
-}
 
 interface Tokens {
   id_token: string;
@@ -120,68 +83,27 @@ interface Tokens {
   claims: JWTPayload;
 }
 
-function basicAuth(clientId: string): Record<string, string> {
-  const secret = registered[clientId]!.secret;
-  return secret ? { authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}` } : {};
-}
+const flow = ssoFlow({
+  provider: () => provider,
+  registered,
+  // A fixed PKCE pair (RFC 7636 §4.1, §4.2).
+  verifier: 'logout-test-code-verifier-0123456789-abcdefghijklmnop',
+  // The login page is only passed through here; login-and-sso.test.ts checks it.
+  checkLoginPage: false,
+  // Every client here holds the refresh_token grant, and the grants' fate is what logout tests.
+  tokens: (body): Tokens => {
+    expect(body.refresh_token).toBeTruthy();
+    return { ...body, refresh_token: body.refresh_token!, claims: decodeJwt(body.id_token) };
+  },
+});
+const { callbackParams, redeem, silent, promptNoneError, tokenRequest } = flow;
 
-function tokenRequest(clientId: string, form: Record<string, string>): Promise<LightMyRequestResponse> {
-  const body = new URLSearchParams(form);
-  if (!registered[clientId]!.secret) body.set('client_id', clientId);
-  return provider.app.inject({
-    method: 'POST',
-    url: '/token',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...basicAuth(clientId) },
-    payload: body.toString(),
-  });
-}
+/** A full interactive login as `pid` ending in a 303 to the client; the tokens it produced. */
+const login = (browser: Browser, clientId: string, params: Record<string, string> = {}, pid = PERSON_A): Promise<Tokens> => flow.login(browser, clientId, params, { pid });
 
-/** Redeem a code at /token like the client would. */
-async function redeem(clientId: string, code: string | null): Promise<Tokens> {
-  expect(code).toBeTruthy();
-  const response = await tokenRequest(clientId, { grant_type: 'authorization_code', code: code!, redirect_uri: registered[clientId]!.redirectUri, code_verifier: verifier });
-  expect(response.statusCode, response.body).toBe(200);
-  const body = response.json() as Omit<Tokens, 'claims'>;
-  expect(body.refresh_token).toBeTruthy();
-  return { ...body, claims: decodeJwt(body.id_token) };
-}
-
-/** A full interactive login ending in a 303 to the client; the tokens it produced. */
-async function login(browser: Browser, clientId: string, params: Record<string, string> = {}, pid = PERSON_A): Promise<Tokens> {
-  const response = await submitLogin(browser, clientId, params, pid);
-  expect(response.statusCode, response.body).toBe(303);
-  return redeem(clientId, callbackParams(String(response.headers.location), clientId).get('code'));
-}
-
-/** /authorize → login page → POST the TestID form; the response to the POST. */
-async function submitLogin(browser: Browser, clientId: string, params: Record<string, string>, pid: string): Promise<LightMyRequestResponse> {
-  const start = await browser.get(authorizeUrl(clientId, params));
-  expect(start.statusCode, start.body).toBe(303);
-  const loginUrl = String(start.headers.location);
-  expect(loginUrl).toMatch(/^\/login\//);
-  const page = await browser.get(loginUrl);
-  const csrf = /name="csrf" value="([^"]+)"/.exec(page.body)?.[1];
-  expect(csrf).toBeTruthy();
-  return browser.post(loginUrl, { csrf: csrf!, action: 'login', pid, acr: SUBSTANTIAL });
-}
-
-/** An authorization request answered from the session (SSO-04). */
-async function silent(browser: Browser, clientId: string, params: Record<string, string> = {}): Promise<Tokens> {
-  const response = await browser.get(authorizeUrl(clientId, params));
-  expect(response.statusCode, response.body).toBe(303);
-  const query = callbackParams(String(response.headers.location), clientId);
-  expect(query.get('error')).toBeNull();
-  return redeem(clientId, query.get('code'));
-}
-
-/** AUTHZ-14: prompt=none; the error (or null when a code came back). */
-async function promptNoneError(browser: Browser, clientId: string): Promise<string | null> {
-  const response = await browser.get(authorizeUrl(clientId, { prompt: 'none' }));
-  expect(response.statusCode, response.body).toBe(303);
-  const query = callbackParams(String(response.headers.location), clientId);
-  if (query.get('error') === null) expect(query.get('code')).toBeTruthy();
-  return query.get('error');
-}
+/** /authorize → login page → POST the TestID form as `pid`; the response to the POST. */
+const submitLogin = (browser: Browser, clientId: string, params: Record<string, string>, pid: string): Promise<LightMyRequestResponse> =>
+  flow.authorizeAndSubmit(browser, clientId, params, { pid });
 
 const refresh = (clientId: string, refreshToken: string) => tokenRequest(clientId, { grant_type: 'refresh_token', refresh_token: refreshToken });
 
@@ -254,9 +176,6 @@ function cspDirectives(response: LightMyRequestResponse): Map<string, string[]> 
   const directives = String(response.headers['content-security-policy']).split(';').map((d) => d.trim().split(/\s+/));
   return new Map(directives.map(([name, ...values]) => [name!, values]));
 }
-
-const htmlLangOf = (body: string): string | undefined => /<html lang="([^"]+)">/.exec(body)?.[1];
-const titleOf = (body: string): string | undefined => /<title>([^<]*)<\/title>/.exec(body)?.[1];
 
 function sessionCookieOf(browser: Browser): string {
   const value = browser.cookies.get('op_sso')?.value;

@@ -28,6 +28,8 @@ export interface TestProviderOptions {
   clock?: Clock;
   signingKeys?: SigningKeys;
   logStream?: NodeJS.WritableStream;
+  /** Share a key prefix with another provider (several instances on one Redis). */
+  prefix?: string;
 }
 
 let sharedKeys: Promise<SigningKeys> | undefined;
@@ -39,7 +41,7 @@ export function testSigningKeys(issuer = 'http://localhost:3000'): Promise<Signi
 
 export async function startTestProvider(options: TestProviderOptions = {}): Promise<TestProvider> {
   const config: Config = loadConfig({ OP_LOG_LEVEL: 'silent', ...options.env });
-  const prefix = uniquePrefix('app');
+  const prefix = options.prefix ?? uniquePrefix('app');
   const keys = keySpace(prefix);
   let store: ProviderContext['store'];
   if (options.store === 'memory') store = new MemoryStore(keys.usedMarker);

@@ -7,6 +7,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ProviderContext } from './http/context.js';
+import { registerCors } from './http/cors.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { BatchedStdout } from './http/log-stream.js';
 import { generateRequestId, loggerOptions } from './http/logging.js';
@@ -16,11 +17,11 @@ import { healthModule } from './routes/health.js';
 import { jwksModule } from './routes/jwks.js';
 import { loginModule } from './routes/login.js';
 import type { RouteModule } from './routes/module.js';
-import { parModule } from './routes/par.js';
+import { parModule, parPath } from './routes/par.js';
 import { introspectionModule } from './routes/introspection.js';
-import { revocationModule } from './routes/revocation.js';
-import { tokenModule } from './routes/token.js';
-import { userinfoModule } from './routes/userinfo.js';
+import { revocationModule, revocationPath } from './routes/revocation.js';
+import { tokenModule, tokenPath } from './routes/token.js';
+import { userinfoModule, userinfoPath } from './routes/userinfo.js';
 import { wellKnownModule } from './routes/well-known.js';
 
 /** Protocol requests are small; anything bigger is refused before parsing (ERR-04: 413). */
@@ -116,6 +117,8 @@ export async function buildApp(context: ProviderContext, options: BuildOptions =
   });
   registerErrorHandling(app);
 
+  // TOKEN-18: the endpoints a browser client calls from its own origin.
+  registerCors(app, [parPath, tokenPath, revocationPath, userinfoPath]);
   for (const module of routeModules()) await app.register(async (scope) => module.register(scope));
   return app;
 }

@@ -151,10 +151,10 @@ const redeem = (client: TestClient, code: string, codeVerifier = verifier): Prom
 
 describe('PAR-01 POST with a form body only', () => {
   for (const method of ['GET', 'PUT'] as const) {
-    it(`PAR-01 ERR-04 ${method} /par is 405 with Allow: POST`, async () => {
+    it(`PAR-01 ERR-04 ${method} /par is 405 with Allow: POST, OPTIONS (the CORS preflight, TOKEN-18)`, async () => {
       const response = await provider.app.inject({ method, url: '/par' });
       expect(response.statusCode).toBe(405);
-      expect(response.headers.allow).toBe('POST');
+      expect(response.headers.allow).toBe('POST, OPTIONS');
     });
   }
 

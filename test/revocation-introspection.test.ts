@@ -113,10 +113,10 @@ function expectActive(response: LightMyRequestResponse): Record<string, unknown>
 }
 
 describe('/token/revoke: the request (REVOKE-01)', () => {
-  it('REVOKE-01 ERR-04 GET /token/revoke is refused with 405 and Allow: POST', async () => {
+  it('REVOKE-01 ERR-04 GET /token/revoke is refused with 405 and Allow: POST, OPTIONS (the CORS preflight, TOKEN-18)', async () => {
     const response = await provider.app.inject({ method: 'GET', url: `${revokePath}?token=x` });
     expect(response.statusCode).toBe(405);
-    expect(response.headers.allow).toBe('POST');
+    expect(response.headers.allow).toBe('POST, OPTIONS');
   });
 
   it('REVOKE-01 a JSON body is 400 invalid_request and the token it names keeps working', async () => {

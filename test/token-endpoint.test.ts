@@ -54,10 +54,10 @@ afterEach(async () => provider.close());
 const { authorize, clientAssertion, postToken, redeem, tokensFor, expectOAuthError, providerJwks, userinfoGet } = tokenFlow({ provider: () => provider, now: () => now });
 
 describe('/token: method, media type and caching (TOKEN-01)', () => {
-  it('TOKEN-01 GET /token is refused with 405 and Allow: POST', async () => {
+  it('TOKEN-01 GET /token is refused with 405 and Allow: POST, OPTIONS (the CORS preflight, TOKEN-18)', async () => {
     const response = await provider.app.inject({ method: 'GET', url: '/token' });
     expect(response.statusCode).toBe(405);
-    expect(response.headers.allow).toBe('POST');
+    expect(response.headers.allow).toBe('POST, OPTIONS');
   });
 
   it('TOKEN-01 a JSON body is refused with 400 invalid_request even when it carries a valid code', async () => {

@@ -76,3 +76,27 @@ describe('shared secrets', () => {
     }
   });
 });
+
+describe('an issuer with a path, behind a proxy that strips it', () => {
+  it('ENV-01 the login redirect, the interaction cookie and the login form all stay under the issuer path', async () => {
+    const provider = await startTestProvider({ env: { OP_ISSUER: 'https://login.example.no/idp' } });
+    try {
+      const start = await provider.app.inject({
+        method: 'GET',
+        url: `/authorize?client_id=demo-web&redirect_uri=${encodeURIComponent(redirectUri)}&response_type=code&scope=openid%20profile&state=s&code_challenge=${challenge}&code_challenge_method=S256`,
+      });
+      expect(start.statusCode).toBe(303);
+      const location = String(start.headers.location);
+      expect(location).toMatch(/^\/idp\/login\/[A-Za-z0-9_-]{22}$/);
+      const cookie = (start.cookies as { name: string; value: string; path?: string }[]).find((c) => c.name === 'op_ix')!;
+      expect(cookie.path).toBe(location);
+      // The proxy forwards /idp/login/<id> as /login/<id>.
+      const page = await provider.app.inject({ method: 'GET', url: location.slice('/idp'.length), cookies: { op_ix: cookie.value } });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain(`<form id="login-form" method="post" action="${location}"`);
+      expect(page.body).toContain(`href="${location}?lang=en"`);
+    } finally {
+      await provider.close();
+    }
+  });
+});

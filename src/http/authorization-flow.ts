@@ -44,6 +44,8 @@ export interface FlowServices {
   pushedRequests: PushedRequestStore;
   interactions: CookieSealer;
   secureCookies: boolean;
+  /** The issuer's path ('' or e.g. '/idp'): browser-facing URLs are issuer-relative (ENV-01). */
+  basePath: string;
 }
 
 const services = new WeakMap<ProviderContext, FlowServices>();
@@ -62,6 +64,7 @@ export function flowServices(context: ProviderContext): FlowServices {
       pushedRequests: new PushedRequestStore(context.store, context.keys),
       interactions: new CookieSealer(context.cookieSecret, 'interaction'),
       secureCookies: context.config.issuer.startsWith('https:'),
+      basePath: new URL(context.config.issuer).pathname.replace(/\/$/, ''),
     };
     services.set(context, found);
   }
@@ -79,9 +82,15 @@ export function sessionCookieOptions(flow: FlowServices, maxAgeMs: number): Cook
     : { path: '/', httpOnly: true, sameSite: 'lax', maxAge: Math.ceil(maxAgeMs / 1000) };
 }
 
+/**
+ * The login page of an interaction as the browser sees it: under the issuer's path, like every
+ * endpoint (interface.md: URLs come from OP_ISSUER; a proxy in front may strip that path).
+ */
+export const loginPageUrl = (flow: FlowServices, interactionId: string): string => `${flow.basePath}/login/${interactionId}`;
+
 export function interactionCookieOptions(flow: FlowServices, interactionId: string, maxAgeMs: number): CookieSerializeOptions {
   // Scoped to this interaction's pages; Lax keeps it out of cross-site POSTs (CSRF).
-  return { path: `/login/${interactionId}`, httpOnly: true, secure: flow.secureCookies, sameSite: 'lax', maxAge: Math.ceil(maxAgeMs / 1000) };
+  return { path: loginPageUrl(flow, interactionId), httpOnly: true, secure: flow.secureCookies, sameSite: 'lax', maxAge: Math.ceil(maxAgeMs / 1000) };
 }
 
 export const randomId = (bytes = 16): string => randomToken(bytes);

@@ -14,6 +14,7 @@ import {
   interactionLifetimeMs,
   issueCodeOps,
   localeOf,
+  loginPageUrl,
   randomId,
   sessionCookie,
   sessionCookieOptions,
@@ -138,7 +139,7 @@ async function continueAuthorization(
   // browser, so showing the login page costs no store round trip.
   const interaction: Interaction = { id: randomId(), request: authorization, csrf: randomId(), expires_at: now + interactionLifetimeMs };
   reply.setCookie(interactionCookie, flow.interactions.seal(interaction, interaction.id), interactionCookieOptions(flow, interaction.id, interactionLifetimeMs));
-  return reply.redirect(`/login/${interaction.id}`, 303);
+  return reply.redirect(loginPageUrl(flow, interaction.id), 303);
 }
 
 export const authorizeModule: RouteModule = {

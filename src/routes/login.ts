@@ -14,6 +14,7 @@ import {
   interactionCookieOptions,
   issueCodeOps,
   localeOf,
+  loginPageUrl,
   sessionCookie,
   sessionCookieOptions,
   type Interaction,
@@ -68,7 +69,7 @@ function showPage(
   // AUTHN-01: only levels that meet the client's minimum are offered.
   const levels = authenticator.levels.filter((level) => acrRank(level) >= acrRank(interaction.request.acr_minimum));
   const selected = levels.find((level) => level === extra.acr) ?? levels[0]!;
-  const action = `/login/${interaction.id}`;
+  const action = loginPageUrl(flowServices(request.server.op), interaction.id);
   const page = renderLoginPage({
     locale,
     clientName: client.client_name,

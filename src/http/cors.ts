@@ -2,7 +2,7 @@
 // /userinfo and /par from their own origin. Those endpoints answer CORS (Fetch standard) for the
 // origins of the redirect URIs registered by browser clients, and for nobody else. No cookies
 // cross origins (no Access-Control-Allow-Credentials): these endpoints authenticate otherwise.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onSendHookHandler } from 'fastify';
 import type { ClientRegistry } from '../registry/client-registry.js';
 
 /** The origins of every active browser client's redirect URIs. */
@@ -25,12 +25,17 @@ export function registerCors(app: FastifyInstance, paths: readonly string[]): vo
   const corsPaths = new Set(paths);
   const allowedOrigin = (origin: string | undefined): string | undefined => (origin !== undefined && allowed.has(origin) ? origin : undefined);
 
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (!corsPaths.has(request.routeOptions.url ?? '')) return payload;
+  // Attached at registration to exactly these routes, so no other request pays for it.
+  const addCorsHeaders: onSendHookHandler = (request, reply, payload, done) => {
     reply.header('vary', 'Origin');
     const origin = allowedOrigin(request.headers.origin);
     if (origin !== undefined) reply.header('access-control-allow-origin', origin);
-    return payload;
+    done(null, payload);
+  };
+  app.addHook('onRoute', (route) => {
+    if (!corsPaths.has(route.url) || route.method === 'OPTIONS') return;
+    const existing = route.onSend === undefined ? [] : Array.isArray(route.onSend) ? route.onSend : [route.onSend];
+    route.onSend = [...existing, addCorsHeaders];
   });
 
   for (const path of paths) {
@@ -40,6 +45,7 @@ export function registerCors(app: FastifyInstance, paths: readonly string[]): vo
       if (origin === undefined) return reply.code(204).send();
       return reply
         .code(204)
+        .header('access-control-allow-origin', origin)
         .header('access-control-allow-methods', path === '/userinfo' ? 'GET, POST' : 'POST')
         .header('access-control-allow-headers', 'authorization, content-type')
         .header('access-control-max-age', '600')

@@ -2,7 +2,7 @@
 // query, which UI-01 refuses) and §3 (the WWW-Authenticate challenge).
 import { OAuthError } from '../errors.js';
 import type { SigningKeys } from '../keys/signing-keys.js';
-import { verifyOwnJwt } from './jws.js';
+import { readOwnAccessToken, type AccessTokenClaims } from './access-token.js';
 
 export type BearerSource = { token: string } | { token: undefined };
 
@@ -41,15 +41,6 @@ export function extractBearerToken(
   return { token: undefined };
 }
 
-export interface AccessTokenClaims {
-  sub: string;
-  pid?: string;
-  scope: string;
-  client_id: string;
-  jti: string;
-  exp: number;
-}
-
 /** UI-02: ours (signature, iss), an access token (not an id_token), unexpired. */
 export function verifyAccessToken(token: string, keys: SigningKeys, issuer: string, nowSeconds: number, realm: string): AccessTokenClaims {
   const invalid = (detail: string) =>
@@ -57,20 +48,8 @@ export function verifyAccessToken(token: string, keys: SigningKeys, issuer: stri
       detail,
       wwwAuthenticate: challenge(realm, { error: 'invalid_token', description: 'The access token is invalid or has expired' }),
     });
-  const verified = verifyOwnJwt(token, keys);
-  if (!verified) throw invalid('not a JWS signed by one of our keys');
-  const claims = verified.payload;
-  if (claims.iss !== issuer) throw invalid('iss differs');
-  // An id_token is not an access token: only access tokens carry client_amr, client_id and scope (AT-02).
-  if (typeof claims.client_amr !== 'string' || typeof claims.client_id !== 'string' || typeof claims.scope !== 'string') throw invalid('not an access token');
-  if (typeof claims.sub !== 'string' || typeof claims.jti !== 'string' || typeof claims.exp !== 'number') throw invalid('claims missing');
-  if (claims.exp <= nowSeconds) throw invalid('expired');
-  return {
-    sub: claims.sub,
-    scope: claims.scope,
-    client_id: claims.client_id,
-    jti: claims.jti,
-    exp: claims.exp,
-    ...(typeof claims.pid === 'string' ? { pid: claims.pid } : {}),
-  };
+  const own = readOwnAccessToken(token, keys, issuer);
+  if (!own) throw invalid('not one of our access tokens');
+  if (own.claims.exp <= nowSeconds) throw invalid('expired');
+  return own.claims;
 }

@@ -8,7 +8,7 @@ import { flowServices } from '../http/authorization-flow.js';
 import { authenticateCaller } from '../http/client-authentication.js';
 import { noStore } from '../http/headers.js';
 import { endpointUrl } from '../protocol/discovery.js';
-import { verifyOwnJwt } from '../protocol/jws.js';
+import { readOwnAccessToken } from '../protocol/access-token.js';
 import { formParameter, type FormBody } from '../protocol/token/token-request.js';
 import type { RouteModule } from './module.js';
 import { documentOnly, oauthErrorBody } from './schemas.js';
@@ -39,29 +39,19 @@ async function introspect(request: FastifyRequest, reply: FastifyReply): Promise
   noStore(reply).type('application/json; charset=utf-8');
 
   // INTROSPECT-04: ours, an access token, unexpired, unrevoked, visible to the caller.
-  const claims = verifyOwnJwt(token, context.signingKeys)?.payload;
+  const own = readOwnAccessToken(token, context.signingKeys, config.issuer);
   const nowSeconds = Math.floor(clock() / 1000);
-  if (
-    !claims ||
-    claims.iss !== config.issuer ||
-    typeof claims.client_amr !== 'string' ||
-    typeof claims.client_id !== 'string' ||
-    typeof claims.jti !== 'string' ||
-    typeof claims.exp !== 'number' ||
-    claims.exp <= nowSeconds
-  ) {
-    return reply.send(inactive);
-  }
+  if (!own || own.claims.exp <= nowSeconds) return reply.send(inactive);
   // INTROSPECT-04: until a scope registry can name other callers (enforced_aud_for_introspection,
   // profile §12), a caller sees only the access tokens issued to itself.
-  if (claims.client_id !== client.client_id) return reply.send(inactive);
-  const record = await flowServices(context).accessTokens.find(claims.jti);
+  if (own.claims.client_id !== client.client_id) return reply.send(inactive);
+  const record = await flowServices(context).accessTokens.find(own.claims.jti);
   if (!record || record.revoked) return reply.send(inactive);
 
   // INTROSPECT-05 RFC 7662 §2.2 (pid included even for pseudonymous scopes).
   const answer: Record<string, unknown> = { active: true, token_type: 'Bearer' };
-  for (const name of repeatedClaims) if (claims[name] !== undefined) answer[name] = claims[name];
-  answer.expires_in = claims.exp - nowSeconds;
+  for (const name of repeatedClaims) if (own.payload[name] !== undefined) answer[name] = own.payload[name];
+  answer.expires_in = own.claims.exp - nowSeconds;
   return reply.send(JSON.stringify(answer));
 }
 

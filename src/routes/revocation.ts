@@ -9,7 +9,7 @@ import { authenticateCaller } from '../http/client-authentication.js';
 import { noStore } from '../http/headers.js';
 import { grantLifetimes } from '../http/token-issuance.js';
 import { endpointUrl } from '../protocol/discovery.js';
-import { verifyOwnJwt } from '../protocol/jws.js';
+import { readOwnAccessToken } from '../protocol/access-token.js';
 import { formParameter, type FormBody } from '../protocol/token/token-request.js';
 import type { RouteModule } from './module.js';
 import { documentOnly, oauthErrorBody } from './schemas.js';
@@ -22,11 +22,9 @@ async function findToken(request: FastifyRequest, token: string, hint: string | 
   const context = request.server.op;
   const flow = flowServices(context);
   const asAccessToken = async (): Promise<Found | undefined> => {
-    const verified = verifyOwnJwt(token, context.signingKeys);
-    const claims = verified?.payload;
-    // AT-02: our access tokens carry client_amr, client_id, jti and exp; an id_token is no token to revoke.
-    if (!claims || claims.iss !== context.config.issuer || typeof claims.client_amr !== 'string' || typeof claims.client_id !== 'string' || typeof claims.jti !== 'string' || typeof claims.exp !== 'number') return undefined;
-    return { kind: 'access', client_id: claims.client_id, jti: claims.jti, exp: claims.exp };
+    // REVOKE-05: one of our access tokens, expired or not; an id_token is no token to revoke.
+    const claims = readOwnAccessToken(token, context.signingKeys, context.config.issuer)?.claims;
+    return claims ? { kind: 'access', client_id: claims.client_id, jti: claims.jti, exp: claims.exp } : undefined;
   };
   const asRefreshToken = async (): Promise<Found | undefined> => {
     const record = await flow.refreshTokens.find(token);

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import { chooseLocale, languageCookie, type Locale } from '../i18n/locale.js';
 import type { AuthorizationRequest, RedirectTarget } from '../protocol/authorize/request.js';
-import { errorParameters, queryRedirectUrl, successParameters, type ResponseParameters } from '../protocol/authorization-response.js';
+import { errorParameters, appendQueryParameters, successParameters, type ResponseParameters } from '../protocol/authorization-response.js';
 import { newJti, type AuthenticatedSubject } from '../protocol/tokens.js';
 import type { RegisteredClient } from '../registry/client-registry.js';
 import { AccessTokenStore } from '../store/access-tokens.js';
@@ -149,7 +149,7 @@ export function issueCodeOps(
 /** AUTHZ-15, AUTHZ-16, AUTHZ-18, AUTHZ-20: send the response by the requested mode. */
 export function deliverResponse(reply: FastifyReply, target: RedirectTarget, parameters: ResponseParameters, locale: Locale): FastifyReply {
   if (target.response_mode === 'form_post') return sendPage(reply, renderFormPostPage(target.redirect_uri, parameters, locale));
-  return noStore(reply).redirect(queryRedirectUrl(target.redirect_uri, parameters), 303);
+  return noStore(reply).redirect(appendQueryParameters(target.redirect_uri, parameters), 303);
 }
 
 export function deliverCode(reply: FastifyReply, target: RedirectTarget, code: string, issuer: string, locale: Locale): FastifyReply {

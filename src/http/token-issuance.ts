@@ -23,6 +23,19 @@ export interface GrantFacts {
   grantExpiresAt: number;
 }
 
+/** What a code or refresh-token record holds about its grant. */
+export interface GrantRecord {
+  subject: AuthenticatedSubject;
+  grant_id: string;
+  scope: string[];
+  resource: string[];
+}
+
+/** The facts of a grant, from its record; `scope` defaults to the grant's own (TOKEN-16). */
+export function grantFacts(caller: { client: RegisteredClient; method: ClientAuthMethod }, record: GrantRecord, grantExpiresAt: number, scope: readonly string[] = record.scope): GrantFacts {
+  return { ...caller, subject: record.subject, grantId: record.grant_id, grantScope: record.scope, scope, resource: record.resource, grantExpiresAt };
+}
+
 /** AT-07, TOKEN-15: the client's lifetime, cut short where the grant ends; SSO-11: never by the session. */
 export function accessTokenLifetime(client: RegisteredClient, grantExpiresAt: number, nowMs: number): number {
   return Math.max(0, Math.min(client.access_token_lifetime, Math.floor((grantExpiresAt - nowMs) / 1000)));

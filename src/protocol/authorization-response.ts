@@ -24,7 +24,7 @@ function stateAndIssuer(target: RedirectTarget, issuer: string): ResponseParamet
  * appended to the string as registered rather than re-serialising it. Values are
  * application/x-www-form-urlencoded (RFC 6749 Appendix B).
  */
-export function queryRedirectUrl(redirectUri: string, parameters: ResponseParameters): string {
+export function appendQueryParameters(redirectUri: string, parameters: ResponseParameters): string {
   const query = new URLSearchParams(parameters).toString();
   const separator = !redirectUri.includes('?') ? '?' : redirectUri.endsWith('?') || redirectUri.endsWith('&') ? '' : '&';
   return `${redirectUri}${separator}${query}`;

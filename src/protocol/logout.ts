@@ -5,7 +5,7 @@ import type { ClientRegistry, RegisteredClient } from '../registry/client-regist
 import type { Participant, SessionRecord } from '../store/sessions.js';
 import { sidsOf } from '../store/sessions.js';
 import { valueOf, type RawParameters } from './authorize/parameters.js';
-import { queryRedirectUrl } from './authorization-response.js';
+import { appendQueryParameters } from './authorization-response.js';
 import { verifyOwnJwt } from './jws.js';
 
 /** LOGOUT-02 RPIL §2: every parameter optional; a repeated one counts as absent (ERR-05: no errors). */
@@ -72,7 +72,7 @@ export function decideLogoutRedirect(
   if (!client.post_logout_redirect_uris.includes(uri)) return { redirect: undefined, reason: 'post_logout_redirect_uri is not registered (LOGOUT-04 c)' };
   const state = usableState(parameters.state);
   // LOGOUT-05: state returned URL-encoded.
-  return { redirect: state !== undefined ? queryRedirectUrl(uri, [['state', state]]) : uri };
+  return { redirect: state !== undefined ? appendQueryParameters(uri, [['state', state]]) : uri };
 }
 
 export interface FrontchannelNotice {
@@ -96,7 +96,7 @@ export function frontchannelNotices(participants: readonly Participant[], regist
     const client = registry.find(participant.client_id);
     if (!client?.frontchannel_logout_uri) continue;
     const url = client.frontchannel_logout_session_required
-      ? queryRedirectUrl(client.frontchannel_logout_uri, [['iss', issuer], ['sid', participant.sid]])
+      ? appendQueryParameters(client.frontchannel_logout_uri, [['iss', issuer], ['sid', participant.sid]])
       : client.frontchannel_logout_uri;
     notices.push({ client_id: client.client_id, url });
   }

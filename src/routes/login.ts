@@ -21,7 +21,7 @@ import {
 } from '../http/authorization-flow.js';
 import { sendPage } from '../http/headers.js';
 import { endBrowserSession } from '../http/logout.js';
-import { queryRedirectUrl, successParameters } from '../protocol/authorization-response.js';
+import { appendQueryParameters, successParameters } from '../protocol/authorization-response.js';
 import { renderFrontchannelPage, type Continuation } from '../views/logout-pages.js';
 import { isLocale, languageCookie, type Locale } from '../i18n/locale.js';
 import { acrRank, strongest } from '../protocol/acr.js';
@@ -189,7 +189,7 @@ async function submit(request: FastifyRequest, reply: FastifyReply): Promise<Fas
     const next: Continuation =
       target.response_mode === 'form_post'
         ? { kind: 'form_post', action: target.redirect_uri, parameters }
-        : { kind: 'redirect', url: queryRedirectUrl(target.redirect_uri, parameters) };
+        : { kind: 'redirect', url: appendQueryParameters(target.redirect_uri, parameters) };
     return sendPage(reply, renderFrontchannelPage(locale, notices, next));
   }
   return deliverCode(reply, target, code, config.issuer, locale);

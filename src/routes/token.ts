@@ -8,7 +8,7 @@ import type { ProviderContext } from '../http/context.js';
 import { flowServices, type FlowServices } from '../http/authorization-flow.js';
 import { authenticateCaller, tokenEndpointPath } from '../http/client-authentication.js';
 import { noStore } from '../http/headers.js';
-import { grantLifetimes, mintAccessToken, mintIdToken, mintRefreshToken, type GrantFacts } from '../http/token-issuance.js';
+import { grantFacts, grantLifetimes, mintAccessToken, mintIdToken, mintRefreshToken } from '../http/token-issuance.js';
 import type { AuthenticatedClient } from '../protocol/client-authentication.js';
 import { endpointUrl } from '../protocol/discovery.js';
 import { checkCodeRedemption, parseCodeGrant } from '../protocol/token/authorization-code-grant.js';
@@ -27,7 +27,7 @@ type TokenResponse = Record<string, string | number>;
 const replayWindowMs = (accessTokenLifetimeSeconds: number): number => accessTokenLifetimeSeconds * 1000 + 60_000;
 
 async function authorizationCodeGrant(context: ProviderContext, flow: FlowServices, body: FormBody, caller: AuthenticatedClient, request: FastifyRequest): Promise<TokenResponse> {
-  const { client, method } = caller;
+  const { client } = caller;
   const parameters = parseCodeGrant(body);
   const redemption = await flow.codes.redeem(parameters.code, client.client_id, replayWindowMs(client.access_token_lifetime));
   const now = context.clock();
@@ -43,17 +43,8 @@ async function authorizationCodeGrant(context: ProviderContext, flow: FlowServic
   }
   checkCodeRedemption(record, client, parameters, now);
 
-  const facts: GrantFacts = {
-    client,
-    method,
-    subject: record.subject,
-    grantId: record.grant_id,
-    grantScope: record.scope,
-    scope: record.scope,
-    resource: record.resource,
-    // TOKEN-15: the grant lives authorization_lifetime from the authorization that issued the code.
-    grantExpiresAt: record.granted_at + client.authorization_lifetime * 1000,
-  };
+  // TOKEN-15: the grant lives authorization_lifetime from the authorization that issued the code.
+  const facts = grantFacts(caller, record, record.granted_at + client.authorization_lifetime * 1000);
   const accessToken = mintAccessToken(context, flow, facts, now, record.access_token_jti);
   // TOKEN-12, CLIENT-05: a refresh token only for clients registered for the refresh_token grant.
   const refresh = client.grant_types.includes('refresh_token') ? mintRefreshToken(flow, facts, now) : undefined;
@@ -70,7 +61,7 @@ async function authorizationCodeGrant(context: ProviderContext, flow: FlowServic
 }
 
 async function refreshTokenGrant(context: ProviderContext, flow: FlowServices, body: FormBody, caller: AuthenticatedClient, request: FastifyRequest): Promise<TokenResponse> {
-  const { client, method } = caller;
+  const { client } = caller;
   const parameters = parseRefreshGrant(body);
   const now = context.clock();
   if (parameters.scope !== undefined) {
@@ -101,17 +92,8 @@ async function refreshTokenGrant(context: ProviderContext, flow: FlowServices, b
     record = found;
   }
   checkRefreshTokenLife(record, now);
-  const facts: GrantFacts = {
-    client,
-    method,
-    subject: record.subject,
-    grantId: record.grant_id,
-    grantScope: record.scope,
-    // TOKEN-13, TOKEN-16: the new access token may be narrower; the grant keeps its scope.
-    scope: narrowScope(record.scope, parameters.scope),
-    resource: record.resource,
-    grantExpiresAt: record.grant_expires_at,
-  };
+  // TOKEN-13, TOKEN-16: the new access token may be narrower; the grant keeps its scope.
+  const facts = grantFacts(caller, record, record.grant_expires_at, narrowScope(record.scope, parameters.scope));
   const accessToken = mintAccessToken(context, flow, facts, now);
   let refreshToken: string;
   let refreshOps: WriteOp[];

@@ -38,7 +38,6 @@ export function toOAuthError(error: unknown, referenceId: string): OAuthError {
 
 /** Reply with an OAuthError in the style of the route: JSON (ERR-03) or the error page (ERR-01). */
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: OAuthError): FastifyReply {
-  noStore(reply);
   if (error.wwwAuthenticate) reply.header('www-authenticate', error.wwwAuthenticate);
   if (request.routeOptions.config?.errorStyle === 'html') {
     const cookies = (request as FastifyRequest & { cookies?: Record<string, string | undefined> }).cookies;
@@ -49,7 +48,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: O
     // ERR-01: a browser error that must not redirect is a 400 page (5xx stays 5xx).
     return sendPage(reply, page, error.status >= 500 ? error.status : 400);
   }
-  return reply.code(error.status).type('application/json; charset=utf-8').send(JSON.stringify(error.toJSON()));
+  return noStore(reply).code(error.status).type('application/json; charset=utf-8').send(JSON.stringify(error.toJSON()));
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {

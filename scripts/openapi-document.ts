@@ -2,9 +2,10 @@
 // production (embedded store, demo clients, a throwaway key) and asked for its document.
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { defaultAuthenticator } from '../src/http/context.js';
+import { defaultAuthenticator } from '../src/flows/services.js';
 import { generatePrivateJwk, parseSigningKeySet } from '../src/keys/signing-keys.js';
-import { StaticClientRegistry, loadClientRecords } from '../src/registry/client-registry.js';
+import { StaticClientRegistry } from '../src/registry/client-registry.js';
+import { loadClientRecords } from '../src/registry/clients-file.js';
 import { keySpace } from '../src/store/keys.js';
 import { MemoryStore } from '../src/store/memory-store.js';
 

@@ -6,7 +6,8 @@ import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { ProviderContext } from './http/context.js';
+import { buildServices, type ProviderContext } from './flows/services.js';
+import './http/fastify.js';
 import { registerCors } from './http/cors.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { BatchedStdout } from './http/log-stream.js';
@@ -61,7 +62,7 @@ export async function buildApp(context: ProviderContext, options: BuildOptions =
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
   });
 
-  app.decorate('op', context);
+  app.decorate('services', buildServices(context));
   app.decorateRequest('clientId', undefined);
   app.decorateRequest('clientName', undefined);
   app.setValidatorCompiler(validatorCompiler);

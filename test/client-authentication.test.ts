@@ -11,8 +11,9 @@ import {
   authenticateClient,
   type ClientAuthContext,
   type ClientAuthInput,
-} from '../src/protocol/client-authentication.js';
+} from '../src/protocol/client-authentication/index.js';
 import { StaticClientRegistry, parseClientRecords } from '../src/registry/client-registry.js';
+import { AssertionJtiStore } from '../src/store/assertion-jtis.js';
 import { keySpace, type KeySpace } from '../src/store/keys.js';
 import { createRedisClient, parseRedisUrl } from '../src/store/redis-connection.js';
 import { RedisStore } from '../src/store/redis-store.js';
@@ -136,7 +137,8 @@ afterAll(async () => {
 // ---------------------------------------------------------------------------------------------
 
 function ctx(overrides: Partial<ClientAuthContext> = {}): ClientAuthContext {
-  return { registry, issuer: ISSUER, audiences: [ISSUER, TOKEN_URL], clock: () => NOW, store, keys, ...overrides };
+  const jtis = new AssertionJtiStore(store, keys);
+  return { registry, issuer: ISSUER, audiences: [ISSUER, TOKEN_URL], clock: () => NOW, rememberAssertionJti: (clientId, jti, ttlMs) => jtis.remember(clientId, jti, ttlMs), ...overrides };
 }
 
 /** RFC 6749 Appendix B form encoding: space as `+`, everything else reserved as %XX. */

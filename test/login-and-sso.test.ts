@@ -318,7 +318,7 @@ describe('login form binding (CSRF, browser, single use, lifetime)', () => {
     });
     expectErrorPage(replay);
     // The losing replay must leave no trace: the session stays and its participants are real.
-    expect((await sessionStore().find(sessionCookie, now))?.record.common?.sid).toBe(claims.sid);
+    expect((await sessionStore().find(sessionCookie))?.common?.sid).toBe(claims.sid);
     expect(await sessionStore().participants(String(claims.sid))).toHaveLength(1);
     const again = await silent(browser, 'demo-spa');
     expect(again.auth_time).toBe(claims.auth_time);
@@ -451,7 +451,7 @@ describe('SSO session cookie (SSO-01)', () => {
     const second = await login(browser, 'demo-web', { prompt: 'login' });
     const secondCookie = browser.cookies.get('op_sso')!.value;
     expect(secondCookie).not.toBe(firstCookie);
-    expect(await sessionStore().find(firstCookie, now)).toBeNull();
+    expect(await sessionStore().find(firstCookie)).toBeNull();
     // SSO-05: the session itself continues under the new cookie.
     expect(second.sid).toBe(first.sid);
   });

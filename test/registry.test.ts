@@ -12,11 +12,11 @@ import type { Mode } from '../src/config.js';
 import {
   ClientRegistryError,
   StaticClientRegistry,
-  loadClientRecords,
   parseClientRecords,
   verifyClientSecret,
   type RegisteredClient,
 } from '../src/registry/client-registry.js';
+import { loadClientRecords } from '../src/registry/clients-file.js';
 import { hasValidOrgnoCheckDigit, modulusBits } from '../src/registry/client-schema.js';
 
 // ---------------------------------------------------------------------------------------------

@@ -1,12 +1,9 @@
 // AUTHN-01: authenticators are plugins that turn a user's interaction into {pid, acr, amr}.
 // TestID is the only one today (test mode); real eIDs implement the same interface.
 import type { AcrLevel } from '../protocol/acr.js';
+import type { AuthenticationResult } from '../protocol/tokens.js';
 
-export interface AuthenticationResult {
-  pid: string;
-  acr: AcrLevel;
-  amr: string[];
-}
+export type { AuthenticationResult };
 
 export type AuthenticationOutcome = { ok: true; result: AuthenticationResult } | { ok: false; problem: string };
 

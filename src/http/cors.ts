@@ -21,7 +21,7 @@ export function browserClientOrigins(registry: ClientRegistry): Set<string> {
 /** Adds CORS to the given paths: preflight (OPTIONS) routes and the response headers. */
 export function registerCors(app: FastifyInstance, paths: readonly string[]): void {
   // Computed once: the registry is read at start (CLIENT-17: a changed registry means a restart).
-  const allowed = browserClientOrigins(app.op.registry);
+  const allowed = browserClientOrigins(app.services.registry);
   const corsPaths = new Set(paths);
   const allowedOrigin = (origin: string | undefined): string | undefined => (origin !== undefined && allowed.has(origin) ? origin : undefined);
 

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { calculateJwkThumbprint, exportJWK, type JWK } from 'jose';
 import type { Config } from '../config.js';
 import type { KeySpace } from '../store/keys.js';
+import { SharedValueStore } from '../store/shared-values.js';
 import type { Store } from '../store/store.js';
 import { buildSelfSignedCertificate } from './self-signed-certificate.js';
 
@@ -110,8 +111,6 @@ export async function generatePrivateJwk(): Promise<JWK> {
   return { ...jwk, alg: 'RS256', use: 'sig', kid: await calculateJwkThumbprint({ kty: jwk.kty!, n: jwk.n!, e: jwk.e! }, 'sha256') };
 }
 
-const sharedKeyTtlMs = 90 * 24 * 3600 * 1000;
-
 /**
  * Load the keys the configuration asks for. Without a file (test mode only; config refuses it in
  * prod), generate one; with a store other than the embedded one, the first instance's key wins
@@ -134,11 +133,7 @@ export async function loadSigningKeys(config: Pick<Config, 'signingKeysFile' | '
     }
   }
   const generated = await generatePrivateJwk();
-  if (store.kind === 'memory') return parseSigningKeySet({ keys: [generated] }, issuerHost, 'generated');
-  const key = keys.sharedSigningKey();
-  const created = await store.setIfAbsent(key, generated as never, sharedKeyTtlMs);
-  const shared = created ? generated : await store.get<never>(key);
+  const { value: shared, created } = await new SharedValueStore(store, keys).signingKey(generated as never);
   if (!shared) throw new SigningKeyError('the shared signing key vanished from the store while starting; start again');
-  await store.write([{ op: 'expire', key, ttlMs: sharedKeyTtlMs }]);
   return parseSigningKeySet({ keys: [shared] }, issuerHost, created ? 'generated' : 'shared');
 }

@@ -5,6 +5,23 @@
 import type { SigningKeys } from '../keys/signing-keys.js';
 import { verifyOwnJwt } from './jws.js';
 
+/**
+ * AT-08: every JWT access token has a record keyed by its jti, written before the token exists
+ * (with the code) so issuing costs no extra write. /userinfo requires the record; revocation
+ * turns it into a deny marker that lives until the token's exp (REVOKE-05).
+ */
+export interface AccessTokenRecord {
+  [key: string]: string | boolean | undefined;
+  grant_id: string;
+  client_id: string;
+  locale: string;
+  revoked?: boolean;
+}
+
+/** UI-02, AT-08: a token is usable only while its record exists, is not revoked and is the same client's. */
+export const isUsableRecord = (record: AccessTokenRecord | null, clientId: string): boolean =>
+  record !== null && !record.revoked && record.client_id === clientId;
+
 export interface AccessTokenClaims {
   sub: string;
   pid?: string;

@@ -2,8 +2,7 @@
 // Pure: parameters, the verified hint, the session and the registry in; decisions out.
 import type { SigningKeys } from '../keys/signing-keys.js';
 import type { ClientRegistry, RegisteredClient } from '../registry/client-registry.js';
-import type { Participant, SessionRecord } from '../store/sessions.js';
-import { sidsOf } from '../store/sessions.js';
+import { sidsOf, type Participant, type SessionRecord } from './session.js';
 import { valueOf, type RawParameters } from './authorize/parameters.js';
 import { appendQueryParameters } from './authorization-response.js';
 import { verifyOwnJwt } from './jws.js';

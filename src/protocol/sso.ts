@@ -4,7 +4,7 @@
 // one, or its isolated one, SSO-08) in; a decision out.
 import { OAuthError } from '../errors.js';
 import type { RegisteredClient } from '../registry/client-registry.js';
-import type { SessionLogin } from '../store/sessions.js';
+import type { SessionLogin } from './session.js';
 import { satisfies } from './acr.js';
 import type { AuthorizationRequest } from './authorize/request.js';
 

@@ -3,12 +3,19 @@
 import { createHmac } from 'node:crypto';
 import type { RegisteredClient } from '../registry/client-registry.js';
 import type { AcrLevel } from './acr.js';
-import type { ClientAuthMethod } from './client-authentication.js';
-import { randomToken } from '../random.js';
+import { newJti } from './identifiers.js';
+import type { ClientAuthMethod } from './client-authentication/index.js';
 
 /** IDT-07: id_tokens live 120 s (exp = iat + 120). */
 // IDT-12: fixed, whatever the SSO session has left.
 export const idTokenLifetimeSeconds = 120;
+
+/** AUTHN-01: what an authenticator establishes about the person. */
+export interface AuthenticationResult {
+  pid: string;
+  acr: AcrLevel;
+  amr: string[];
+}
 
 /** What a login established, as the code and the grant carry it (AUTHZ-19). */
 export interface AuthenticatedSubject {
@@ -29,9 +36,6 @@ export interface AuthenticatedSubject {
 export function pairwiseSubject(pairwiseSecret: string, clientId: string, pid: string): string {
   return createHmac('sha256', pairwiseSecret).update(`${clientId}|${pid}`, 'utf8').digest('base64url');
 }
-
-/** IDT-07, AT-02: a unique random jti (~64 bits, base64url, as ID-porten's 11-character jtis). */
-export const newJti = (): string => randomToken(8);
 
 export interface IdTokenInput {
   issuer: string;

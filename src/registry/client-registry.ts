@@ -1,7 +1,6 @@
-// The client registry: records from OP_CLIENTS_FILE, validated all at once (every broken record
-// is reported, each with client_id, field and rule), secrets kept only as hashes.
+// The client registry: records validated all at once (every broken record is reported, each with
+// client_id, field and rule), secrets kept only as hashes. Pure; clients-file.ts reads the file.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { JSONWebKeySet } from 'jose';
 import type { Mode } from '../config.js';
 import { checkClientRules, clientRecordSchema, lifetimeWarnings, type ClientRecord } from './client-schema.js';
@@ -91,22 +90,6 @@ export function parseClientRecords(input: unknown, mode: Mode, source = 'clients
   }
   if (problems.length > 0) throw new ClientRegistryError(source, problems);
   return { clients: records.map(toRegisteredClient), warnings };
-}
-
-export function loadClientRecords(path: string, mode: Mode): ParsedRegistry {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ClientRegistryError(path, [`OP_CLIENTS_FILE cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ClientRegistryError(path, [`OP_CLIENTS_FILE is not valid JSON (${(error as Error).message})`]);
-  }
-  return parseClientRecords(json, mode, path);
 }
 
 /** Lookup of registered clients. Later sources (the admin API) implement the same interface. */

@@ -35,7 +35,7 @@ export const healthModule: RouteModule = {
         },
       },
       async (request, reply) => {
-        const { store, signingKeys } = app.op;
+        const { store, signingKeys } = app.services;
         let timer: NodeJS.Timeout | undefined;
         const reachable = await Promise.race([
           store.ping().then(() => true),

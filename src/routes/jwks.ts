@@ -21,7 +21,7 @@ const jwk = z.object({
 export const jwksModule: RouteModule = {
   name: 'jwks',
   register(app) {
-    const body = JSON.stringify(app.op.signingKeys.jwks);
+    const body = JSON.stringify(app.services.signingKeys.jwks);
     app.withTypeProvider<ZodTypeProvider>().get(
       jwksPath,
       {

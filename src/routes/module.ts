@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { ProviderContext } from '../http/context.js';
+import type { ProviderContext } from '../flows/services.js';
 import type { MetadataContribution } from '../protocol/discovery.js';
 
 /** One endpoint (or a small family of them): its routes and what it adds to discovery. */

@@ -1,43 +1,22 @@
-// /par: RFC 9126 Pushed Authorization Requests (PAR-01…06). The client authenticates as at the
-// token endpoint, every check of /authorize that needs no user runs now, and failures are JSON.
+// /par: RFC 9126 Pushed Authorization Requests (PAR-01…06); the use case is
+// flows/pushed-authorization.ts.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { OAuthError } from '../errors.js';
-import { flowServices } from '../http/authorization-flow.js';
-import { authenticateCaller } from '../http/client-authentication.js';
+import { parPath, pushAuthorizationRequest } from '../flows/pushed-authorization.js';
+import { flowContext } from '../http/fastify.js';
 import { noStore } from '../http/headers.js';
-import { parseAuthorizationRequest } from '../protocol/authorize/checks.js';
 import type { RawParameters } from '../protocol/authorize/parameters.js';
-import { pushedRequestUriPrefix } from '../protocol/authorize/pushed-request.js';
 import { endpointUrl } from '../protocol/discovery.js';
-import { newPushedRequestHandle } from '../store/pushed-requests.js';
 import type { RouteModule } from './module.js';
 import { documentOnly, oauthErrorBody } from './schemas.js';
 
-export const parPath = '/par';
+export { parPath };
 
-async function pushAuthorizationRequest(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  const context = request.server.op;
-  const { config, clock } = context;
+async function handle(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const body = (request.body ?? {}) as RawParameters;
-  // PAR-02 RFC 9126 §2: exactly as at the token endpoint.
-  const { client } = await authenticateCaller(request, parPath);
-  // PAR-03 RFC 9126 §2.1: a request_uri cannot itself be pushed.
-  if (body.request_uri !== undefined) throw new OAuthError('invalid_request', 'request_uri is not allowed in a pushed authorization request');
-  // PAR-03: all of /authorize's checks that need no user, now; every failure is JSON (PAR-06).
-  const outcome = parseAuthorizationRequest({ ...body, client_id: client.client_id }, context.registry, { pushed: true });
-  if (!outcome.ok) {
-    const error = outcome.error;
-    throw new OAuthError(error.error, error.description, { status: error.status === 401 ? 400 : error.status, detail: error.detail });
-  }
-  const handle = newPushedRequestHandle();
-  const lifetime = config.parLifetime; // PAR-05
-  await flowServices(context).pushedRequests.save(handle, { client_id: client.client_id, request: outcome.request, expires_at: clock() + lifetime * 1000 }, lifetime * 1000);
-  // PAR-04 RFC 9126 §2.2: 201 with the request_uri and its lifetime, never cached.
-  return noStore(reply)
-    .code(201)
-    .type('application/json; charset=utf-8')
-    .send(JSON.stringify({ request_uri: `${pushedRequestUriPrefix}${handle}`, expires_in: lifetime }));
+  const answer = await pushAuthorizationRequest(request.server.services, flowContext(request), { authorization: request.headers.authorization, body });
+  // PAR-04 RFC 9126 §2.2: 201, never cached.
+  return noStore(reply).code(201).type('application/json; charset=utf-8').send(JSON.stringify(answer));
 }
 
 export const parModule: RouteModule = {
@@ -61,7 +40,7 @@ export const parModule: RouteModule = {
           },
         },
       },
-      pushAuthorizationRequest,
+      handle,
     );
   },
   metadata: ({ config }) => ({

@@ -17,7 +17,7 @@ export function wellKnownModule(modules: readonly RouteModule[]): RouteModule {
   return {
     name: 'well-known',
     register(app) {
-      const context = app.op;
+      const context = app.services;
       const metadata = buildProviderMetadata(
         context.config.issuer,
         modules.flatMap((m) => (m.metadata ? [m.metadata(context)] : [])),

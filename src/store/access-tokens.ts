@@ -1,16 +1,7 @@
-// AT-08: every JWT access token has a record keyed by its jti, written before the token exists
-// (with the code) so issuing costs no extra write. /userinfo requires the record; revocation
-// turns it into a deny marker that lives until the token's exp (REVOKE-05).
+// AT-08: the record of every JWT access token, keyed by its jti (protocol/access-token.ts).
+import type { AccessTokenRecord } from '../protocol/access-token.js';
 import type { KeySpace } from './keys.js';
 import type { Store, WriteOp } from './store.js';
-
-export interface AccessTokenRecord {
-  [key: string]: string | boolean | undefined;
-  grant_id: string;
-  client_id: string;
-  locale: string;
-  revoked?: boolean;
-}
 
 export class AccessTokenStore {
   constructor(
@@ -30,5 +21,9 @@ export class AccessTokenStore {
   /** REVOKE-05: deny the jti until the token would have expired anyway. */
   revokeOps(jti: string, record: Omit<AccessTokenRecord, 'revoked'>, ttlMs: number): WriteOp[] {
     return [{ op: 'set', key: this.keys.accessToken(jti), value: { ...record, revoked: true }, ttlMs }];
+  }
+
+  revoke(jti: string, record: Omit<AccessTokenRecord, 'revoked'>, ttlMs: number): Promise<void> {
+    return this.store.write(this.revokeOps(jti, record, ttlMs));
   }
 }

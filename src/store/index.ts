@@ -1,5 +1,4 @@
 // Choosing the store from configuration: Redis when OP_REDIS_URL is set, else the embedded one.
-import type { Config } from '../config.js';
 import { keySpace, type KeySpace } from './keys.js';
 import { MemoryStore } from './memory-store.js';
 import { createRedisClient, parseRedisUrl } from './redis-connection.js';
@@ -12,7 +11,7 @@ export interface StoreHandle {
 }
 
 /** Connects (Redis) and proves the store answers; throws StoreUnavailableError otherwise. */
-export async function openStore(config: Pick<Config, 'redisUrl' | 'redisPrefix'>): Promise<StoreHandle> {
+export async function openStore(config: { readonly redisUrl: string | undefined; readonly redisPrefix: string }): Promise<StoreHandle> {
   const keys = keySpace(config.redisPrefix);
   if (!config.redisUrl) return { store: new MemoryStore(keys.usedMarker), keys };
   const topology = parseRedisUrl(config.redisUrl);

@@ -1,20 +1,8 @@
 // Pushed authorization requests (PAR-04…08, RFC 9126): the validated request, kept under the
 // random part of its request_uri until first use or expiry.
-import type { AuthorizationRequest } from '../protocol/authorize/request.js';
+import type { PushedRequestRecord } from '../protocol/authorize/pushed-request.js';
 import type { KeySpace } from './keys.js';
 import type { Store } from './store.js';
-import { randomToken } from '../random.js';
-
-export interface PushedRequestRecord {
-  [key: string]: unknown;
-  client_id: string;
-  request: AuthorizationRequest;
-  /** ms, on the injected clock. */
-  expires_at: number;
-}
-
-/** PAR-04: 256 random bits, 43 base64url characters. */
-export const newPushedRequestHandle = (): string => randomToken(32);
 
 export class PushedRequestStore {
   constructor(

@@ -69,3 +69,10 @@ export class StoreUnavailableError extends Error {
     this.name = 'StoreUnavailableError';
   }
 }
+
+/**
+ * The writes that take back `ops`, for writes that only created records and added set members
+ * (a lost single-use claim removes what it created alongside).
+ */
+export const undoOps = (ops: readonly WriteOp[]): WriteOp[] =>
+  ops.flatMap((op): WriteOp[] => (op.op === 'set' || op.op === 'create' ? [{ op: 'del', key: op.key }] : op.op === 'sadd' ? [{ op: 'srem', key: op.key, members: op.members }] : []));

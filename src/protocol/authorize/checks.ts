@@ -163,58 +163,122 @@ function checkLength(raw: RawParameters, name: 'nonce' | 'login_hint' | 'ui_loca
   return value;
 }
 
-export interface PipelineOptions {
-  /** At the PAR endpoint (RFC 9126 §2.1): the request is being pushed, so PAR-10 is met. */
-  pushed?: boolean;
+/** The two endpoints that take authorization parameters: /authorize, and /par (RFC 9126 §2.1). */
+export type AuthorizationEndpoint = 'authorize' | 'par';
+
+/** What the steps build up; `target` exists once redirect_uri is verified (ERR-02). */
+interface Draft {
+  readonly raw: RawParameters;
+  client?: RegisteredClient;
+  target?: RedirectTarget;
+  state?: string;
+  request: Partial<AuthorizationRequest>;
+  ignoredAcrValues: string[];
 }
 
-/** Runs the pipeline. Never throws: the outcome says where an error may go. */
-export function parseAuthorizationRequest(raw: RawParameters, registry: ClientRegistry, options: PipelineOptions = {}): AuthorizationOutcome {
-  let client: RegisteredClient | undefined;
-  let target: RedirectTarget | undefined;
+interface Step {
+  /** Where the step runs. The rows that name one endpoint are the differences between them. */
+  readonly at: readonly AuthorizationEndpoint[];
+  /** The requirement and the step of AUTHZ-02 it implements. */
+  readonly rule: string;
+  readonly run: (draft: Draft, registry: ClientRegistry) => void;
+}
+
+const both: readonly AuthorizationEndpoint[] = ['authorize', 'par'];
+
+/** PAR-03 RFC 9126 §2.1: a request_uri cannot itself be pushed. */
+export function checkNoRequestUriPushed(raw: RawParameters): void {
+  if (raw.request_uri !== undefined) throw new OAuthError('invalid_request', 'request_uri is not allowed in a pushed authorization request');
+}
+
+/**
+ * The checks of each endpoint, in the order of AUTHZ-02 (as node-oidc-provider declares which
+ * checks run for which endpoint). /par differs from /authorize in two rows: it refuses a
+ * request_uri in the body (PAR-03), and it does not apply PAR-10 to itself. At /par the
+ * client_id is the authenticated client's (PAR-02), and every failure is answered as JSON
+ * (PAR-06) whatever its routing at /authorize.
+ */
+const steps: readonly Step[] = [
+  { at: ['par'], rule: 'PAR-03', run: (d) => checkNoRequestUriPushed(d.raw) },
+  { at: both, rule: 'AUTHZ-02 step 2, AUTHZ-03', run: (d, registry) => void (d.client = checkClient(d.raw, registry)) },
+  {
+    at: both,
+    rule: 'AUTHZ-02 step 3, AUTHZ-04',
+    run: (d) => {
+      const redirectUri = checkRedirectUri(d.raw, d.client!);
+      // From here on errors are redirected (ERR-02), echoing state when it was sent once (AUTHZ-20),
+      // unless it broke its own bound (checkState): echoing kilobytes into a Location header would
+      // make the error undeliverable.
+      const state = valueOf(d.raw, 'state');
+      const echo = state !== undefined && state.length <= maxLength.state;
+      d.state = state;
+      d.target = { redirect_uri: redirectUri, response_mode: deliveryMode(d.raw), ...(echo ? { state } : {}) };
+      d.request.redirect_uri = redirectUri;
+    },
+  },
+  { at: both, rule: 'AUTHZ-02 step 4', run: (d) => checkNoRepeatedParameters(d.raw) },
+  { at: both, rule: 'AUTHZ-02 step 5, AUTHZ-15', run: (d) => void (d.request.response_mode = checkResponseMode(d.raw)) },
+  { at: both, rule: 'AUTHZ-02 step 6, AUTHZ-05', run: (d) => checkResponseType(d.raw) },
+  { at: ['authorize'], rule: 'AUTHZ-02 step 7, PAR-10', run: (d) => checkPushedRequestNotRequired(d.client!) },
+  { at: both, rule: 'AUTHZ-02 step 7, AUTHZ-21', run: (d) => checkNoRequestObject(d.raw) },
+  { at: both, rule: 'AUTHZ-02 step 8, AUTHZ-06', run: (d) => void (d.request.scope = checkScope(d.raw, d.client!)) },
+  {
+    at: both,
+    rule: 'AUTHZ-02 step 9, AUTHZ-07',
+    run: (d) => {
+      const challenge = checkPkce(d.raw, d.client!);
+      if (challenge !== undefined) d.request.code_challenge = challenge;
+    },
+  },
+  { at: both, rule: 'AUTHZ-02 step 10, AUTHZ-08', run: (d) => checkState(d.state, d.client!) },
+  { at: both, rule: 'AUTHZ-02 step 11, AUTHZ-14', run: (d) => void (d.request.prompt = checkPrompt(d.raw)) },
+  {
+    at: both,
+    rule: 'AUTHZ-02 step 12, AUTHZ-11',
+    run: (d) => {
+      const acr = parseAcrValues(valueOf(d.raw, 'acr_values'));
+      d.request.acr_minimum = acr.minimum;
+      d.ignoredAcrValues = acr.ignored;
+    },
+  },
+  { at: both, rule: 'AUTHZ-02 step 12, AUTHZ-25', run: (d) => void (d.request.resource = checkResource(d.raw)) },
+  { at: both, rule: 'Core §3.1.2.1 max_age', run: (d) => optional(d, 'max_age', checkMaxAge(d.raw)) },
+  { at: both, rule: 'AUTHZ-09', run: (d) => optional(d, 'nonce', checkLength(d.raw, 'nonce')) },
+  { at: both, rule: 'AUTHZ-13', run: (d) => optional(d, 'ui_locales', checkLength(d.raw, 'ui_locales')) },
+  // AUTHZ-23: a hint only. AUTHZ-22: claims, display, claims_locales and unknown parameters are
+  // tolerated and ignored.
+  { at: both, rule: 'AUTHZ-23', run: (d) => optional(d, 'login_hint', checkLength(d.raw, 'login_hint')) },
+];
+
+function optional<K extends 'max_age' | 'nonce' | 'ui_locales' | 'login_hint'>(draft: Draft, name: K, value: AuthorizationRequest[K] | undefined): void {
+  if (value !== undefined) draft.request[name] = value;
+}
+
+/** Runs the steps of `endpoint`. Never throws: the outcome says where an error may go. */
+export function parseAuthorizationRequest(raw: RawParameters, registry: ClientRegistry, endpoint: AuthorizationEndpoint = 'authorize'): AuthorizationOutcome {
+  const draft: Draft = { raw, request: {}, ignoredAcrValues: [] };
   try {
-    client = checkClient(raw, registry); // step 2
-    const redirectUri = checkRedirectUri(raw, client); // step 3
-    // From here on errors are redirected (ERR-02), echoing state when it was sent once (AUTHZ-20).
-    const state = valueOf(raw, 'state');
-    // AUTHZ-20: state is echoed, unless it broke its own bound (checkState): echoing kilobytes
-    // into a Location header would make the error undeliverable.
-    const echo = state !== undefined && state.length <= maxLength.state;
-    target = { redirect_uri: redirectUri, response_mode: deliveryMode(raw), ...(echo ? { state } : {}) };
-    checkNoRepeatedParameters(raw); // step 4
-    const responseMode = checkResponseMode(raw); // step 5 (an invalid mode answers via query)
-    checkResponseType(raw); // step 6
-    if (!options.pushed) checkPushedRequestNotRequired(client); // step 7, PAR-10
-    checkNoRequestObject(raw); // step 7
-    const scope = checkScope(raw, client); // step 8
-    const codeChallenge = checkPkce(raw, client); // step 9
-    checkState(state, client); // step 10
-    const prompt = checkPrompt(raw); // step 11
-    const acr = parseAcrValues(valueOf(raw, 'acr_values')); // step 12
-    const resource = checkResource(raw);
-    const maxAge = checkMaxAge(raw);
-    const nonce = checkLength(raw, 'nonce'); // AUTHZ-09
-    const uiLocales = checkLength(raw, 'ui_locales');
-    const loginHint = checkLength(raw, 'login_hint'); // AUTHZ-23: a hint only
-    // AUTHZ-22: claims, display, claims_locales and unknown parameters are tolerated and ignored.
-    const request: AuthorizationRequest = {
-      client_id: client.client_id,
-      redirect_uri: redirectUri,
-      response_mode: responseMode,
-      scope,
-      prompt,
-      acr_minimum: acr.minimum,
-      resource,
-      ...(state !== undefined ? { state } : {}),
-      ...(nonce !== undefined ? { nonce } : {}),
-      ...(codeChallenge !== undefined ? { code_challenge: codeChallenge } : {}),
-      ...(maxAge !== undefined ? { max_age: maxAge } : {}),
-      ...(uiLocales !== undefined ? { ui_locales: uiLocales } : {}),
-      ...(loginHint !== undefined ? { login_hint: loginHint } : {}),
-    };
-    return { ok: true, client, request, ignoredAcrValues: acr.ignored };
+    for (const step of steps) if (step.at.includes(endpoint)) step.run(draft, registry);
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error;
-    return { ok: false, error, ...(client ? { client } : {}), ...(target && error.mayRedirect ? { target } : {}) };
+    return { ok: false, error, ...(draft.client ? { client: draft.client } : {}), ...(draft.target && error.mayRedirect ? { target: draft.target } : {}) };
   }
+  const client = draft.client!;
+  const { request } = draft;
+  const validated: AuthorizationRequest = {
+    client_id: client.client_id,
+    redirect_uri: request.redirect_uri!,
+    response_mode: request.response_mode!,
+    scope: request.scope!,
+    prompt: request.prompt!,
+    acr_minimum: request.acr_minimum!,
+    resource: request.resource!,
+    ...(draft.state !== undefined ? { state: draft.state } : {}),
+    ...(request.nonce !== undefined ? { nonce: request.nonce } : {}),
+    ...(request.code_challenge !== undefined ? { code_challenge: request.code_challenge } : {}),
+    ...(request.max_age !== undefined ? { max_age: request.max_age } : {}),
+    ...(request.ui_locales !== undefined ? { ui_locales: request.ui_locales } : {}),
+    ...(request.login_hint !== undefined ? { login_hint: request.login_hint } : {}),
+  };
+  return { ok: true, client, request: validated, ignoredAcrValues: draft.ignoredAcrValues };
 }

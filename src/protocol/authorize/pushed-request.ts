@@ -4,9 +4,19 @@ import { OAuthError } from '../../errors.js';
 import type { ClientRegistry, RegisteredClient } from '../../registry/client-registry.js';
 import { checkClient } from './checks.js';
 import { single, type RawParameters } from './parameters.js';
+import type { AuthorizationRequest } from './request.js';
 
 /** PAR-04: our request_uri values (DISC-05: these work although request_uri_parameter_supported is false). */
 export const pushedRequestUriPrefix = 'urn:idporten:';
+
+/** PAR-04…08: the validated request, kept under the random part of its request_uri until first use or expiry. */
+export interface PushedRequestRecord {
+  [key: string]: unknown;
+  client_id: string;
+  request: AuthorizationRequest;
+  /** ms, on the injected clock. */
+  expires_at: number;
+}
 
 const handlePattern = /^[A-Za-z0-9_-]{43}$/;
 

@@ -1,11 +1,34 @@
-// The authorization_code grant's checks (TOKEN-10, TOKEN-11; RFC 6749 §4.1.3, §10.5; RFC 7636
-// §4.5, §4.6). Every failure is invalid_grant: the client learns that the grant is unusable, not
-// which binding failed (the log gets the detail).
+// The authorization_code grant, every rule in one place (AUTHZ-19, TOKEN-10, TOKEN-11, TOKEN-15;
+// RFC 6749 §4.1.2, §4.1.3, §10.5; RFC 7636 §4.5, §4.6): what a code binds, how long it lives,
+// the client binding, expiry, redirect_uri, PKCE and replay. Every failure is invalid_grant: the
+// client learns that the grant is unusable, not which binding failed (the log gets the detail).
 import { OAuthError } from '../../errors.js';
 import type { RegisteredClient } from '../../registry/client-registry.js';
-import type { CodeRecord } from '../../store/codes.js';
 import { verifierMatches, verifierPattern } from '../pkce.js';
+import type { AuthenticatedSubject } from '../tokens.js';
 import { formParameter, type FormBody } from './token-request.js';
+
+/** TOKEN-11: codes live 60 s (choice; ID-porten publishes no value). */
+export const codeLifetimeMs = 60_000;
+
+/** AUTHZ-19 RFC 6749 §10.10: what a code is bound to, and everything its grant needs. */
+export interface CodeRecord {
+  [key: string]: unknown;
+  client_id: string;
+  redirect_uri: string;
+  scope: string[];
+  nonce?: string;
+  code_challenge?: string;
+  resource: string[];
+  subject: AuthenticatedSubject;
+  grant_id: string;
+  /** The jti of the access token this code will be exchanged for, chosen now (AT-08). */
+  access_token_jti: string;
+  /** Milliseconds; checked against the injected clock. */
+  expires_at: number;
+  /** Milliseconds: when the authorization was given; TOKEN-15 counts the grant's life from here. */
+  granted_at: number;
+}
 
 export interface CodeGrantParameters {
   code: string;
@@ -23,7 +46,41 @@ export function parseCodeGrant(body: FormBody): CodeGrantParameters {
   return { code, redirect_uri: redirectUri, ...(verifier !== undefined ? { code_verifier: verifier } : {}) };
 }
 
+/**
+ * TOKEN-11 RFC 6749 §10.5: how long after the first redemption a replay is still answered by
+ * revocation: as long as the access token issued by the first redemption could live.
+ */
+export const replayWindowMs = (client: Pick<RegisteredClient, 'access_token_lifetime'>): number => client.access_token_lifetime * 1000 + 60_000;
+
+/** TOKEN-15: the grant lives authorization_lifetime from the authorization that issued the code. */
+export const grantExpiresAt = (record: CodeRecord, client: Pick<RegisteredClient, 'authorization_lifetime'>): number =>
+  record.granted_at + client.authorization_lifetime * 1000;
+
 const invalidGrant = (detail: string) => new OAuthError('invalid_grant', 'The authorization code is invalid, expired or was issued to another client', { detail });
+
+/** How the store's atomic single use of a code came out (TOKEN-11). */
+export type CodeRedemption = { state: 'missing' } | { state: 'mismatch' } | { state: 'fresh'; value: CodeRecord } | { state: 'used'; value: CodeRecord };
+
+export type CodeGrantDecision =
+  /** Issue tokens for this record. */
+  | { kind: 'issue'; record: CodeRecord }
+  /** TOKEN-11: a second redemption; the grant of the first must be revoked, then `error` sent. */
+  | { kind: 'replay'; record: CodeRecord; error: OAuthError };
+
+/** TOKEN-10, TOKEN-11: decide a code redemption after the code was atomically claimed. */
+export function decideCodeGrant(redemption: CodeRedemption, client: RegisteredClient, parameters: CodeGrantParameters, nowMs: number): CodeGrantDecision {
+  // TOKEN-10 RFC 6749 §4.1.3: an unknown code, or one issued to another client (which the store
+  // leaves untouched, so a stolen code cannot be burnt by someone else).
+  if (redemption.state === 'missing') throw invalidGrant('unknown code');
+  if (redemption.state === 'mismatch') throw invalidGrant('code of another client');
+  const record = redemption.value;
+  if (redemption.state === 'used') {
+    // TOKEN-11 RFC 6749 §4.1.2, §10.5: a second redemption revokes everything the first issued.
+    return { kind: 'replay', record, error: new OAuthError('invalid_grant', 'The authorization code has already been used', { detail: 'code replay' }) };
+  }
+  checkCodeRedemption(record, client, parameters, nowMs);
+  return { kind: 'issue', record };
+}
 
 /** TOKEN-10, TOKEN-11: the code's bindings, checked after it was atomically claimed. */
 export function checkCodeRedemption(record: CodeRecord, client: RegisteredClient, parameters: CodeGrantParameters, nowMs: number): void {

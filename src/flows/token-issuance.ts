@@ -1,14 +1,14 @@
 // Minting what the token endpoint returns: access tokens (AT-02…08), id_tokens (IDT-01…10) and
 // refresh tokens (TOKEN-13…15), with the writes that track each token under its grant.
-import type { ClientAuthMethod } from '../protocol/client-authentication.js';
+import type { ClientAuthMethod } from '../protocol/client-authentication/index.js';
+import { newJti, newRefreshToken } from '../protocol/identifiers.js';
 import { signJwt } from '../protocol/jws.js';
-import { buildAccessTokenClaims, buildIdTokenClaims, newJti, pairwiseSubject, type AuthenticatedSubject } from '../protocol/tokens.js';
+import { buildRefreshTokenRecord, type RefreshTokenRecord } from '../protocol/token/refresh-token-grant.js';
+import { buildAccessTokenClaims, buildIdTokenClaims, pairwiseSubject, type AuthenticatedSubject } from '../protocol/tokens.js';
 import type { RegisteredClient } from '../registry/client-registry.js';
 import { accessTokenMember, type GrantLifetimes } from '../store/grants.js';
-import { newRefreshToken, type RefreshTokenRecord } from '../store/refresh-tokens.js';
 import type { WriteOp } from '../store/store.js';
-import type { FlowServices } from './authorization-flow.js';
-import type { ProviderContext } from './context.js';
+import type { Services } from './services.js';
 
 export interface GrantFacts {
   client: RegisteredClient;
@@ -41,10 +41,16 @@ export function accessTokenLifetime(client: RegisteredClient, grantExpiresAt: nu
   return Math.max(0, Math.min(client.access_token_lifetime, Math.floor((grantExpiresAt - nowMs) / 1000)));
 }
 
+/** How long revocation must keep a grant's markers: its own life and its access tokens' (REVOKE-03, AT-08). */
 export const grantLifetimes = (client: RegisteredClient): GrantLifetimes => ({
   grantTtlMs: client.authorization_lifetime * 1000,
   accessTokenTtlMs: client.access_token_lifetime * 1000 + 60_000,
 });
+
+/** Revoke a grant and every token in it (REVOKE-03, TOKEN-11, TOKEN-14, TOKEN-19). */
+export function revokeGrant(services: Services, grantId: string, client: RegisteredClient, reason: string): Promise<void> {
+  return services.grants.revoke(grantId, client.client_id, reason, services.clock(), grantLifetimes(client));
+}
 
 export interface MintedAccessToken {
   token: string;
@@ -54,64 +60,53 @@ export interface MintedAccessToken {
 }
 
 /** AT-02…07. `jti` given: registered earlier (code flow); absent: a new one registered now. */
-export function mintAccessToken(context: ProviderContext, flow: FlowServices, facts: GrantFacts, nowMs: number, jti?: string): MintedAccessToken {
+export function mintAccessToken(services: Services, facts: GrantFacts, nowMs: number, jti?: string): MintedAccessToken {
   const { client } = facts;
   const lifetime = accessTokenLifetime(client, facts.grantExpiresAt, nowMs);
   const tokenId = jti ?? newJti();
   const ops: WriteOp[] =
     jti === undefined
       ? [
-          ...flow.accessTokens.registerOps(tokenId, { grant_id: facts.grantId, client_id: client.client_id, locale: facts.subject.locale }, lifetime * 1000 + 60_000),
-          ...flow.grants.trackOps(facts.grantId, accessTokenMember(tokenId), Math.max(1, facts.grantExpiresAt - nowMs)),
+          ...services.accessTokens.registerOps(tokenId, { grant_id: facts.grantId, client_id: client.client_id, locale: facts.subject.locale }, lifetime * 1000 + 60_000),
+          ...services.grants.trackOps(facts.grantId, accessTokenMember(tokenId), Math.max(1, facts.grantExpiresAt - nowMs)),
         ]
       : [];
   const token = signJwt(
     buildAccessTokenClaims({
-      issuer: context.config.issuer,
+      issuer: services.config.issuer,
       client,
       clientAuthMethod: facts.method,
       subject: facts.subject,
-      sub: pairwiseSubject(context.config.pairwiseSecret, client.client_id, facts.subject.pid),
+      sub: pairwiseSubject(services.config.pairwiseSecret, client.client_id, facts.subject.pid),
       scope: facts.scope,
       resource: facts.resource,
       jti: tokenId,
       nowSeconds: Math.floor(nowMs / 1000),
       lifetime,
     }),
-    context.signingKeys.active,
+    services.signingKeys.active,
   );
   return { token, lifetime, ops };
 }
 
 /** IDT-01…10: only for the authorization_code grant with openid (TOKEN-12, TOKEN-16). */
-export function mintIdToken(context: ProviderContext, facts: GrantFacts, nonce: string | undefined, nowMs: number): string {
+export function mintIdToken(services: Services, facts: GrantFacts, nonce: string | undefined, nowMs: number): string {
   return signJwt(
     buildIdTokenClaims({
-      issuer: context.config.issuer,
+      issuer: services.config.issuer,
       client: facts.client,
       subject: facts.subject,
-      sub: pairwiseSubject(context.config.pairwiseSecret, facts.client.client_id, facts.subject.pid),
+      sub: pairwiseSubject(services.config.pairwiseSecret, facts.client.client_id, facts.subject.pid),
       nowSeconds: Math.floor(nowMs / 1000),
       ...(nonce !== undefined ? { nonce } : {}),
     }),
-    context.signingKeys.active,
+    services.signingKeys.active,
   );
 }
 
 /** TOKEN-13…15: a new refresh token for the grant, idle window from now, capped by the grant. */
-export function mintRefreshToken(flow: FlowServices, facts: GrantFacts, nowMs: number): { token: string; record: RefreshTokenRecord; ops: WriteOp[] } {
-  const { client } = facts;
+export function mintRefreshToken(services: Services, facts: GrantFacts, nowMs: number): { token: string; record: RefreshTokenRecord; ops: WriteOp[] } {
   const token = newRefreshToken();
-  const record: RefreshTokenRecord = {
-    client_id: client.client_id,
-    grant_id: facts.grantId,
-    scope: [...facts.grantScope],
-    resource: [...facts.resource],
-    subject: facts.subject,
-    // CLIENT-13: public clients are registered ONETIME only.
-    usage: client.refresh_token_usage,
-    expires_at: Math.min(nowMs + client.refresh_token_lifetime * 1000, facts.grantExpiresAt),
-    grant_expires_at: facts.grantExpiresAt,
-  };
-  return { token, record, ops: flow.refreshTokens.issueOps(token, record, nowMs) };
+  const record = buildRefreshTokenRecord(facts.client, { grantId: facts.grantId, scope: facts.grantScope, resource: facts.resource, subject: facts.subject, grantExpiresAt: facts.grantExpiresAt }, nowMs);
+  return { token, record, ops: services.refreshTokens.issueOps(token, record, nowMs) };
 }

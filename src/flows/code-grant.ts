@@ -1,0 +1,37 @@
+// The authorization_code grant as a use case (TOKEN-10…12, TOKEN-15): redeem the code atomically,
+// let protocol/token/authorization-code-grant.ts decide, revoke on replay (TOKEN-11), mint.
+import type { AuthenticatedClient } from '../protocol/client-authentication/index.js';
+import { decideCodeGrant, grantExpiresAt, parseCodeGrant, replayWindowMs } from '../protocol/token/authorization-code-grant.js';
+import type { FormBody } from '../protocol/token/token-request.js';
+import type { FlowContext, Services } from './services.js';
+import { grantFacts, mintAccessToken, mintIdToken, mintRefreshToken, revokeGrant } from './token-issuance.js';
+import type { TokenResponse } from './token.js';
+
+export async function authorizationCodeGrant(services: Services, flow: FlowContext, caller: AuthenticatedClient, body: FormBody): Promise<TokenResponse> {
+  const { client } = caller;
+  const parameters = parseCodeGrant(body);
+  const redemption = await services.codes.redeem(parameters.code, client.client_id, replayWindowMs(client));
+  const now = services.clock();
+  const decision = decideCodeGrant(redemption, client, parameters, now);
+  if (decision.kind === 'replay') {
+    // TOKEN-11 RFC 6749 §4.1.2, §10.5: a second redemption revokes everything the first issued.
+    await revokeGrant(services, decision.record.grant_id, client, 'authorization code replayed');
+    flow.log.warn({ client_id: client.client_id, grant_id: decision.record.grant_id }, 'authorization code replayed; its grant is revoked (TOKEN-11)');
+    throw decision.error;
+  }
+  const { record } = decision;
+  const facts = grantFacts(caller, record, grantExpiresAt(record, client));
+  const accessToken = mintAccessToken(services, facts, now, record.access_token_jti);
+  // TOKEN-12, CLIENT-05: a refresh token only for clients registered for the refresh_token grant.
+  const refresh = client.grant_types.includes('refresh_token') ? mintRefreshToken(services, facts, now) : undefined;
+  if (refresh) await services.store.write(refresh.ops);
+  return {
+    access_token: accessToken.token,
+    token_type: 'Bearer',
+    expires_in: accessToken.lifetime,
+    scope: record.scope.join(' '),
+    // TOKEN-12 Core §3.1.3.3: an id_token only when openid was granted (AUTHZ-06).
+    ...(record.scope.includes('openid') ? { id_token: mintIdToken(services, facts, record.nonce, now) } : {}),
+    ...(refresh ? { refresh_token: refresh.token } : {}),
+  };
+}

@@ -1,0 +1,86 @@
+// What the use cases work with, built once at start-up (app.ts decorates the app with it):
+// the provider's inputs (ProviderContext) and the stores and helpers made from them (Services).
+import type { Authenticator } from '../authn/authenticator.js';
+import { testIdAuthenticator } from '../authn/testid.js';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import { CookieSealer } from '../keys/sealer.js';
+import type { SigningKeys } from '../keys/signing-keys.js';
+import type { ClientRegistry, RegisteredClient } from '../registry/client-registry.js';
+import { AccessTokenStore } from '../store/access-tokens.js';
+import { AssertionJtiStore } from '../store/assertion-jtis.js';
+import { CodeStore } from '../store/codes.js';
+import { GrantStore } from '../store/grants.js';
+import { InteractionStore } from '../store/interactions.js';
+import type { KeySpace } from '../store/keys.js';
+import { PushedRequestStore } from '../store/pushed-requests.js';
+import { RefreshTokenStore } from '../store/refresh-tokens.js';
+import { SessionStore } from '../store/sessions.js';
+import type { Store } from '../store/store.js';
+
+/** The provider's inputs: configuration, state, clients, keys, time and the login method. */
+export interface ProviderContext {
+  readonly config: Config;
+  readonly store: Store & { readonly description: string };
+  readonly keys: KeySpace;
+  readonly registry: ClientRegistry;
+  readonly signingKeys: SigningKeys;
+  readonly clock: Clock;
+  /** Key material for the sealed interaction cookie (config or shared generated secret). */
+  readonly cookieSecret: string;
+  /** AUTHN-01: the authenticator of the login page; none in prod until real eIDs exist (AUTHN-03). */
+  readonly authenticator: Authenticator | undefined;
+}
+
+/** ENV-03, AUTHN-03: TestID exists only in test mode. */
+export function defaultAuthenticator(config: Config): Authenticator | undefined {
+  return config.mode === 'test' ? testIdAuthenticator(config.mode) : undefined;
+}
+
+/** Everything a use case needs, built once. */
+export interface Services extends ProviderContext {
+  readonly sessions: SessionStore;
+  readonly codes: CodeStore;
+  readonly accessTokens: AccessTokenStore;
+  readonly grants: GrantStore;
+  readonly refreshTokens: RefreshTokenStore;
+  readonly pushedRequests: PushedRequestStore;
+  readonly interactions: InteractionStore;
+  readonly assertionJtis: AssertionJtiStore;
+  /** Seals the pending login into the interaction cookie (flows/interactions.ts). */
+  readonly interactionSealer: CookieSealer;
+  /** The issuer's path ('' or e.g. '/idp'): browser-facing URLs are issuer-relative (ENV-01). */
+  readonly basePath: string;
+}
+
+export function buildServices(context: ProviderContext): Services {
+  const { store, keys } = context;
+  const accessTokens = new AccessTokenStore(store, keys);
+  const grants = new GrantStore(store, keys, accessTokens);
+  return Object.freeze({
+    ...context,
+    sessions: new SessionStore(store, keys),
+    codes: new CodeStore(store, keys),
+    accessTokens,
+    grants,
+    refreshTokens: new RefreshTokenStore(store, keys, grants),
+    pushedRequests: new PushedRequestStore(store, keys),
+    interactions: new InteractionStore(store, keys),
+    assertionJtis: new AssertionJtiStore(store, keys),
+    interactionSealer: new CookieSealer(context.cookieSecret, 'interaction'),
+    basePath: new URL(context.config.issuer).pathname.replace(/\/$/, ''),
+  });
+}
+
+/** How a use case logs (pino's logger fits) without knowing the web framework. */
+export interface FlowLog {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
+/** What a use case may tell the request it serves: where to log, and which client it is about. */
+export interface FlowContext {
+  readonly log: FlowLog;
+  /** The client the request is about, once known: for the log (ERR-06) and error pages (ERR-01). */
+  noteClient(client: Pick<RegisteredClient, 'client_id'> & Partial<Pick<RegisteredClient, 'client_name'>>): void;
+}

@@ -57,7 +57,7 @@ export async function buildApp(context: ProviderContext, options: BuildOptions =
     // One line per request, written when it completes (below), instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: bodyLimitBytes,
-    // Endpoint URLs come from OP_ISSUER, never from Host headers (interface.md).
+    // Endpoint URLs come from OP_ISSUER, never from Host headers (docs/interface.md).
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
   });

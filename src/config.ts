@@ -1,4 +1,4 @@
-// Start-up configuration: the OP_* environment variables of spec/interface.md, validated by one
+// Start-up configuration: the OP_* environment variables of docs/interface.md, validated by one
 // zod schema into a frozen Config. ENV-01 (issuer form) and ENV-03 (test/prod gating) are
 // decided here, before anything listens.
 import { fileURLToPath } from 'node:url';

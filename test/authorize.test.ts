@@ -121,7 +121,7 @@ const getAuthorize = (params: Params, headers: Record<string, string> = {}) =>
 const postAuthorize = (params: Params) =>
   provider.app.inject({ method: 'POST', url: '/authorize', payload: encode(params), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
 
-/** ERR-01: HTTP 400, the stable ids of interface.md, and no way out to any URI. */
+/** ERR-01: HTTP 400, the stable ids of docs/interface.md, and no way out to any URI. */
 function expectErrorPage(response: LightMyRequestResponse, code: string): void {
   expect(response.statusCode).toBe(400);
   expect(response.headers.location).toBeUndefined();

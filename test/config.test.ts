@@ -22,7 +22,7 @@ const prodEnv = {
 };
 
 describe('configuration', () => {
-  it('starts with embedded defaults when nothing is set (interface.md)', () => {
+  it('starts with embedded defaults when nothing is set (docs/interface.md)', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       issuer: 'http://localhost:3000',

@@ -1,5 +1,5 @@
 // Several instances behind one load balancer share one Redis and the same OP_ISSUER and are
-// indistinguishable to clients (interface.md): what one starts, another finishes.
+// indistinguishable to clients (docs/interface.md): what one starts, another finishes.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSharedSecret } from '../src/keys/shared-secret.js';

@@ -1,4 +1,4 @@
-// The TestID login page (AUTHN-01…08, AUTHZ-13, AUTHZ-26, AUTHZ-28, STACK.md T6) and the SSO
+// The TestID login page (AUTHN-01…08, AUTHZ-13, AUTHZ-26, AUTHZ-28, docs/traps.md form-action) and the SSO
 // session (SSO-01…06, SSO-08, SSO-10, AUTHZ-14, OIDC max_age) through the real HTTP surface: a
 // cookie-keeping browser over app.inject, real Redis under a per-test prefix, and an injected
 // clock that is moved forward to test the session timers without sleeping. What a login produced
@@ -77,7 +77,7 @@ const stateOf = (url: string): string => new URLSearchParams(url.split('?')[1]).
 const offeredLevels = (body: string): string[] => [...body.matchAll(/<input type="radio" name="acr" value="([^"]+)"/g)].map((m) => m[1]!);
 const alertOf = (body: string): string | undefined => /role="alert">([^<]*)</.exec(body)?.[1];
 
-/** ERR-01 / interface.md: HTTP 400, h1#op-error, code#op-error-code; never a redirect. */
+/** ERR-01 / docs/interface.md: HTTP 400, h1#op-error, code#op-error-code; never a redirect. */
 function expectErrorPage(response: LightMyRequestResponse, code = 'invalid_request'): void {
   expect(response.statusCode, response.body).toBe(400);
   expect(response.headers.location).toBeUndefined();
@@ -126,7 +126,7 @@ function checkDigitValid(prefix6: string, individualFrom: number): string {
 // ---------------------------------------------------------------------------------------------
 
 describe('TestID login page', () => {
-  it('AUTHN-03 the login page carries every stable id and name of interface.md and a hidden csrf field', async () => {
+  it('AUTHN-03 the login page carries every stable id and name of docs/interface.md and a hidden csrf field', async () => {
     const { page, loginUrl } = await openLoginPage(new Browser(provider.app), authorizeUrl('demo-web'));
     const body = page.body;
     expect(body).toMatch(new RegExp(`<form id="login-form" method="post" action="${loginUrl}"`));
@@ -152,7 +152,7 @@ describe('TestID login page', () => {
     expect(directives).toContain("frame-ancestors 'none'");
   });
 
-  it("AUTHN-03 (STACK.md T6) CSP form-action allows 'self' and exactly the client's redirect origin", async () => {
+  it("AUTHN-03 (docs/traps.md, form-action) CSP form-action allows 'self' and exactly the client's redirect origin", async () => {
     const { page } = await openLoginPage(new Browser(provider.app), authorizeUrl('escaped-name'));
     const directives = String(page.headers['content-security-policy']).split(';').map((d) => d.trim());
     const formAction = directives.find((d) => d.startsWith('form-action '))?.split(' ').slice(1);

@@ -1,6 +1,6 @@
 // The one place where errors become responses (ERR-01…ERR-04, ERR-06). An OAuthError is shown as
-// it is; Fastify's own request errors (schema, body, media type) become invalid_request (STACK.md
-// T5); anything else becomes server_error with no detail beyond a reference id.
+// it is; Fastify's own request errors (schema, body, media type) become invalid_request (docs/traps.md,
+// schema-errors); anything else becomes server_error with no detail beyond a reference id.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { chooseLocale, languageCookie } from '../i18n/locale.js';

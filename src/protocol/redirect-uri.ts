@@ -18,7 +18,7 @@ export function findRegisteredRedirectUri(client: RegisteredClient, redirectUri:
   return client.redirect_uris.includes(anyPortForm) ? redirectUri : undefined;
 }
 
-/** CSP source that admits navigation to a redirect URI (STACK.md T6): its origin, or its scheme. */
+/** CSP source that admits navigation to a redirect URI (docs/traps.md, form-action): its origin, or its scheme. */
 export function cspSourceFor(uri: string): string {
   const url = new URL(uri);
   return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : url.protocol;

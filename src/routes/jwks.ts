@@ -32,7 +32,7 @@ export const jwksModule: RouteModule = {
         },
       },
       async (_request, reply) => {
-        // Serialized once at start; the set only changes with a restart (interface.md: rotation).
+        // Serialized once at start; the set only changes with a restart (docs/interface.md: rotation).
         cacheable(reply, maxAgeSeconds).header('access-control-allow-origin', '*').type('application/json; charset=utf-8').serializer((x) => x as string);
         return body as never;
       },

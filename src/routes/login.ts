@@ -31,7 +31,7 @@ function showPage(reply: FastifyReply, services: Services, page: LoginPage, stat
     ...(page.pid !== undefined ? { pid: page.pid } : {}),
     ...(page.problem !== undefined ? { problem: page.problem as keyof LoginMessages['problems'] } : {}),
     languageLink: (l) => `${action}?lang=${l}`,
-    // STACK.md T6: the POST is answered by a redirect to the client, which form-action governs.
+    // docs/traps.md, form-action: the POST is answered by a redirect to the client, which form-action governs.
     formAction: ["'self'", cspSourceFor(page.interaction.request.redirect_uri)],
   });
   return sendPage(reply, rendered, status);

@@ -9,7 +9,7 @@ export const oauthErrorBody = z
   .describe('ERR-03 JSON error body');
 
 /**
- * For routes whose input the protocol code parses by hand, in spec order (STACK.md T5): the
+ * For routes whose input the protocol code parses by hand, in spec order (docs/traps.md, schema-errors): the
  * schema documents the parameters in openapi.yaml, and this compiler lets every input through.
  */
 export const documentOnly = { validatorCompiler: () => (data: unknown) => ({ value: data }) };

@@ -1,5 +1,5 @@
 // ERR-01 RFC 6749 §4.1.2.1: the page for failures that must not redirect. HTTP 400 (or the
-// error's own status), the stable ids of interface.md, the client's name when known, a reference
+// error's own status), the stable ids of docs/interface.md, the client's name when known, a reference
 // id that is also in the log, and no link to any unvalidated URI.
 import type { Locale } from '../i18n/locale.js';
 import { messages } from '../i18n/messages.js';

@@ -1,6 +1,6 @@
 // AUTHZ-16 OAuth 2.0 Form Post Response Mode §2, §5: a page that POSTs the response to the
 // redirect_uri, auto-submitted by one inline script allowed by its hash (never unsafe-inline),
-// with a <noscript> button (interface.md). Cache-Control: no-store is set by the route.
+// with a <noscript> button (docs/interface.md). Cache-Control: no-store is set by the route.
 import type { Locale } from '../i18n/locale.js';
 import { messages } from '../i18n/messages.js';
 import type { ResponseParameters } from '../protocol/authorization-response.js';
@@ -21,7 +21,7 @@ ${parameters.map(([name, value]) => html`<input type="hidden" name="${name}" val
 </form>
 <script>${new Html(autoSubmit)}</script>`,
     scriptHashes: [autoSubmitHash],
-    // STACK.md T6: the form, and the redirects after it, must be allowed to reach the client.
+    // docs/traps.md, form-action: the form, and the redirects after it, must be allowed to reach the client.
     formAction: [cspSourceFor(redirectUri)],
   });
 }

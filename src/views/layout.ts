@@ -33,7 +33,7 @@ export interface PageOptions {
   languageLink?: (locale: Locale) => string;
   /** Hashes of the page's own inline scripts. */
   scriptHashes?: readonly string[];
-  /** Where forms on the page may post to, and where their redirects may lead (STACK.md T6). */
+  /** Where forms on the page may post to, and where their redirects may lead (docs/traps.md, form-action). */
   formAction?: readonly string[];
   /** Origins the page may frame (front-channel logout). */
   frameSrc?: readonly string[];

@@ -1,8 +1,8 @@
-// AUTHN-03 the TestID login page, with the stable ids of interface.md: form#login-form, input
+// AUTHN-03 the TestID login page, with the stable ids of docs/interface.md: form#login-form, input
 // pid, radio acr, button#login-submit / #login-cancel (name action). Shows the client's name
 // (AUTHZ-28), lists only levels that meet the client's minimum (AUTHN-01), switches language by
 // links that set the language cookie (AUTHZ-13), and may post and redirect onwards to the
-// client's redirect_uri origin only (STACK.md T6).
+// client's redirect_uri origin only (docs/traps.md, form-action).
 import type { Locale } from '../i18n/locale.js';
 import { messages, type LoginMessages } from '../i18n/messages.js';
 import type { AcrLevel } from '../protocol/acr.js';

@@ -1,6 +1,6 @@
 // LOGOUT-06, LOGOUT-08, LOGOUT-12, LOGOUT-13: the logged-out page (h1#logged-out) and the
 // front-channel logout page (one iframe per notified client; the final target also in
-// data-post-logout-redirect so tools without JavaScript can follow it, interface.md). The page
+// data-post-logout-redirect so tools without JavaScript can follow it, docs/interface.md). The page
 // proceeds once every iframe has loaded, or after 5 s. Its one script is allowed by its hash.
 import type { Locale } from '../i18n/locale.js';
 import { messages } from '../i18n/messages.js';

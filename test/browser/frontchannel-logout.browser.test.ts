@@ -1,5 +1,5 @@
-// Front-channel logout in a real browser (LOGOUT-04, LOGOUT-08, LOGOUT-12; STACK.md "browser
-// tests"): Chromium logs in to two clients of one tiny relying party (the second by SSO), then
+// Front-channel logout in a real browser (LOGOUT-04, LOGOUT-08, LOGOUT-12; docs/traps.md,
+// browser-tests): Chromium logs in to two clients of one tiny relying party (the second by SSO), then
 // RP-initiated logout renders the front-channel page. Only a real browser proves that the page's
 // CSP lets it frame the RPs' logout URIs (frame-src, LOGOUT-12), that its hashed script counts the
 // iframes' load events and then follows data-post-logout-redirect, and that a relying party that

@@ -1,4 +1,4 @@
-// A real browser through the TestID login (STACK.md "browser tests", trap T6): Chromium opens
+// A real browser through the TestID login (docs/traps.md, browser-tests and form-action): Chromium opens
 // /authorize, fills in the login page and must land on the client's redirect_uri. Chrome applies
 // form-action to the redirects that follow a form POST, so a too-strict Content-Security-Policy
 // on the login page (or the form_post page) blocks the last hop and the login hangs; only a real
@@ -20,7 +20,7 @@ import {
 } from '../support/chromium.js';
 import { authorizationUrl, pkcePair } from '../support/sso-flow.js';
 
-describe('TestID login in Chromium (STACK.md T6)', () => {
+describe('TestID login in Chromium (docs/traps.md, form-action)', () => {
   let harness: ChromiumHarness | undefined;
   let rp: RelyingParty | undefined;
   let issuer = '';

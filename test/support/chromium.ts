@@ -1,6 +1,6 @@
-// The harness of the Chromium tests in test/browser (STACK.md "browser tests"): the provider and
+// The harness of the Chromium tests in test/browser (docs/traps.md, browser-tests): the provider and
 // a tiny relying party both listening on 127.0.0.1 (state in real Redis), Chromium from Debian at
-// /usr/bin/chromium started with the STACK.md flags, and one fresh browser context per test that
+// /usr/bin/chromium started with the flags of docs/traps.md, and one fresh browser context per test that
 // records its console (where Chromium reports CSP violations) and every URL it requested.
 //
 // A missing Chromium is never a skip: every test that opens a session fails with the install hint.
@@ -14,7 +14,7 @@ import { startTestProvider, type TestProvider } from './app.js';
 export const chromiumPath = '/usr/bin/chromium';
 const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 export const missingChromium =
-  `Chromium is not installed at ${chromiumPath}; the browser tests need it (STACK.md "browser tests"). ` +
+  `Chromium is not installed at ${chromiumPath}; the browser tests need it (docs/traps.md, browser-tests). ` +
   'Install it from Debian: apt-get update && apt-get install -y chromium (.ci/run does this). ' +
   'Never use `npx playwright install` or the `playwright` package: browser downloads fail here.';
 

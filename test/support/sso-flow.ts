@@ -103,7 +103,7 @@ export const clientRecord = (clientId: string, client: TestClient) => ({
 // ---------------------------------------------------------------------------------------------
 // Reading pages
 
-/** The hidden csrf input of the login form (interface.md); throws when the page has none. */
+/** The hidden csrf input of the login form (docs/interface.md); throws when the page has none. */
 export function csrfOf(body: string): string {
   const csrf = /<input type="hidden" name="csrf" value="([^"]+)">/.exec(body)?.[1];
   if (!csrf) throw new Error(`no csrf field in: ${body.slice(0, 400)}`);
@@ -134,7 +134,7 @@ export interface SsoFlowOptions<T> {
   /**
    * How closely the TestID page is checked on the way through (openLoginPage, and so login and
    * authorizeAndSubmit). true: the /login/ path is an opaque id of 16 or more characters, the
-   * page answers 200 and carries the exact hidden csrf input of interface.md (csrfOf; missing, it
+   * page answers 200 and carries the exact hidden csrf input of docs/interface.md (csrfOf; missing, it
    * throws). false: only that /authorize sent the browser to /login/ and that the page had some
    * csrf value (an expect).
    */

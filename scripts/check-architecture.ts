@@ -27,10 +27,10 @@ const webFramework = [/^fastify$/, /^@fastify\//, /^fastify-/];
  * import types from but no values. A room not listed here may import anything.
  */
 export const rules: Partial<Record<Room, { values: readonly Room[]; types?: readonly Room[]; packages?: 'no-web-framework'; why: string }>> = {
-  protocol: { values: ['registry'], types: ['keys'], why: 'protocol is pure: parameters in, a typed result or an OAuthError out' },
+  protocol: { values: ['registry'], why: 'protocol is pure: parameters in, a typed result or an OAuthError out' },
   store: { values: [], types: ['protocol'], why: 'the store knows protocol types only' },
   flows: { values: ['protocol', 'store', 'registry', 'keys', 'authn', 'i18n'], packages: 'no-web-framework', why: 'use cases run protocol and store, and know nothing of HTTP' },
-  routes: { values: ['flows', 'http', 'protocol', 'views', 'i18n', 'registry'], types: ['keys'], why: 'routes parse, call one use case and respond; they never touch the store' },
+  routes: { values: ['flows', 'http', 'protocol', 'views', 'i18n', 'registry'], why: 'routes parse, call one use case and respond; they never touch the store' },
   http: { values: ['views', 'i18n', 'protocol'], types: ['flows', 'registry'], why: 'http holds only the Fastify adapters' },
   views: { values: ['i18n', 'protocol'], why: 'views render what they are given' },
   i18n: { values: [], why: 'messages are data' },

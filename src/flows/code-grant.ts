@@ -4,8 +4,7 @@ import type { AuthenticatedClient } from '../protocol/client-authentication/inde
 import { decideCodeGrant, grantExpiresAt, parseCodeGrant, replayWindowMs } from '../protocol/token/authorization-code-grant.js';
 import type { FormBody } from '../protocol/token/token-request.js';
 import type { FlowContext, Services } from './services.js';
-import { grantFacts, mintAccessToken, mintIdToken, mintRefreshToken, revokeGrant } from './token-issuance.js';
-import type { TokenResponse } from './token.js';
+import { grantFacts, mintAccessToken, mintIdToken, mintRefreshToken, revokeGrant, type TokenResponse } from './token-issuance.js';
 
 export async function authorizationCodeGrant(services: Services, flow: FlowContext, caller: AuthenticatedClient, body: FormBody): Promise<TokenResponse> {
   const { client } = caller;

@@ -7,8 +7,7 @@ import { invalidRefreshToken } from '../protocol/token/refresh-token-grant.js';
 import type { FormBody } from '../protocol/token/token-request.js';
 import type { WriteOp } from '../store/store.js';
 import type { FlowContext, Services } from './services.js';
-import { grantFacts, mintAccessToken, mintRefreshToken, revokeGrant } from './token-issuance.js';
-import type { TokenResponse } from './token.js';
+import { grantFacts, mintAccessToken, mintRefreshToken, revokeGrant, type TokenResponse } from './token-issuance.js';
 
 export async function refreshTokenGrant(services: Services, flow: FlowContext, caller: AuthenticatedClient, body: FormBody): Promise<TokenResponse> {
   const { client } = caller;

@@ -5,7 +5,7 @@ import { testIdAuthenticator } from '../authn/testid.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { CookieSealer } from '../keys/sealer.js';
-import type { SigningKeys } from '../keys/signing-keys.js';
+import type { SigningKeys } from '../protocol/jws.js';
 import type { ClientRegistry, RegisteredClient } from '../registry/client-registry.js';
 import { AccessTokenStore } from '../store/access-tokens.js';
 import { AssertionJtiStore } from '../store/assertion-jtis.js';

@@ -10,6 +10,9 @@ import { accessTokenMember, type GrantLifetimes } from '../store/grants.js';
 import type { WriteOp } from '../store/store.js';
 import type { Services } from './services.js';
 
+/** The JSON body of a successful token response (TOKEN-12, TOKEN-16). */
+export type TokenResponse = Record<string, string | number>;
+
 export interface GrantFacts {
   client: RegisteredClient;
   method: ClientAuthMethod;

@@ -6,8 +6,7 @@ import { authenticateCaller, tokenEndpointPath } from './client-authentication.j
 import { authorizationCodeGrant } from './code-grant.js';
 import { refreshTokenGrant } from './refresh-grant.js';
 import type { FlowContext, Services } from './services.js';
-
-export type TokenResponse = Record<string, string | number>;
+import type { TokenResponse } from './token-issuance.js';
 
 export async function exchangeToken(services: Services, flow: FlowContext, input: ClientAuthInput): Promise<TokenResponse> {
   const caller = await authenticateCaller(services, flow, input, tokenEndpointPath);

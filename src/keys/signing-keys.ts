@@ -1,34 +1,17 @@
 // The provider's signing keys (JWKS-01…04): loaded from OP_SIGNING_KEYS_FILE (a private JWKS;
 // the first key signs, every key is published) or, in test mode only, generated once and shared
 // through the store so several instances sign with the same key.
+
+export type { SigningKey, SigningKeys };
 import { X509Certificate, createPrivateKey, createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { calculateJwkThumbprint, exportJWK, type JWK } from 'jose';
 import type { Config } from '../config.js';
+import type { SigningKey, SigningKeys } from '../protocol/jws.js';
 import type { KeySpace } from '../store/keys.js';
 import { SharedValueStore } from '../store/shared-values.js';
 import type { Store } from '../store/store.js';
 import { buildSelfSignedCertificate } from './self-signed-certificate.js';
-
-export interface SigningKey {
-  readonly kid: string;
-  readonly alg: 'RS256';
-  readonly privateKey: KeyObject;
-  /** The public JWK as published: kty, use, alg, kid, n, e, x5c. */
-  readonly publicJwk: Readonly<JWK>;
-  /** JWKS-02: carried in every JWS header we issue. */
-  readonly x5c: readonly string[];
-}
-
-export interface SigningKeys {
-  /** JWKS-03: the first key of the set signs. */
-  readonly active: SigningKey;
-  /** Every key, the active one first; the rest stay published for verification (JWKS-03). */
-  readonly all: readonly SigningKey[];
-  readonly jwks: { readonly keys: readonly Readonly<JWK>[] };
-  readonly source: 'file' | 'generated' | 'shared';
-  find(kid: string): SigningKey | undefined;
-}
 
 export class SigningKeyError extends Error {
   constructor(message: string) {

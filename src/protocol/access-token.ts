@@ -2,7 +2,7 @@
 // (REVOKE-05) and introspection (INTROSPECT-04): signed by one of our keys (JWKS-03), our iss,
 // and the claims only an access token carries — an id_token has no client_amr, client_id or
 // scope. Expiry is the caller's to judge: revocation accepts an expired token, the others don't.
-import type { SigningKeys } from '../keys/signing-keys.js';
+import type { SigningKeys } from './jws.js';
 import { verifyOwnJwt } from './jws.js';
 
 /**

@@ -1,7 +1,7 @@
 // Bearer tokens at the userinfo endpoint: RFC 6750 §2.1 (header), §2.2 (form body), §2.3 (URI
 // query, which UI-01 refuses) and §3 (the WWW-Authenticate challenge).
 import { OAuthError } from '../errors.js';
-import type { SigningKeys } from '../keys/signing-keys.js';
+import type { SigningKeys } from './jws.js';
 import { readOwnAccessToken, type AccessTokenClaims } from './access-token.js';
 
 export type BearerSource = { token: string } | { token: undefined };

@@ -2,7 +2,28 @@
 // header is fixed per key (alg, kid, x5c; JWKS-02 — no typ, as ID-porten's tokens have none), so
 // it is encoded once. Client assertions are verified with jose (client-authentication.ts).
 import { sign, verify, type KeyObject } from 'node:crypto';
-import type { SigningKey, SigningKeys } from '../keys/signing-keys.js';
+import type { JWK } from 'jose';
+
+/** One of our RS256 keys (keys/signing-keys.ts loads them). */
+export interface SigningKey {
+  readonly kid: string;
+  readonly alg: 'RS256';
+  readonly privateKey: KeyObject;
+  /** The public JWK as published: kty, use, alg, kid, n, e, x5c. */
+  readonly publicJwk: Readonly<JWK>;
+  /** JWKS-02: carried in every JWS header we issue. */
+  readonly x5c: readonly string[];
+}
+
+export interface SigningKeys {
+  /** JWKS-03: the first key of the set signs. */
+  readonly active: SigningKey;
+  /** Every key, the active one first; the rest stay published for verification (JWKS-03). */
+  readonly all: readonly SigningKey[];
+  readonly jwks: { readonly keys: readonly Readonly<JWK>[] };
+  readonly source: 'file' | 'generated' | 'shared';
+  find(kid: string): SigningKey | undefined;
+}
 
 const encodedHeaders = new WeakMap<SigningKey, string>();
 

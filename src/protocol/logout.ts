@@ -1,6 +1,6 @@
 // RP-Initiated Logout 1.0 and Front-Channel Logout 1.0 as profiled by LOGOUT-02…08, LOGOUT-12.
 // Pure: parameters, the verified hint, the session and the registry in; decisions out.
-import type { SigningKeys } from '../keys/signing-keys.js';
+import type { SigningKeys } from './jws.js';
 import type { ClientRegistry, RegisteredClient } from '../registry/client-registry.js';
 import { sidsOf, type Participant, type SessionRecord } from './session.js';
 import { valueOf, type RawParameters } from './authorize/parameters.js';

@@ -5,23 +5,37 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Browser, loginThroughBrowser } from './support/browser.js';
 import { startTestProvider, type TestProvider } from './support/app.js';
-
-const issuer = 'https://op.example.test';
+import {
+  HIGH,
+  SUBSTANTIAL,
+  base64url43,
+  encodeForm,
+  errorDescriptionCharset,
+  expectErrorPage,
+  expectLoginRedirect,
+  expectRedirectError,
+  formPostFields,
+  httpsIssuer as issuer,
+  offeredLevels,
+  orgno,
+  redirectQuery,
+  rfc7636Example,
+  type FormParams,
+} from './support/vocabulary.js';
 
 const webRedirect = 'https://rp.example/cb';
 const webRedirectWithQuery = 'https://rp.example/cb?a=1';
 const spaRedirect = 'https://spa.example/cb';
 const downgradedRedirect = 'https://legacy.example/cb';
 
-const verifier = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
-const challenge = createHash('sha256').update(verifier).digest('base64url');
+const { verifier, challenge } = rfc7636Example;
 
 const clients = [
   {
     client_id: 'web',
     client_secret: 'web-client-secret-0123456789-0123456789',
     client_name: 'Web Service',
-    client_orgno: '991825827',
+    client_orgno: orgno,
     integration_type: 'idporten',
     application_type: 'web',
     token_endpoint_auth_method: 'client_secret_basic',
@@ -31,7 +45,7 @@ const clients = [
   {
     client_id: 'spa',
     client_name: 'Browser App',
-    client_orgno: '991825827',
+    client_orgno: orgno,
     integration_type: 'idporten',
     application_type: 'browser',
     token_endpoint_auth_method: 'none',
@@ -41,7 +55,7 @@ const clients = [
   {
     client_id: 'native',
     client_name: 'Native App',
-    client_orgno: '991825827',
+    client_orgno: orgno,
     integration_type: 'idporten',
     application_type: 'native',
     token_endpoint_auth_method: 'none',
@@ -52,7 +66,7 @@ const clients = [
     client_id: 'downgraded',
     client_secret: 'downgraded-client-secret-0123456789-01',
     client_name: 'Legacy Web Service',
-    client_orgno: '991825827',
+    client_orgno: orgno,
     integration_type: 'idporten',
     application_type: 'web',
     token_endpoint_auth_method: 'client_secret_post',
@@ -64,7 +78,7 @@ const clients = [
     client_id: 'par-only',
     client_secret: 'par-only-client-secret-0123456789-0123',
     client_name: 'PAR-only Service',
-    client_orgno: '991825827',
+    client_orgno: orgno,
     integration_type: 'idporten',
     require_pushed_authorization_requests: true,
     redirect_uris: ['https://par.example/cb'],
@@ -74,7 +88,7 @@ const clients = [
     client_id: 'retired',
     client_secret: 'retired-client-secret-0123456789-012345',
     client_name: 'Retired Service',
-    client_orgno: '991825827',
+    client_orgno: orgno,
     integration_type: 'idporten',
     redirect_uris: ['https://retired.example/cb'],
     post_logout_redirect_uris: ['https://retired.example/'],
@@ -82,9 +96,7 @@ const clients = [
   },
 ];
 
-type Params = Record<string, string | string[] | undefined>;
-
-const webRequest: Params = {
+const webRequest: FormParams = {
   client_id: 'web',
   redirect_uri: webRedirect,
   response_type: 'code',
@@ -94,21 +106,12 @@ const webRequest: Params = {
   code_challenge: challenge,
   code_challenge_method: 'S256',
 };
-const spaRequest: Params = { ...webRequest, client_id: 'spa', redirect_uri: spaRedirect };
-const nativeRequest = (redirectUri: string): Params => ({ ...webRequest, client_id: 'native', redirect_uri: redirectUri });
-const downgradedRequest: Params = { ...webRequest, client_id: 'downgraded', redirect_uri: downgradedRedirect, code_challenge: undefined, code_challenge_method: undefined };
+const spaRequest: FormParams = { ...webRequest, client_id: 'spa', redirect_uri: spaRedirect };
+const nativeRequest = (redirectUri: string): FormParams => ({ ...webRequest, client_id: 'native', redirect_uri: redirectUri });
+const downgradedRequest: FormParams = { ...webRequest, client_id: 'downgraded', redirect_uri: downgradedRedirect, code_challenge: undefined, code_challenge_method: undefined };
 
 /** The request with some parameters replaced; `undefined` removes one, an array repeats it. */
-const withParams = (base: Params, changes: Params = {}): Params => ({ ...base, ...changes });
-
-function encode(params: Params): string {
-  const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) {
-    if (value === undefined) continue;
-    for (const one of Array.isArray(value) ? value : [value]) search.append(name, one);
-  }
-  return search.toString();
-}
+const withParams = (base: FormParams, changes: FormParams = {}): FormParams => ({ ...base, ...changes });
 
 let provider: TestProvider;
 beforeEach(async () => {
@@ -116,76 +119,26 @@ beforeEach(async () => {
 });
 afterEach(async () => provider.close());
 
-const getAuthorize = (params: Params, headers: Record<string, string> = {}) =>
-  provider.app.inject({ method: 'GET', url: `/authorize?${encode(params)}`, headers });
-const postAuthorize = (params: Params) =>
-  provider.app.inject({ method: 'POST', url: '/authorize', payload: encode(params), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-
-/** ERR-01: HTTP 400, the stable ids of docs/interface.md, and no way out to any URI. */
-function expectErrorPage(response: LightMyRequestResponse, code: string): void {
-  expect(response.statusCode).toBe(400);
-  expect(response.headers.location).toBeUndefined();
-  expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
-  expect(response.headers['cache-control']).toBe('no-store');
-  expect(response.body).toContain('<h1 id="op-error">');
-  expect(response.body).toContain(`<code id="op-error-code">${code}</code>`);
-  expect(response.body).not.toMatch(/<a [^>]*href/);
-  expect(response.body).not.toMatch(/<form/);
-}
-
-/** The query of a 303 to `redirectUri`, which must be exactly the prefix of the Location. */
-function redirectQuery(response: LightMyRequestResponse, redirectUri: string): URLSearchParams {
-  expect(response.statusCode).toBe(303);
-  const location = String(response.headers.location ?? '');
-  const separator = redirectUri.includes('?') ? '&' : '?';
-  expect(location.startsWith(`${redirectUri}${separator}`), location).toBe(true);
-  return new URL(location).searchParams;
-}
-
-/** ERR-02, AUTHZ-20: error, an ASCII error_description, state when sent, iss; nothing else. */
-function expectRedirectError(response: LightMyRequestResponse, redirectUri: string, error: string, state?: string): URLSearchParams {
-  const query = redirectQuery(response, redirectUri);
-  expect(query.get('error')).toBe(error);
-  expect(query.get('error_description')).toMatch(/^[\x20\x21\x23-\x5b\x5d-\x7e]+$/);
-  expect(query.get('iss')).toBe(issuer);
-  expect(query.get('state')).toBe(state ?? null);
-  expect(query.has('code')).toBe(false);
-  const names = new Set(redirectUri.includes('?') ? new URL(redirectUri).searchParams.keys() : []);
-  expect([...query.keys()].filter((name) => !names.has(name)).sort()).toEqual(['error', 'error_description', 'iss', ...(state !== undefined ? ['state'] : [])].sort());
-  return query;
-}
-
-/** The user must log in: a 303 to this provider's login page for a fresh interaction. */
-function expectLoginRedirect(response: LightMyRequestResponse): string {
-  expect(response.statusCode).toBe(303);
-  const location = String(response.headers.location ?? '');
-  expect(location).toMatch(/^\/login\/[A-Za-z0-9_-]{16,}$/);
-  return location;
-}
-
-/** Hidden form fields of the form_post page, decoded. */
-function formPostFields(body: string): [string, string][] {
-  const decode = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-  return [...body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map(([, name, value]) => [decode(name!), decode(value!)]);
-}
+const getAuthorize = (params: FormParams, headers: Record<string, string> = {}) =>
+  provider.app.inject({ method: 'GET', url: `/authorize?${encodeForm(params)}`, headers });
+const postAuthorize = (params: FormParams) =>
+  provider.app.inject({ method: 'POST', url: '/authorize', payload: encodeForm(params), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
 
 /** Start a login in a fresh browser and open the login page. */
-async function openLoginPage(params: Params): Promise<{ browser: Browser; page: LightMyRequestResponse }> {
+async function openLoginPage(params: FormParams): Promise<{ browser: Browser; page: LightMyRequestResponse }> {
   const browser = new Browser(provider.app);
-  const start = await browser.get(`/authorize?${encode(params)}`);
+  const start = await browser.get(`/authorize?${encodeForm(params)}`);
   const location = expectLoginRedirect(start);
   const page = await browser.get(location);
   expect(page.statusCode).toBe(200);
   return { browser, page };
 }
 
-const offeredLevels = (page: LightMyRequestResponse): string[] => [...page.body.matchAll(/<input type="radio" name="acr" value="([^"]+)"/g)].map(([, level]) => level!);
-
 /** A browser with a live SSO session, from one full login through the TestID page. */
-async function browserWithSession(acr: 'idporten-loa-substantial' | 'idporten-loa-high' = 'idporten-loa-high'): Promise<Browser> {
+async function browserWithSession(acr: typeof SUBSTANTIAL | typeof HIGH = HIGH): Promise<Browser> {
   const browser = new Browser(provider.app);
-  const { response } = await loginThroughBrowser(browser, `/authorize?${encode(webRequest)}`, { acr });
-  expect(redirectQuery(response, webRedirect).get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  const { response } = await loginThroughBrowser(browser, `/authorize?${encodeForm(webRequest)}`, { acr });
+  expect(redirectQuery(response, webRedirect).get('code')).toMatch(base64url43);
   expect(browser.cookies.has('op_sso')).toBe(true);
   return browser;
 }
@@ -201,8 +154,8 @@ describe('AUTHZ-01 GET and form POST', () => {
 
   it('AUTHZ-01 a redirectable error is the same for GET and POST', async () => {
     const request = withParams(webRequest, { scope: undefined });
-    const viaGet = expectRedirectError(await getAuthorize(request), webRedirect, 'invalid_request', 'state-1');
-    const viaPost = expectRedirectError(await postAuthorize(request), webRedirect, 'invalid_request', 'state-1');
+    const viaGet = expectRedirectError(await getAuthorize(request), webRedirect, 'invalid_request', { state: 'state-1', issuer });
+    const viaPost = expectRedirectError(await postAuthorize(request), webRedirect, 'invalid_request', { state: 'state-1', issuer });
     expect(viaPost.toString()).toBe(viaGet.toString());
   });
 
@@ -214,8 +167,8 @@ describe('AUTHZ-01 GET and form POST', () => {
 
   it('AUTHZ-01 a repeated parameter in a POST body is refused like one in a GET query', async () => {
     const request = withParams(webRequest, { scope: ['openid', 'profile'] });
-    expectRedirectError(await getAuthorize(request), webRedirect, 'invalid_request', 'state-1');
-    expectRedirectError(await postAuthorize(request), webRedirect, 'invalid_request', 'state-1');
+    expectRedirectError(await getAuthorize(request), webRedirect, 'invalid_request', { state: 'state-1', issuer });
+    expectRedirectError(await postAuthorize(request), webRedirect, 'invalid_request', { state: 'state-1', issuer });
   });
 });
 
@@ -285,14 +238,14 @@ describe('AUTHZ-04 ERR-01 redirect_uri', () => {
 
   it('AUTHZ-04 an error for a registered redirect_uri with a query keeps that query (?a=1&error=…)', async () => {
     const response = await getAuthorize(withParams(webRequest, { redirect_uri: webRedirectWithQuery, scope: undefined }));
-    const query = expectRedirectError(response, webRedirectWithQuery, 'invalid_request', 'state-1');
+    const query = expectRedirectError(response, webRedirectWithQuery, 'invalid_request', { state: 'state-1', issuer });
     expect(String(response.headers.location)).toMatch(/^https:\/\/rp\.example\/cb\?a=1&error=/);
     expect(query.getAll('a')).toEqual(['1']);
   });
 
   it('AUTHZ-04 AUTHZ-18 a registered redirect_uri with a query receives ?a=1&code=… after login', async () => {
     const browser = new Browser(provider.app);
-    const { response } = await loginThroughBrowser(browser, `/authorize?${encode(withParams(webRequest, { redirect_uri: webRedirectWithQuery }))}`);
+    const { response } = await loginThroughBrowser(browser, `/authorize?${encodeForm(withParams(webRequest, { redirect_uri: webRedirectWithQuery }))}`);
     expect(String(response.headers.location)).toMatch(/^https:\/\/rp\.example\/cb\?a=1&code=[A-Za-z0-9_-]{43}&state=state-1&iss=/);
     const query = redirectQuery(response, webRedirectWithQuery);
     expect(query.getAll('a')).toEqual(['1']);
@@ -304,7 +257,7 @@ describe('AUTHZ-04 ERR-01 redirect_uri', () => {
 
   it('AUTHZ-04 RFC 8252 §7.3 errors for a native client go to the loopback port it used', async () => {
     const redirectUri = 'http://127.0.0.1:51234/cb';
-    expectRedirectError(await getAuthorize(withParams(nativeRequest(redirectUri), { scope: undefined })), redirectUri, 'invalid_request', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(nativeRequest(redirectUri), { scope: undefined })), redirectUri, 'invalid_request', { state: 'state-1', issuer });
   });
 
   it.each([
@@ -342,43 +295,43 @@ describe('AUTHZ-02 validation order', () => {
 
   it('AUTHZ-02 a repeated parameter wins over a bad response_type (invalid_request)', async () => {
     const response = await getAuthorize(withParams(webRequest, { nonce: ['a', 'b'], response_type: 'token' }));
-    const query = expectRedirectError(response, webRedirect, 'invalid_request', 'state-1');
+    const query = expectRedirectError(response, webRedirect, 'invalid_request', { state: 'state-1', issuer });
     expect(query.get('error_description')).toContain('nonce');
   });
 
   it('AUTHZ-02 a bad response_mode wins over a bad response_type (invalid_request)', async () => {
-    const query = expectRedirectError(await getAuthorize(withParams(webRequest, { response_mode: 'fragment', response_type: 'token' })), webRedirect, 'invalid_request', 'state-1');
+    const query = expectRedirectError(await getAuthorize(withParams(webRequest, { response_mode: 'fragment', response_type: 'token' })), webRedirect, 'invalid_request', { state: 'state-1', issuer });
     expect(query.get('error_description')).toContain('response_mode');
   });
 
   it('AUTHZ-02 a bad response_type wins over a request object and a bad scope (unsupported_response_type)', async () => {
-    expectRedirectError(await getAuthorize(withParams(webRequest, { response_type: 'token', request: 'eyJ.x.y', scope: 'email' })), webRedirect, 'unsupported_response_type', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(webRequest, { response_type: 'token', request: 'eyJ.x.y', scope: 'email' })), webRedirect, 'unsupported_response_type', { state: 'state-1', issuer });
   });
 
   it('AUTHZ-02 a request object wins over a bad scope (request_not_supported)', async () => {
-    expectRedirectError(await getAuthorize(withParams(webRequest, { request: 'eyJ.x.y', scope: 'email' })), webRedirect, 'request_not_supported', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(webRequest, { request: 'eyJ.x.y', scope: 'email' })), webRedirect, 'request_not_supported', { state: 'state-1', issuer });
   });
 
   it('AUTHZ-02 a bad scope wins over missing PKCE (invalid_scope)', async () => {
-    expectRedirectError(await getAuthorize(withParams(webRequest, { scope: 'openid email', code_challenge: undefined, code_challenge_method: undefined })), webRedirect, 'invalid_scope', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(webRequest, { scope: 'openid email', code_challenge: undefined, code_challenge_method: undefined })), webRedirect, 'invalid_scope', { state: 'state-1', issuer });
   });
 
   it('AUTHZ-02 missing PKCE wins over a missing state (the description names code_challenge)', async () => {
-    const query = expectRedirectError(await getAuthorize(withParams(spaRequest, { state: undefined, code_challenge: undefined, code_challenge_method: undefined })), spaRedirect, 'invalid_request');
+    const query = expectRedirectError(await getAuthorize(withParams(spaRequest, { state: undefined, code_challenge: undefined, code_challenge_method: undefined })), spaRedirect, 'invalid_request', { issuer });
     expect(query.get('error_description')).toContain('code_challenge');
   });
 
   it('AUTHZ-02 a missing state wins over a bad prompt (the description names state)', async () => {
-    const query = expectRedirectError(await getAuthorize(withParams(spaRequest, { state: undefined, prompt: 'bogus' })), spaRedirect, 'invalid_request');
+    const query = expectRedirectError(await getAuthorize(withParams(spaRequest, { state: undefined, prompt: 'bogus' })), spaRedirect, 'invalid_request', { issuer });
     expect(query.get('error_description')).toContain('state');
   });
 
   it('AUTHZ-02 a bad prompt wins over a bad resource (invalid_request, not invalid_target)', async () => {
-    expectRedirectError(await getAuthorize(withParams(webRequest, { prompt: 'bogus', resource: 'relative/path' })), webRedirect, 'invalid_request', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(webRequest, { prompt: 'bogus', resource: 'relative/path' })), webRedirect, 'invalid_request', { state: 'state-1', issuer });
   });
 
   it('AUTHZ-02 a bad resource is reported before prompt=none looks for a session (invalid_target)', async () => {
-    expectRedirectError(await getAuthorize(withParams(webRequest, { prompt: 'none', resource: 'relative/path' })), webRedirect, 'invalid_target', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(webRequest, { prompt: 'none', resource: 'relative/path' })), webRedirect, 'invalid_target', { state: 'state-1', issuer });
   });
 });
 
@@ -391,16 +344,16 @@ describe('ERR-02 AUTHZ-20 AUTHZ-10 redirected errors', () => {
     ['request_uri_not_supported', { request_uri: 'https://evil.example/r' }],
     ['invalid_target', { resource: '/api' }],
     ['login_required', { prompt: 'none' }],
-  ] as [string, Params][])('ERR-02 AUTHZ-20 %s carries error, an ASCII error_description, state and iss, by 303', async (error, changes) => {
-    expectRedirectError(await getAuthorize(withParams(webRequest, changes)), webRedirect, error, 'state-1');
+  ] as [string, FormParams][])('ERR-02 AUTHZ-20 %s carries error, an ASCII error_description, state and iss, by 303', async (error, changes) => {
+    expectRedirectError(await getAuthorize(withParams(webRequest, changes)), webRedirect, error, { state: 'state-1', issuer });
   });
 
   it('AUTHZ-20 without a state the error carries no state parameter', async () => {
-    expectRedirectError(await getAuthorize(withParams(webRequest, { state: undefined, scope: undefined })), webRedirect, 'invalid_request');
+    expectRedirectError(await getAuthorize(withParams(webRequest, { state: undefined, scope: undefined })), webRedirect, 'invalid_request', { issuer });
   });
 
   it('AUTHZ-20 ERR-02 error_description stays ASCII when the request echoes non-ASCII text', async () => {
-    const query = expectRedirectError(await getAuthorize(withParams(webRequest, { scope: 'openid prøve✓ "x\\y"' })), webRedirect, 'invalid_scope', 'state-1');
+    const query = expectRedirectError(await getAuthorize(withParams(webRequest, { scope: 'openid prøve✓ "x\\y"' })), webRedirect, 'invalid_scope', { state: 'state-1', issuer });
     expect(query.get('error_description')).not.toMatch(/[^\x20-\x7e]|["\\]/);
   });
 
@@ -408,7 +361,7 @@ describe('ERR-02 AUTHZ-20 AUTHZ-10 redirected errors', () => {
     const state = 'a b&c=d+e%20f/ø✓?#;';
     const response = await getAuthorize(withParams(webRequest, { state, scope: undefined }));
     const location = String(response.headers.location);
-    expectRedirectError(response, webRedirect, 'invalid_request', state);
+    expectRedirectError(response, webRedirect, 'invalid_request', { state, issuer });
     // One state parameter, its reserved characters percent-encoded (never raw & = # or space).
     const raw = /[?&]state=([^&]*)/.exec(location)?.[1] ?? '';
     expect(raw).not.toMatch(/[ &=#?]/);
@@ -418,35 +371,35 @@ describe('ERR-02 AUTHZ-20 AUTHZ-10 redirected errors', () => {
 
   it('AUTHZ-10 state is echoed exactly in a form POST request too', async () => {
     const state = 'x=1&y=ø 2';
-    expectRedirectError(await postAuthorize(withParams(webRequest, { state, response_type: 'token' })), webRedirect, 'unsupported_response_type', state);
+    expectRedirectError(await postAuthorize(withParams(webRequest, { state, response_type: 'token' })), webRedirect, 'unsupported_response_type', { state, issuer });
   });
 });
 
 describe('AUTHZ-05 response_type', () => {
   it('AUTHZ-05 a missing response_type is invalid_request', async () => {
-    expectRedirectError(await getAuthorize(withParams(webRequest, { response_type: undefined })), webRedirect, 'invalid_request', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(webRequest, { response_type: undefined })), webRedirect, 'invalid_request', { state: 'state-1', issuer });
   });
 
   it.each(['token', 'id_token', 'code id_token', 'code token', 'id_token token', 'CODE', 'none'])('AUTHZ-05 response_type=%s is unsupported_response_type', async (responseType) => {
-    expectRedirectError(await getAuthorize(withParams(webRequest, { response_type: responseType })), webRedirect, 'unsupported_response_type', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(webRequest, { response_type: responseType })), webRedirect, 'unsupported_response_type', { state: 'state-1', issuer });
   });
 });
 
 describe('AUTHZ-06 scope', () => {
   it('AUTHZ-06 a missing scope is invalid_request', async () => {
-    expectRedirectError(await getAuthorize(withParams(webRequest, { scope: undefined })), webRedirect, 'invalid_request', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(webRequest, { scope: undefined })), webRedirect, 'invalid_request', { state: 'state-1', issuer });
   });
 
   it('AUTHZ-06 a scope of only spaces is invalid_request', async () => {
-    expectRedirectError(await getAuthorize(withParams(webRequest, { scope: '   ' })), webRedirect, 'invalid_request', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(webRequest, { scope: '   ' })), webRedirect, 'invalid_request', { state: 'state-1', issuer });
   });
 
   it('AUTHZ-06 a scope not registered on the client is invalid_scope', async () => {
-    expectRedirectError(await getAuthorize(withParams(webRequest, { scope: 'openid profile email' })), webRedirect, 'invalid_scope', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(webRequest, { scope: 'openid profile email' })), webRedirect, 'invalid_scope', { state: 'state-1', issuer });
   });
 
   it('AUTHZ-06 scope values are case-sensitive (OpenID is not openid)', async () => {
-    expectRedirectError(await getAuthorize(withParams(webRequest, { scope: 'OpenID' })), webRedirect, 'invalid_scope', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(webRequest, { scope: 'OpenID' })), webRedirect, 'invalid_scope', { state: 'state-1', issuer });
   });
 
   it('AUTHZ-06 profile alone (no openid, plain OAuth) is accepted', async () => {
@@ -460,27 +413,27 @@ describe('AUTHZ-06 scope', () => {
 
 describe('AUTHZ-07 PKCE', () => {
   it('AUTHZ-07 a missing code_challenge is invalid_request', async () => {
-    expectRedirectError(await getAuthorize(withParams(webRequest, { code_challenge: undefined, code_challenge_method: undefined })), webRedirect, 'invalid_request', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(webRequest, { code_challenge: undefined, code_challenge_method: undefined })), webRedirect, 'invalid_request', { state: 'state-1', issuer });
   });
 
   it('AUTHZ-07 refuses code_challenge_method=plain with invalid_request by redirect', async () => {
-    expectRedirectError(await getAuthorize(withParams(webRequest, { code_challenge_method: 'plain' })), webRedirect, 'invalid_request', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(webRequest, { code_challenge_method: 'plain' })), webRedirect, 'invalid_request', { state: 'state-1', issuer });
   });
 
   it('AUTHZ-07 refuses code_challenge_method=plain with a 43-character verifier as challenge', async () => {
-    expectRedirectError(await getAuthorize(withParams(webRequest, { code_challenge: verifier, code_challenge_method: 'plain' })), webRedirect, 'invalid_request', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(webRequest, { code_challenge: verifier, code_challenge_method: 'plain' })), webRedirect, 'invalid_request', { state: 'state-1', issuer });
   });
 
   it('AUTHZ-07 a code_challenge without code_challenge_method is invalid_request', async () => {
-    expectRedirectError(await getAuthorize(withParams(webRequest, { code_challenge_method: undefined })), webRedirect, 'invalid_request', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(webRequest, { code_challenge_method: undefined })), webRedirect, 'invalid_request', { state: 'state-1', issuer });
   });
 
   it('AUTHZ-07 code_challenge_method without a code_challenge is invalid_request', async () => {
-    expectRedirectError(await getAuthorize(withParams(webRequest, { code_challenge: undefined })), webRedirect, 'invalid_request', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(webRequest, { code_challenge: undefined })), webRedirect, 'invalid_request', { state: 'state-1', issuer });
   });
 
   it('AUTHZ-07 code_challenge_method is case-sensitive (s256 is refused)', async () => {
-    expectRedirectError(await getAuthorize(withParams(webRequest, { code_challenge_method: 's256' })), webRedirect, 'invalid_request', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(webRequest, { code_challenge_method: 's256' })), webRedirect, 'invalid_request', { state: 'state-1', issuer });
   });
 
   it.each([
@@ -493,7 +446,7 @@ describe('AUTHZ-07 PKCE', () => {
     ['a tilde', `~${challenge.slice(1)}`],
     ['128 verifier-like characters', 'a'.repeat(128)],
   ])('AUTHZ-07 a code_challenge of %s is invalid_request', async (_, value) => {
-    expectRedirectError(await getAuthorize(withParams(webRequest, { code_challenge: value })), webRedirect, 'invalid_request', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(webRequest, { code_challenge: value })), webRedirect, 'invalid_request', { state: 'state-1', issuer });
   });
 
   it('AUTHZ-07 a 43-character base64url challenge with S256 proceeds', async () => {
@@ -509,43 +462,43 @@ describe('AUTHZ-07 PKCE', () => {
   });
 
   it('AUTHZ-07 a downgraded client that sends a challenge with method plain is refused', async () => {
-    expectRedirectError(await getAuthorize(withParams(downgradedRequest, { code_challenge: challenge, code_challenge_method: 'plain' })), downgradedRedirect, 'invalid_request', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(downgradedRequest, { code_challenge: challenge, code_challenge_method: 'plain' })), downgradedRedirect, 'invalid_request', { state: 'state-1', issuer });
   });
 
   it('AUTHZ-07 a downgraded client that sends a challenge without a method is refused', async () => {
-    expectRedirectError(await getAuthorize(withParams(downgradedRequest, { code_challenge: challenge })), downgradedRedirect, 'invalid_request', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(downgradedRequest, { code_challenge: challenge })), downgradedRedirect, 'invalid_request', { state: 'state-1', issuer });
   });
 
   it('AUTHZ-07 a downgraded client that sends a malformed challenge is refused', async () => {
-    expectRedirectError(await getAuthorize(withParams(downgradedRequest, { code_challenge: `${challenge}=`, code_challenge_method: 'S256' })), downgradedRedirect, 'invalid_request', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(downgradedRequest, { code_challenge: `${challenge}=`, code_challenge_method: 'S256' })), downgradedRedirect, 'invalid_request', { state: 'state-1', issuer });
   });
 
   it('AUTHZ-07 a downgraded client that sends only code_challenge_method=plain is refused', async () => {
-    expectRedirectError(await getAuthorize(withParams(downgradedRequest, { code_challenge_method: 'plain' })), downgradedRedirect, 'invalid_request', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(downgradedRequest, { code_challenge_method: 'plain' })), downgradedRedirect, 'invalid_request', { state: 'state-1', issuer });
   });
 
   it('AUTHZ-07 a public client cannot omit PKCE', async () => {
-    expectRedirectError(await getAuthorize(withParams(spaRequest, { code_challenge: undefined, code_challenge_method: undefined })), spaRedirect, 'invalid_request', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(spaRequest, { code_challenge: undefined, code_challenge_method: undefined })), spaRedirect, 'invalid_request', { state: 'state-1', issuer });
   });
 });
 
 describe('AUTHZ-08 state', () => {
   it('AUTHZ-08 state missing for a public browser client is invalid_request', async () => {
-    const query = expectRedirectError(await getAuthorize(withParams(spaRequest, { state: undefined })), spaRedirect, 'invalid_request');
+    const query = expectRedirectError(await getAuthorize(withParams(spaRequest, { state: undefined })), spaRedirect, 'invalid_request', { issuer });
     expect(query.get('error_description')).toContain('state');
   });
 
   it('AUTHZ-08 state missing for a public native client is invalid_request', async () => {
     const redirectUri = 'http://127.0.0.1:40000/cb';
-    expectRedirectError(await getAuthorize(withParams(nativeRequest(redirectUri), { state: undefined })), redirectUri, 'invalid_request');
+    expectRedirectError(await getAuthorize(withParams(nativeRequest(redirectUri), { state: undefined })), redirectUri, 'invalid_request', { issuer });
   });
 
   it('AUTHZ-08 an empty state counts as missing for a public client', async () => {
-    expectRedirectError(await getAuthorize(withParams(spaRequest, { state: '' })), spaRedirect, 'invalid_request');
+    expectRedirectError(await getAuthorize(withParams(spaRequest, { state: '' })), spaRedirect, 'invalid_request', { issuer });
   });
 
   it('AUTHZ-08 state missing for a PKCE-downgraded client is invalid_request', async () => {
-    const query = expectRedirectError(await getAuthorize(withParams(downgradedRequest, { state: undefined })), downgradedRedirect, 'invalid_request');
+    const query = expectRedirectError(await getAuthorize(withParams(downgradedRequest, { state: undefined })), downgradedRedirect, 'invalid_request', { issuer });
     expect(query.get('error_description')).toContain('state');
   });
 
@@ -563,35 +516,35 @@ describe('AUTHZ-08 state', () => {
 
   it('AUTHZ-08 a state longer than 2048 characters is invalid_request, and is not echoed back', async () => {
     const state = 's'.repeat(2049);
-    expectRedirectError(await getAuthorize(withParams(webRequest, { state })), webRedirect, 'invalid_request', undefined);
+    expectRedirectError(await getAuthorize(withParams(webRequest, { state })), webRedirect, 'invalid_request', { issuer });
   });
 });
 
 describe('AUTHZ-14 prompt', () => {
   it('AUTHZ-14 prompt=none without a session is login_required by redirect, never the login page', async () => {
     const response = await getAuthorize(withParams(webRequest, { prompt: 'none' }));
-    expectRedirectError(response, webRedirect, 'login_required', 'state-1');
+    expectRedirectError(response, webRedirect, 'login_required', { state: 'state-1', issuer });
     expect(response.headers['set-cookie']).toBeUndefined();
   });
 
   it('AUTHZ-14 prompt=none with a live session answers with a code and no UI', async () => {
     const browser = await browserWithSession();
-    const response = await browser.get(`/authorize?${encode(withParams(webRequest, { prompt: 'none', state: 'again' }))}`);
+    const response = await browser.get(`/authorize?${encodeForm(withParams(webRequest, { prompt: 'none', state: 'again' }))}`);
     const query = redirectQuery(response, webRedirect);
-    expect(query.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(query.get('code')).toMatch(base64url43);
     expect(query.get('state')).toBe('again');
   });
 
   it('AUTHZ-14 an unknown prompt value is invalid_request', async () => {
-    expectRedirectError(await getAuthorize(withParams(webRequest, { prompt: 'select_account' })), webRedirect, 'invalid_request', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(webRequest, { prompt: 'select_account' })), webRedirect, 'invalid_request', { state: 'state-1', issuer });
   });
 
   it('AUTHZ-14 prompt=none combined with login is invalid_request', async () => {
-    expectRedirectError(await getAuthorize(withParams(webRequest, { prompt: 'none login' })), webRedirect, 'invalid_request', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(webRequest, { prompt: 'none login' })), webRedirect, 'invalid_request', { state: 'state-1', issuer });
   });
 
   it('AUTHZ-14 prompt=none combined with consent is invalid_request', async () => {
-    expectRedirectError(await getAuthorize(withParams(webRequest, { prompt: 'consent none' })), webRedirect, 'invalid_request', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(webRequest, { prompt: 'consent none' })), webRedirect, 'invalid_request', { state: 'state-1', issuer });
   });
 
   it('AUTHZ-14 prompt=login and prompt=consent without a session go to the login page', async () => {
@@ -601,25 +554,25 @@ describe('AUTHZ-14 prompt', () => {
 
   it('AUTHZ-14 SSO-04 without prompt a live session answers with a code directly', async () => {
     const browser = await browserWithSession();
-    const query = redirectQuery(await browser.get(`/authorize?${encode(webRequest)}`), webRedirect);
-    expect(query.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const query = redirectQuery(await browser.get(`/authorize?${encodeForm(webRequest)}`), webRedirect);
+    expect(query.get('code')).toMatch(base64url43);
   });
 
   it('AUTHZ-14 SSO-06 prompt=none when the session is below the requested acr is interaction_required', async () => {
-    const browser = await browserWithSession('idporten-loa-substantial');
-    const response = await browser.get(`/authorize?${encode(withParams(webRequest, { prompt: 'none', acr_values: 'idporten-loa-high' }))}`);
-    expectRedirectError(response, webRedirect, 'interaction_required', 'state-1');
+    const browser = await browserWithSession(SUBSTANTIAL);
+    const response = await browser.get(`/authorize?${encodeForm(withParams(webRequest, { prompt: 'none', acr_values: HIGH }))}`);
+    expectRedirectError(response, webRedirect, 'interaction_required', { state: 'state-1', issuer });
   });
 
   it('AUTHZ-14 prompt=login with a live session still goes to the login page', async () => {
     const browser = await browserWithSession();
-    expectLoginRedirect(await browser.get(`/authorize?${encode(withParams(webRequest, { prompt: 'login' }))}`));
+    expectLoginRedirect(await browser.get(`/authorize?${encodeForm(withParams(webRequest, { prompt: 'login' }))}`));
   });
 });
 
 describe('AUTHZ-15 response_mode', () => {
   it.each(['fragment', 'query.jwt', 'form_post.jwt', 'jwt', 'bogus', 'QUERY'])('AUTHZ-15 response_mode=%s is invalid_request delivered by query', async (mode) => {
-    const query = expectRedirectError(await getAuthorize(withParams(webRequest, { response_mode: mode })), webRedirect, 'invalid_request', 'state-1');
+    const query = expectRedirectError(await getAuthorize(withParams(webRequest, { response_mode: mode })), webRedirect, 'invalid_request', { state: 'state-1', issuer });
     expect(query.get('error_description')).toContain('response_mode');
   });
 
@@ -627,11 +580,11 @@ describe('AUTHZ-15 response_mode', () => {
     const response = await getAuthorize(withParams(webRequest, { response_mode: 'fragment', scope: undefined, code_challenge: undefined }));
     expect(response.headers.location).toBeDefined();
     expect(String(response.headers.location)).not.toContain('#');
-    expectRedirectError(response, webRedirect, 'invalid_request', 'state-1');
+    expectRedirectError(response, webRedirect, 'invalid_request', { state: 'state-1', issuer });
   });
 
   it('AUTHZ-15 a repeated response_mode is answered by query', async () => {
-    expectRedirectError(await getAuthorize(withParams(webRequest, { response_mode: ['form_post', 'form_post'] })), webRedirect, 'invalid_request', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(webRequest, { response_mode: ['form_post', 'form_post'] })), webRedirect, 'invalid_request', { state: 'state-1', issuer });
   });
 
   it('AUTHZ-15 response_mode=query proceeds', async () => {
@@ -665,7 +618,7 @@ describe('AUTHZ-16 form_post', () => {
     expect(fields.map(([name]) => name)).toEqual(['error', 'error_description', 'state', 'iss']);
     const values = Object.fromEntries(fields);
     expect(values.error).toBe('invalid_request');
-    expect(values.error_description).toMatch(/^[\x20\x21\x23-\x5b\x5d-\x7e]+$/);
+    expect(values.error_description).toMatch(errorDescriptionCharset);
     expect(values.state).toBe(state);
     expect(values.iss).toBe(issuer);
     expect(response.body).not.toContain('st "<');
@@ -673,11 +626,11 @@ describe('AUTHZ-16 form_post', () => {
 
   it('AUTHZ-16 AUTHZ-18 a form_post success is a 200 self-submitting page with code, state and iss', async () => {
     const browser = new Browser(provider.app);
-    const { response } = await loginThroughBrowser(browser, `/authorize?${encode(withParams(webRequest, { response_mode: 'form_post' }))}`);
+    const { response } = await loginThroughBrowser(browser, `/authorize?${encodeForm(withParams(webRequest, { response_mode: 'form_post' }))}`);
     const fields = expectFormPostPage(response, webRedirect);
     expect(fields.map(([name]) => name)).toEqual(['code', 'state', 'iss']);
     const values = Object.fromEntries(fields);
-    expect(values.code).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(values.code).toMatch(base64url43);
     expect(values.state).toBe('state-1');
     expect(values.iss).toBe(issuer);
   });
@@ -697,10 +650,10 @@ describe('AUTHZ-16 form_post', () => {
 describe('AUTHZ-18 success response', () => {
   it('AUTHZ-18 AUTHZ-19 the success response has a 43-character base64url code, the state and iss, by 303', async () => {
     const browser = new Browser(provider.app);
-    const { response } = await loginThroughBrowser(browser, `/authorize?${encode(webRequest)}`);
+    const { response } = await loginThroughBrowser(browser, `/authorize?${encodeForm(webRequest)}`);
     const query = redirectQuery(response, webRedirect);
     expect([...query.keys()]).toEqual(['code', 'state', 'iss']);
-    expect(query.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(query.get('code')).toMatch(base64url43);
     expect(query.get('state')).toBe('state-1');
     expect(query.get('iss')).toBe(issuer);
     expect(response.headers['cache-control']).toBe('no-store');
@@ -708,42 +661,42 @@ describe('AUTHZ-18 success response', () => {
 
   it('AUTHZ-18 AUTHZ-10 without a state the success response has code and iss only', async () => {
     const browser = new Browser(provider.app);
-    const { response } = await loginThroughBrowser(browser, `/authorize?${encode(withParams(webRequest, { state: undefined }))}`);
+    const { response } = await loginThroughBrowser(browser, `/authorize?${encodeForm(withParams(webRequest, { state: undefined }))}`);
     expect([...redirectQuery(response, webRedirect).keys()]).toEqual(['code', 'iss']);
   });
 
   it('AUTHZ-18 AUTHZ-10 an awkward state is returned exactly with the code', async () => {
     const state = 'a b&c=d+e/ø✓%';
     const browser = new Browser(provider.app);
-    const { response } = await loginThroughBrowser(browser, `/authorize?${encode(withParams(webRequest, { state }))}`);
+    const { response } = await loginThroughBrowser(browser, `/authorize?${encodeForm(withParams(webRequest, { state }))}`);
     expect(redirectQuery(response, webRedirect).getAll('state')).toEqual([state]);
   });
 
   it('AUTHZ-18 two logins never return the same code', async () => {
-    const first = await loginThroughBrowser(new Browser(provider.app), `/authorize?${encode(webRequest)}`);
-    const second = await loginThroughBrowser(new Browser(provider.app), `/authorize?${encode(webRequest)}`);
+    const first = await loginThroughBrowser(new Browser(provider.app), `/authorize?${encodeForm(webRequest)}`);
+    const second = await loginThroughBrowser(new Browser(provider.app), `/authorize?${encodeForm(webRequest)}`);
     const a = redirectQuery(first.response, webRedirect).get('code');
     const b = redirectQuery(second.response, webRedirect).get('code');
-    expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(b).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(a).toMatch(base64url43);
+    expect(b).toMatch(base64url43);
     expect(a).not.toBe(b);
   });
 });
 
 describe('AUTHZ-21 request objects', () => {
   it('AUTHZ-21 request=… is request_not_supported', async () => {
-    expectRedirectError(await getAuthorize(withParams(webRequest, { request: 'eyJhbGciOiJub25lIn0.eyJ9.' })), webRedirect, 'request_not_supported', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(webRequest, { request: 'eyJhbGciOiJub25lIn0.eyJ9.' })), webRedirect, 'request_not_supported', { state: 'state-1', issuer });
   });
 
   it('AUTHZ-21 a request_uri that is not ours is request_uri_not_supported', async () => {
-    expectRedirectError(await getAuthorize(withParams(webRequest, { request_uri: 'https://evil.example/r' })), webRedirect, 'request_uri_not_supported', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(webRequest, { request_uri: 'https://evil.example/r' })), webRedirect, 'request_uri_not_supported', { state: 'state-1', issuer });
   });
 });
 
 describe('PAR-10 clients that must push their requests', () => {
   it('PAR-10 a client registered with require_pushed_authorization_requests is refused a plain request (invalid_request)', async () => {
     const response = await getAuthorize(withParams(webRequest, { client_id: 'par-only', redirect_uri: 'https://par.example/cb' }));
-    const query = expectRedirectError(response, 'https://par.example/cb', 'invalid_request', 'state-1');
+    const query = expectRedirectError(response, 'https://par.example/cb', 'invalid_request', { state: 'state-1', issuer });
     expect(query.get('error_description')).toContain('pushed');
   });
 });
@@ -777,11 +730,11 @@ describe('AUTHZ-25 resource', () => {
     ['with a fragment', 'https://api.example.com/#frag'],
     ['with an empty fragment', 'https://api.example.com/#'],
   ])('AUTHZ-25 a resource that is %s is invalid_target', async (_, resource) => {
-    expectRedirectError(await getAuthorize(withParams(webRequest, { resource })), webRedirect, 'invalid_target', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(webRequest, { resource })), webRedirect, 'invalid_target', { state: 'state-1', issuer });
   });
 
   it('AUTHZ-25 one bad resource among good ones is invalid_target', async () => {
-    expectRedirectError(await getAuthorize(withParams(webRequest, { resource: ['https://api.example.com/', 'relative'] })), webRedirect, 'invalid_target', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(webRequest, { resource: ['https://api.example.com/', 'relative'] })), webRedirect, 'invalid_target', { state: 'state-1', issuer });
   });
 
   it('AUTHZ-25 a valid absolute resource proceeds', async () => {
@@ -796,49 +749,49 @@ describe('AUTHZ-25 resource', () => {
 describe('AUTHZ-11 acr_values', () => {
   it('AUTHZ-11 without acr_values the login page offers substantial and high', async () => {
     const { page } = await openLoginPage(webRequest);
-    expect(offeredLevels(page)).toEqual(['idporten-loa-substantial', 'idporten-loa-high']);
+    expect(offeredLevels(page.body)).toEqual([SUBSTANTIAL, HIGH]);
   });
 
   it('AUTHZ-11 acr_values=idporten-loa-high offers only high', async () => {
-    const { page } = await openLoginPage(withParams(webRequest, { acr_values: 'idporten-loa-high' }));
-    expect(offeredLevels(page)).toEqual(['idporten-loa-high']);
+    const { page } = await openLoginPage(withParams(webRequest, { acr_values: HIGH }));
+    expect(offeredLevels(page.body)).toEqual([HIGH]);
   });
 
   it('AUTHZ-11 the legacy alias Level4 behaves like idporten-loa-high', async () => {
     const { page } = await openLoginPage(withParams(webRequest, { acr_values: 'Level4' }));
-    expect(offeredLevels(page)).toEqual(['idporten-loa-high']);
+    expect(offeredLevels(page.body)).toEqual([HIGH]);
   });
 
   it('AUTHZ-11 the legacy alias Level3 behaves like idporten-loa-substantial', async () => {
     const { page } = await openLoginPage(withParams(webRequest, { acr_values: 'Level3' }));
-    expect(offeredLevels(page)).toEqual(['idporten-loa-substantial', 'idporten-loa-high']);
+    expect(offeredLevels(page.body)).toEqual([SUBSTANTIAL, HIGH]);
   });
 
   it('AUTHZ-11 unknown acr values are ignored (no error; the default minimum applies)', async () => {
     const { page } = await openLoginPage(withParams(webRequest, { acr_values: 'urn:unknown:level loa-max' }));
-    expect(offeredLevels(page)).toEqual(['idporten-loa-substantial', 'idporten-loa-high']);
+    expect(offeredLevels(page.body)).toEqual([SUBSTANTIAL, HIGH]);
   });
 
   it('AUTHZ-11 an unknown value beside a known one leaves the known minimum in force', async () => {
     const { page } = await openLoginPage(withParams(webRequest, { acr_values: 'bogus idporten-loa-high' }));
-    expect(offeredLevels(page)).toEqual(['idporten-loa-high']);
+    expect(offeredLevels(page.body)).toEqual([HIGH]);
   });
 
   it('AUTHZ-11 SSO-06 Level4 with a substantial session asks the user to step up on a high-only login page', async () => {
-    const browser = await browserWithSession('idporten-loa-substantial');
-    const location = expectLoginRedirect(await browser.get(`/authorize?${encode(withParams(webRequest, { acr_values: 'Level4' }))}`));
-    expect(offeredLevels(await browser.get(location))).toEqual(['idporten-loa-high']);
+    const browser = await browserWithSession(SUBSTANTIAL);
+    const location = expectLoginRedirect(await browser.get(`/authorize?${encodeForm(withParams(webRequest, { acr_values: 'Level4' }))}`));
+    expect(offeredLevels((await browser.get(location)).body)).toEqual([HIGH]);
   });
 
   it('AUTHZ-11 a high session satisfies a request for substantial without UI', async () => {
-    const browser = await browserWithSession('idporten-loa-high');
-    const query = redirectQuery(await browser.get(`/authorize?${encode(withParams(webRequest, { acr_values: 'idporten-loa-substantial' }))}`), webRedirect);
-    expect(query.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const browser = await browserWithSession(HIGH);
+    const query = redirectQuery(await browser.get(`/authorize?${encodeForm(withParams(webRequest, { acr_values: SUBSTANTIAL }))}`), webRedirect);
+    expect(query.get('code')).toMatch(base64url43);
   });
 
   it('AUTHZ-11 each value is a minimum: substantial and high together offer both', async () => {
     const { page } = await openLoginPage(withParams(webRequest, { acr_values: 'idporten-loa-high idporten-loa-substantial' }));
-    expect(offeredLevels(page)).toEqual(['idporten-loa-substantial', 'idporten-loa-high']);
+    expect(offeredLevels(page.body)).toEqual([SUBSTANTIAL, HIGH]);
   });
 });
 
@@ -850,7 +803,7 @@ describe('repeated and over-long parameters', () => {
     ['code_challenge', challenge],
     ['code_challenge_method', 'S256'],
     ['prompt', 'login'],
-    ['acr_values', 'idporten-loa-high'],
+    ['acr_values', HIGH],
     ['nonce', 'nonce-1'],
     ['response_mode', 'query'],
     ['ui_locales', 'nb'],
@@ -859,13 +812,13 @@ describe('repeated and over-long parameters', () => {
     async (name, value) => {
       const response = await getAuthorize(withParams(webRequest, { [name]: [value, value] }));
       // A repeated state cannot be echoed: which one would be the client's?
-      const query = expectRedirectError(response, webRedirect, 'invalid_request', name === 'state' ? undefined : 'state-1');
+      const query = expectRedirectError(response, webRedirect, 'invalid_request', { state: name === 'state' ? undefined : 'state-1', issuer });
       expect(query.get('error_description')).toContain(name);
     },
   );
 
   it('AUTHZ-02 a repeated parameter with an empty second value is still repeated', async () => {
-    expectRedirectError(await getAuthorize(withParams(webRequest, { scope: ['openid', ''] })), webRedirect, 'invalid_request', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(webRequest, { scope: ['openid', ''] })), webRedirect, 'invalid_request', { state: 'state-1', issuer });
   });
 
   it('AUTHZ-25 resource may repeat', async () => {
@@ -873,7 +826,7 @@ describe('repeated and over-long parameters', () => {
   });
 
   it('AUTHZ-09 an over-long nonce is invalid_request', async () => {
-    expectRedirectError(await getAuthorize(withParams(webRequest, { nonce: 'n'.repeat(513) })), webRedirect, 'invalid_request', 'state-1');
+    expectRedirectError(await getAuthorize(withParams(webRequest, { nonce: 'n'.repeat(513) })), webRedirect, 'invalid_request', { state: 'state-1', issuer });
   });
 });
 
@@ -895,7 +848,7 @@ describe('AUTHZ-28 the interaction cookie', () => {
 
   it('AUTHZ-28 an error redirect sets no cookie', async () => {
     const response = await getAuthorize(withParams(webRequest, { scope: undefined }));
-    expectRedirectError(response, webRedirect, 'invalid_request', 'state-1');
+    expectRedirectError(response, webRedirect, 'invalid_request', { state: 'state-1', issuer });
     expect(response.headers['set-cookie']).toBeUndefined();
   });
 

@@ -18,6 +18,7 @@ import { keySpace, type KeySpace } from '../src/store/keys.js';
 import { createRedisClient, parseRedisUrl } from '../src/store/redis-connection.js';
 import { RedisStore } from '../src/store/redis-store.js';
 import { deleteKeys, listKeys, testRedisUrl, uniquePrefix } from './support/redis.js';
+import { basic, formEncode, orgno } from './support/vocabulary.js';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
@@ -50,7 +51,7 @@ const WRONG_SECRET = 'wrong-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
 const SECRETS = [BASIC_SECRET, ODD_SECRET, POST_SECRET, EXPIRING_SECRET, INACTIVE_SECRET, WRONG_SECRET];
 
 const baseRecord = {
-  client_orgno: '991825827',
+  client_orgno: orgno,
   integration_type: 'idporten',
   application_type: 'web',
   grant_types: ['authorization_code', 'refresh_token'],
@@ -141,9 +142,6 @@ function ctx(overrides: Partial<ClientAuthContext> = {}): ClientAuthContext {
   return { registry, issuer: ISSUER, audiences: [ISSUER, TOKEN_URL], clock: () => NOW, rememberAssertionJti: (clientId, jti, ttlMs) => jtis.remember(clientId, jti, ttlMs), ...overrides };
 }
 
-/** RFC 6749 Appendix B form encoding: space as `+`, everything else reserved as %XX. */
-const formEncode = (text: string): string => new URLSearchParams({ x: text }).toString().slice(2);
-const basicOf = (id: string, secret: string): string => `Basic ${Buffer.from(`${formEncode(id)}:${formEncode(secret)}`).toString('base64')}`;
 const rawBasic = (decoded: string | Buffer): string => `Basic ${Buffer.from(decoded).toString('base64')}`;
 const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -237,13 +235,13 @@ const FAILED = 'Client authentication failed';
 
 describe('client_secret_basic', () => {
   it('TOKEN-04 accepts the registered id and secret in a Basic header', async () => {
-    const result = await authenticateClient(input({ grant_type: 'authorization_code' }, basicOf(BASIC_ID, BASIC_SECRET)), ctx());
+    const result = await authenticateClient(input({ grant_type: 'authorization_code' }, basic(BASIC_ID, BASIC_SECRET)), ctx());
     expect(result.method).toBe('client_secret_basic');
     expect(result.client.client_id).toBe(BASIC_ID);
   });
 
   it('TOKEN-04 form-urldecodes id and secret holding ":" "%" "+" and spaces, splitting at the first colon', async () => {
-    const header = basicOf(ODD_ID, ODD_SECRET);
+    const header = basic(ODD_ID, ODD_SECRET);
     expect(Buffer.from(header.slice(6), 'base64').toString()).toBe('odd%3Aid%25%2Bx:se%3Acr%25et%2B+with+spaces+%3Aand%3A+0123456789-abcdefghij');
     const result = await authenticateClient(input({}, header), ctx());
     expect(result).toMatchObject({ method: 'client_secret_basic', client: { client_id: ODD_ID } });
@@ -261,30 +259,30 @@ describe('client_secret_basic', () => {
   });
 
   it('TOKEN-04 treats the scheme name case-insensitively', async () => {
-    const header = basicOf(BASIC_ID, BASIC_SECRET).replace('Basic', 'bAsIc');
+    const header = basic(BASIC_ID, BASIC_SECRET).replace('Basic', 'bAsIc');
     expect((await authenticateClient(input({}, header), ctx())).client.client_id).toBe(BASIC_ID);
   });
 
   it('TOKEN-04 accepts a body client_id equal to the Basic id', async () => {
-    const result = await authenticateClient(input({ client_id: ODD_ID }, basicOf(ODD_ID, ODD_SECRET)), ctx());
+    const result = await authenticateClient(input({ client_id: ODD_ID }, basic(ODD_ID, ODD_SECRET)), ctx());
     expect(result.client.client_id).toBe(ODD_ID);
   });
 
   it('TOKEN-04 refuses a body client_id that differs from the Basic id with invalid_request', async () => {
-    await rejects(input({ client_id: POST_ID }, basicOf(BASIC_ID, BASIC_SECRET)), { error: 'invalid_request', description: /does not match/ });
+    await rejects(input({ client_id: POST_ID }, basic(BASIC_ID, BASIC_SECRET)), { error: 'invalid_request', description: /does not match/ });
     // The form-encoded id is not the client_id: it must be decoded before the comparison.
-    await rejects(input({ client_id: formEncode(ODD_ID) }, basicOf(ODD_ID, ODD_SECRET)), { error: 'invalid_request' });
+    await rejects(input({ client_id: formEncode(ODD_ID) }, basic(ODD_ID, ODD_SECRET)), { error: 'invalid_request' });
   });
 
   it('TOKEN-04 refuses a wrong secret with 401 invalid_client and a Basic challenge', async () => {
-    const error = await rejects(input({}, basicOf(BASIC_ID, WRONG_SECRET)), { error: 'invalid_client', description: FAILED });
+    const error = await rejects(input({}, basic(BASIC_ID, WRONG_SECRET)), { error: 'invalid_client', description: FAILED });
     expect(error.wwwAuthenticate).toBe('Basic realm="https://op.example.com"');
     expect(error.detail).toMatch(/wrong client secret/);
   });
 
   it('TOKEN-04 answers an unknown client exactly like a wrong secret, telling them apart only in detail', async () => {
-    const unknown = await rejects(input({}, basicOf('nobody', BASIC_SECRET)), { error: 'invalid_client' });
-    const wrong = await rejects(input({}, basicOf(BASIC_ID, WRONG_SECRET)), { error: 'invalid_client' });
+    const unknown = await rejects(input({}, basic('nobody', BASIC_SECRET)), { error: 'invalid_client' });
+    const wrong = await rejects(input({}, basic(BASIC_ID, WRONG_SECRET)), { error: 'invalid_client' });
     expect(unknown.toJSON()).toEqual(wrong.toJSON());
     expect(unknown.wwwAuthenticate).toBe(wrong.wwwAuthenticate);
     expect(unknown.detail).toMatch(/unknown or inactive client/);
@@ -360,14 +358,14 @@ describe('client_secret_post', () => {
 
 describe('method selection', () => {
   it('TOKEN-03 refuses Basic plus client_secret in the body with invalid_request', async () => {
-    await rejects(input({ client_id: BASIC_ID, client_secret: BASIC_SECRET }, basicOf(BASIC_ID, BASIC_SECRET)), {
+    await rejects(input({ client_id: BASIC_ID, client_secret: BASIC_SECRET }, basic(BASIC_ID, BASIC_SECRET)), {
       error: 'invalid_request',
       description: 'Use exactly one client authentication method',
     });
   });
 
   it('TOKEN-03 refuses Basic plus a client assertion with invalid_request', async () => {
-    await rejects(input(jwtBody(await assertion()), basicOf(BASIC_ID, BASIC_SECRET)), { error: 'invalid_request', description: 'Use exactly one client authentication method' });
+    await rejects(input(jwtBody(await assertion()), basic(BASIC_ID, BASIC_SECRET)), { error: 'invalid_request', description: 'Use exactly one client authentication method' });
   });
 
   it('TOKEN-03 refuses client_secret plus a client assertion with invalid_request', async () => {
@@ -393,7 +391,7 @@ describe('method selection', () => {
   });
 
   it('TOKEN-03 refuses a client_secret_post client that uses Basic (with a challenge)', async () => {
-    await rejects(input({}, basicOf(POST_ID, POST_SECRET)), { error: 'invalid_client', description: /registered authentication method/ });
+    await rejects(input({}, basic(POST_ID, POST_SECRET)), { error: 'invalid_client', description: /registered authentication method/ });
   });
 
   it('TOKEN-03 refuses a private_key_jwt client that sends a secret', async () => {
@@ -439,7 +437,7 @@ describe('none', () => {
   });
 
   it('TOKEN-09 refuses a public client that uses a Basic header', async () => {
-    await rejects(input({}, basicOf(PUBLIC_ID, POST_SECRET)), { error: 'invalid_client' });
+    await rejects(input({}, basic(PUBLIC_ID, POST_SECRET)), { error: 'invalid_client' });
   });
 });
 
@@ -647,7 +645,7 @@ describe('private_key_jwt: signature', () => {
 
 describe('errors', () => {
   it('ERR-04 invalid_request is 400 without a challenge even when a Basic header was sent', async () => {
-    const error = await rejects(input({ client_id: 'someone-else' }, basicOf(BASIC_ID, BASIC_SECRET)), { error: 'invalid_request' });
+    const error = await rejects(input({ client_id: 'someone-else' }, basic(BASIC_ID, BASIC_SECRET)), { error: 'invalid_request' });
     expect(error.status).toBe(400);
     expect(error.wwwAuthenticate).toBeUndefined();
   });

@@ -2,8 +2,9 @@
 // the origin of its registered redirect URI; no other origin gets CORS.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestProvider, type TestProvider } from './support/app.js';
+import { encodeForm, spa } from './support/vocabulary.js';
 
-const spaOrigin = 'http://localhost:5173'; // demo-spa's redirect_uri origin (fixtures/demo/clients.json)
+const spaOrigin = new URL(spa.redirectUri).origin; // demo-spa's redirect_uri origin (fixtures/demo/clients.json)
 
 describe('CORS for browser clients (TOKEN-18)', () => {
   let provider: TestProvider;
@@ -41,7 +42,7 @@ describe('CORS for browser clients (TOKEN-18)', () => {
         method: 'POST',
         url: '/token',
         headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
-        payload: 'grant_type=authorization_code&code=unknown&redirect_uri=http%3A%2F%2Flocalhost%3A5173%2Fcallback&client_id=demo-spa&code_verifier=' + 'v'.repeat(43),
+        payload: encodeForm({ grant_type: 'authorization_code', code: 'unknown', redirect_uri: spa.redirectUri, client_id: spa.id, code_verifier: 'v'.repeat(43) }),
       });
     const fromSpa = await request(spaOrigin);
     expect(fromSpa.statusCode).toBe(400);

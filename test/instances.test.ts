@@ -1,6 +1,5 @@
 // Several instances behind one load balancer share one Redis and the same OP_ISSUER and are
 // indistinguishable to clients (docs/interface.md): what one starts, another finishes.
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSharedSecret } from '../src/keys/shared-secret.js';
 import { keySpace } from '../src/store/keys.js';
@@ -9,11 +8,10 @@ import { RedisStore } from '../src/store/redis-store.js';
 import { startTestProvider, type TestProvider } from './support/app.js';
 import { Browser, loginThroughBrowser } from './support/browser.js';
 import { deleteKeys, testRedisUrl, uniquePrefix } from './support/redis.js';
+import { authorizationUrl, basic, pkcePair, web, webSecret } from './support/vocabulary.js';
 
-const secret = 'demo-web-secret-for-local-testing-only-0123456789';
-const redirectUri = 'http://localhost:8080/callback';
-const verifier = 'instances-test-verifier-0123456789-0123456789';
-const challenge = createHash('sha256').update(verifier).digest('base64url');
+const redirectUri = web.redirectUri;
+const { verifier, challenge } = pkcePair('instances-test-verifier-0123456789-0123456789');
 
 describe('several instances on one Redis', () => {
   const prefix = uniquePrefix('instances');
@@ -32,7 +30,7 @@ describe('several instances on one Redis', () => {
     const pushed = await a.app.inject({
       method: 'POST',
       url: '/par',
-      headers: { authorization: `Basic ${Buffer.from(`demo-web:${secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { authorization: basic(web.id, webSecret), 'content-type': 'application/x-www-form-urlencoded' },
       payload: new URLSearchParams({ response_type: 'code', redirect_uri: redirectUri, scope: 'openid profile', state: 's', code_challenge: challenge, code_challenge_method: 'S256' }).toString(),
     });
     expect(pushed.statusCode).toBe(201);
@@ -44,7 +42,7 @@ describe('several instances on one Redis', () => {
     const token = await a.app.inject({
       method: 'POST',
       url: '/token',
-      headers: { authorization: `Basic ${Buffer.from(`demo-web:${secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { authorization: basic(web.id, webSecret), 'content-type': 'application/x-www-form-urlencoded' },
       payload: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier }).toString(),
     });
     expect(token.statusCode, token.body).toBe(200);
@@ -83,7 +81,7 @@ describe('an issuer with a path, behind a proxy that strips it', () => {
     try {
       const start = await provider.app.inject({
         method: 'GET',
-        url: `/authorize?client_id=demo-web&redirect_uri=${encodeURIComponent(redirectUri)}&response_type=code&scope=openid%20profile&state=s&code_challenge=${challenge}&code_challenge_method=S256`,
+        url: authorizationUrl('/authorize', { clientId: web.id, redirectUri, state: 's', challenge }),
       });
       expect(start.statusCode).toBe(303);
       const location = String(start.headers.location);

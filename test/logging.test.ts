@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OAuthError } from '../src/errors.js';
 import { redactUrl } from '../src/http/logging.js';
 import { startTestProvider, type TestProvider } from './support/app.js';
+import { pid } from './support/vocabulary.js';
 
 class Capture extends Writable {
   lines: string[] = [];
@@ -25,12 +26,12 @@ describe('logging', () => {
   afterAll(async () => provider.close());
 
   it('ERR-06 never logs secrets, tokens, cookies, Authorization headers or identity numbers', async () => {
-    const secrets = ['21879498012', 'Basic ZGVtby13ZWI6c2VjcmV0', 'sess-cookie-value-123', 'the-auth-code-xyz', 'eyJhbGciOiJSUzI1NiJ9.payload.sig', 'refresh-abc-123'];
+    const secrets = [pid, 'Basic ZGVtby13ZWI6c2VjcmV0', 'sess-cookie-value-123', 'the-auth-code-xyz', 'eyJhbGciOiJSUzI1NiJ9.payload.sig', 'refresh-abc-123'];
     await provider.app.inject({
       method: 'POST',
-      url: `/probe/refuse?code=the-auth-code-xyz&id_token_hint=eyJhbGciOiJSUzI1NiJ9.payload.sig&login_hint=21879498012&client_id=demo-web`,
+      url: `/probe/refuse?code=the-auth-code-xyz&id_token_hint=eyJhbGciOiJSUzI1NiJ9.payload.sig&login_hint=${pid}&client_id=demo-web`,
       headers: { authorization: 'Basic ZGVtby13ZWI6c2VjcmV0', cookie: 'op_session=sess-cookie-value-123', 'content-type': 'application/x-www-form-urlencoded' },
-      payload: 'refresh_token=refresh-abc-123&pid=21879498012',
+      payload: `refresh_token=refresh-abc-123&pid=${pid}`,
     });
     const text = capture.lines.join('\n');
     expect(text).toContain('request refused');

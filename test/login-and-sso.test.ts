@@ -4,40 +4,42 @@
 // clock that is moved forward to test the session timers without sleeping. What a login produced
 // is read from the id_token that /token returns for its code.
 import { randomBytes } from 'node:crypto';
-import type { LightMyRequestResponse } from 'fastify';
 import { decodeJwt } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SessionStore } from '../src/store/sessions.js';
 import { startTestProvider, type TestProvider } from './support/app.js';
 import { Browser } from './support/browser.js';
 import { listKeys } from './support/redis.js';
+import { ssoFlow } from './support/sso-flow.js';
 import {
   HIGH,
   MINUTE,
   SUBSTANTIAL,
-  SYNTHETIC_PID,
+  byId,
   clientRecord,
+  confidentialClient,
   csrfOf,
   demoClientRecords,
   demoTestClients,
+  expectErrorPage,
   htmlLangOf,
+  idTokenOf,
   issuer,
-  ssoFlow,
+  offeredLevels,
+  pid,
+  setCookieOf,
   titleOf,
-  type TestClient,
-} from './support/sso-flow.js';
+} from './support/vocabulary.js';
 
-const registered: Record<string, TestClient> = {
-  ...demoTestClients,
-  'escaped-name': { redirectUri: 'https://rp.example.org/cb', postLogout: 'https://rp.example.org/', secret: 'escaped-name-client-secret-0123456789-abcdef' },
-  'isolated-web': { redirectUri: 'http://localhost:8095/cb', postLogout: 'http://localhost:8095/', secret: 'isolated-web-client-secret-0123456789-abcdef' },
-};
+const escapedName = confidentialClient('escaped-name', 'https://rp.example.org', 'escaped-name-client-secret-0123456789-abcdef');
+const isolatedWeb = confidentialClient('isolated-web', 'http://localhost:8095', 'isolated-web-client-secret-0123456789-abcdef');
+const registered = byId([...demoTestClients, escapedName, isolatedWeb]);
 const escapedClientName = `Brønnøy & <Søn> "AS"`;
 
 const clients: unknown[] = [
   ...demoClientRecords,
-  { ...clientRecord('escaped-name', registered['escaped-name']!), client_name: escapedClientName },
-  { ...clientRecord('isolated-web', registered['isolated-web']!), client_name: 'Isolated Web Service', sso_disabled: true },
+  { ...clientRecord(escapedName), client_name: escapedClientName },
+  { ...clientRecord(isolatedWeb), client_name: 'Isolated Web Service', sso_disabled: true },
 ];
 
 let provider: TestProvider;
@@ -60,7 +62,7 @@ const {
   redeem,
   login,
   silent,
-  expectLoginRedirect,
+  expectLoginRequired,
 } = ssoFlow({
   provider: () => provider,
   registered,
@@ -69,33 +71,17 @@ const {
   // These tests are about the login page: check its id, status and csrf field on every visit.
   checkLoginPage: true,
   // What a login produced is read from the id_token that /token returns for its code.
-  tokens: (body) => decodeJwt(body.id_token),
+  tokens: (body) => decodeJwt(idTokenOf(body)),
 });
 
 const stateOf = (url: string): string => new URLSearchParams(url.split('?')[1]).get('state')!;
 
-const offeredLevels = (body: string): string[] => [...body.matchAll(/<input type="radio" name="acr" value="([^"]+)"/g)].map((m) => m[1]!);
 const alertOf = (body: string): string | undefined => /role="alert">([^<]*)</.exec(body)?.[1];
-
-/** ERR-01 / docs/interface.md: HTTP 400, h1#op-error, code#op-error-code; never a redirect. */
-function expectErrorPage(response: LightMyRequestResponse, code = 'invalid_request'): void {
-  expect(response.statusCode, response.body).toBe(400);
-  expect(response.headers.location).toBeUndefined();
-  expect(response.body).toContain('<h1 id="op-error">');
-  expect(/<code id="op-error-code">([^<]*)<\/code>/.exec(response.body)?.[1]).toBe(code);
-  expect(response.body).not.toContain('id="login-form"');
-}
 
 /** Authorization codes currently stored under this provider's prefix. */
 async function storedCodes(): Promise<number> {
   const keys = await listKeys(provider.prefix);
   return [...keys.keys()].filter((key) => /\{c:[^}]+\}$/.test(key)).length;
-}
-
-function setCookieHeader(response: LightMyRequestResponse, name: string): string | undefined {
-  const raw = response.headers['set-cookie'];
-  const all = raw === undefined ? [] : Array.isArray(raw) ? raw : [String(raw)];
-  return all.find((cookie) => cookie.startsWith(`${name}=`));
 }
 
 const sessionStore = () => new SessionStore(provider.context.store, provider.context.keys);
@@ -169,8 +155,8 @@ describe('TestID login page', () => {
   });
 
   it('AUTHN-08 a valid synthetic number (21879498012) completes the login with amr TestID and the chosen level', async () => {
-    const claims = await login(new Browser(provider.app), 'demo-web', {}, { pid: SYNTHETIC_PID, acr: HIGH });
-    expect(claims.pid).toBe(SYNTHETIC_PID);
+    const claims = await login(new Browser(provider.app), 'demo-web', {}, { pid, acr: HIGH });
+    expect(claims.pid).toBe(pid);
     expect(claims.amr).toEqual(['TestID']);
     expect(claims.acr).toBe(HIGH);
     expect(claims.auth_time).toBe(Math.floor(now / 1000));
@@ -213,12 +199,12 @@ describe('TestID login page', () => {
       expect(rejected.body).toContain('id="login-form"');
       expect(csrfOf(rejected.body)).toBe(csrf);
       expect(rejected.body).toContain(`name="pid" inputmode="numeric" pattern="[0-9]{11}" maxlength="11" value="${bad.pid}"`);
-      expect(setCookieHeader(rejected, 'op_sso')).toBeUndefined();
+      expect(setCookieOf(rejected, 'op_sso')).toBeUndefined();
       expect(await storedCodes()).toBe(0);
 
-      const accepted = await submitLogin(browser, loginUrl, csrf, { pid: SYNTHETIC_PID });
+      const accepted = await submitLogin(browser, loginUrl, csrf, { pid });
       const claims = await redeem('demo-web', callbackParams(accepted, 'demo-web').get('code'));
-      expect(claims.pid).toBe(SYNTHETIC_PID);
+      expect(claims.pid).toBe(pid);
     });
   }
 
@@ -258,15 +244,15 @@ describe('TestID login page', () => {
 
     // The browser dropped the interaction cookie; the page is gone for it.
     expect(browser.cookies.has('op_ix')).toBe(false);
-    expectErrorPage(await browser.get(loginUrl));
+    expectErrorPage(await browser.get(loginUrl), 'invalid_request');
     // Even with the old cookie kept, the interaction cannot log in any more.
     const replay = await provider.app.inject({
       method: 'POST',
       url: loginUrl,
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `op_ix=${interactionCookie}` },
-      payload: new URLSearchParams({ csrf, action: 'login', pid: SYNTHETIC_PID, acr: SUBSTANTIAL }).toString(),
+      payload: new URLSearchParams({ csrf, action: 'login', pid, acr: SUBSTANTIAL }).toString(),
     });
-    expectErrorPage(replay);
+    expectErrorPage(replay, 'invalid_request');
     expect(await storedCodes()).toBe(0);
   });
 });
@@ -276,14 +262,14 @@ describe('login form binding (CSRF, browser, single use, lifetime)', () => {
     const browser = new Browser(provider.app);
     const { loginUrl, csrf } = await openLoginPage(browser, authorizeUrl('demo-web'));
     const forged = `${csrf.slice(0, -1)}${csrf.endsWith('A') ? 'B' : 'A'}`;
-    expectErrorPage(await submitLogin(browser, loginUrl, forged));
+    expectErrorPage(await submitLogin(browser, loginUrl, forged), 'invalid_request');
     expect(await storedCodes()).toBe(0);
   });
 
   it('AUTHN-03 a POST from a different browser (no interaction cookie) gets the error page and no code', async () => {
     const { loginUrl, csrf } = await openLoginPage(new Browser(provider.app), authorizeUrl('demo-web'));
     const otherBrowser = new Browser(provider.app);
-    expectErrorPage(await submitLogin(otherBrowser, loginUrl, csrf));
+    expectErrorPage(await submitLogin(otherBrowser, loginUrl, csrf), 'invalid_request');
     expect(await storedCodes()).toBe(0);
   });
 
@@ -291,15 +277,15 @@ describe('login form binding (CSRF, browser, single use, lifetime)', () => {
     const browser = new Browser(provider.app);
     const { loginUrl, csrf } = await openLoginPage(browser, authorizeUrl('demo-web'));
     const interactionCookie = browser.cookies.get('op_ix')!.value;
-    const form = new URLSearchParams({ csrf, action: 'login', pid: SYNTHETIC_PID, acr: SUBSTANTIAL }).toString();
+    const form = new URLSearchParams({ csrf, action: 'login', pid, acr: SUBSTANTIAL }).toString();
     const send = () =>
       provider.app.inject({ method: 'POST', url: loginUrl, headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `op_ix=${interactionCookie}` }, payload: form });
     const first = await send();
     expect(callbackParams(first, 'demo-web').get('code')).toBeTruthy();
     expect(await storedCodes()).toBe(1);
     const replay = await send();
-    expectErrorPage(replay);
-    expect(setCookieHeader(replay, 'op_sso')).toBeUndefined();
+    expectErrorPage(replay, 'invalid_request');
+    expect(setCookieOf(replay, 'op_sso')).toBeUndefined();
     expect(await storedCodes()).toBe(1);
   });
 
@@ -314,9 +300,9 @@ describe('login form binding (CSRF, browser, single use, lifetime)', () => {
       method: 'POST',
       url: loginUrl,
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `op_ix=${interactionCookie}; op_sso=${sessionCookie}` },
-      payload: new URLSearchParams({ csrf, action: 'login', pid: SYNTHETIC_PID, acr: SUBSTANTIAL }).toString(),
+      payload: new URLSearchParams({ csrf, action: 'login', pid, acr: SUBSTANTIAL }).toString(),
     });
-    expectErrorPage(replay);
+    expectErrorPage(replay, 'invalid_request');
     // The losing replay must leave no trace: the session stays and its participants are real.
     expect((await sessionStore().find(sessionCookie))?.common?.sid).toBe(claims.sid);
     expect(await sessionStore().participants(String(claims.sid))).toHaveLength(1);
@@ -328,14 +314,14 @@ describe('login form binding (CSRF, browser, single use, lifetime)', () => {
     const browser = new Browser(provider.app);
     const { loginUrl, csrf } = await openLoginPage(browser, authorizeUrl('demo-web'));
     now += 16 * MINUTE;
-    expectErrorPage(await browser.get(loginUrl));
-    expectErrorPage(await submitLogin(browser, loginUrl, csrf));
+    expectErrorPage(await browser.get(loginUrl), 'invalid_request');
+    expectErrorPage(await submitLogin(browser, loginUrl, csrf), 'invalid_request');
     expect(await storedCodes()).toBe(0);
   });
 
   it('ERR-01 GET /login/<random id> without an interaction cookie is the error page', async () => {
     const response = await new Browser(provider.app).get(`/login/${randomBytes(16).toString('base64url')}`);
-    expectErrorPage(response);
+    expectErrorPage(response, 'invalid_request');
     expect(response.headers['cache-control']).toBe('no-store');
   });
 });
@@ -385,7 +371,7 @@ describe('language (AUTHZ-13)', () => {
     expect(sami.statusCode).toBe(200);
     expect(htmlLangOf(sami.body)).toBe('se');
     expect(titleOf(sami.body)).toBe('Čálit sisa TestID:in');
-    const cookie = setCookieHeader(sami, 'IDPORTEN_SELECTED_LANGUAGE');
+    const cookie = setCookieOf(sami, 'IDPORTEN_SELECTED_LANGUAGE');
     expect(cookie).toMatch(/^IDPORTEN_SELECTED_LANGUAGE=se;/);
     expect(cookie).toMatch(/;\s*Path=\/(;|$)/i);
     expect(cookie).toMatch(/;\s*HttpOnly/i);
@@ -412,7 +398,7 @@ describe('SSO session cookie (SSO-01)', () => {
     const browser = new Browser(provider.app);
     const { loginUrl, csrf } = await openLoginPage(browser, authorizeUrl('demo-web'));
     const response = await submitLogin(browser, loginUrl, csrf);
-    const cookie = setCookieHeader(response, 'op_sso');
+    const cookie = setCookieOf(response, 'op_sso');
     expect(cookie).toBeDefined();
     expect(cookie).toMatch(/;\s*HttpOnly/i);
     expect(cookie).toMatch(/;\s*SameSite=Lax/i);
@@ -430,10 +416,10 @@ describe('SSO session cookie (SSO-01)', () => {
       expect(start.statusCode).toBe(303);
       const loginUrl = String(start.headers.location);
       const page = await browser.get(loginUrl);
-      const response = await browser.post(loginUrl, { csrf: csrfOf(page.body), action: 'login', pid: SYNTHETIC_PID, acr: SUBSTANTIAL });
+      const response = await browser.post(loginUrl, { csrf: csrfOf(page.body), action: 'login', pid, acr: SUBSTANTIAL });
       expect(response.statusCode).toBe(303);
       expect(new URL(String(response.headers.location)).searchParams.get('iss')).toBe('https://login.example.no');
-      const cookie = setCookieHeader(response, 'op_sso');
+      const cookie = setCookieOf(response, 'op_sso');
       expect(cookie).toBeDefined();
       expect(cookie).toMatch(/;\s*HttpOnly/i);
       expect(cookie).toMatch(/;\s*Secure/i);
@@ -474,14 +460,14 @@ describe('SSO session reuse (SSO-04, AUTHZ-14)', () => {
 
   it('SSO-04 another browser without the session cookie gets the login page', async () => {
     await login(new Browser(provider.app), 'demo-web');
-    await expectLoginRedirect(new Browser(provider.app), 'demo-spa');
+    await expectLoginRequired(new Browser(provider.app), 'demo-spa');
   });
 
   it('AUTHZ-14 SSO-05 prompt=login shows the login page despite a live session, and the session continues', async () => {
     const browser = new Browser(provider.app);
     const first = await login(browser, 'demo-web');
     now += 2 * MINUTE;
-    await expectLoginRedirect(browser, 'demo-web', { prompt: 'login' });
+    await expectLoginRequired(browser, 'demo-web', { prompt: 'login' });
     const second = await login(browser, 'demo-web', { prompt: 'login' });
     expect(second.sid).toBe(first.sid);
     expect(second.auth_time).toBe(Number(first.auth_time) + 120);
@@ -517,7 +503,7 @@ describe('SSO session reuse (SSO-04, AUTHZ-14)', () => {
     now += 10 * MINUTE;
     // Still within max_age: answered from the session.
     await silent(browser, 'demo-spa', { max_age: '900' });
-    await expectLoginRedirect(browser, 'demo-spa', { max_age: '300' });
+    await expectLoginRequired(browser, 'demo-spa', { max_age: '300' });
   });
 
   it('AUTHZ-14 (Core §3.1.2.1 max_age) prompt=none with a session older than max_age redirects login_required', async () => {
@@ -569,7 +555,7 @@ describe('session timers (SSO-02, SSO-03)', () => {
     const browser = new Browser(provider.app);
     await login(browser, 'demo-web');
     now += 31 * MINUTE;
-    await expectLoginRedirect(browser, 'demo-web');
+    await expectLoginRequired(browser, 'demo-web');
   });
 
   it('SSO-02 each authorization request restarts the idle clock (+20 min, request, +20 min still silent)', async () => {
@@ -592,7 +578,7 @@ describe('session timers (SSO-02, SSO-03)', () => {
     now += 19 * MINUTE; // 119 minutes after login: still live
     await silent(browser, 'demo-web');
     now += 2 * MINUTE; // 121 minutes, only 2 idle: the absolute limit
-    await expectLoginRedirect(browser, 'demo-web');
+    await expectLoginRequired(browser, 'demo-web');
   });
 
   it('SSO-03 an expired session is silent: the user just logs in again, no error to the client or the user', async () => {
@@ -629,7 +615,7 @@ describe('participants and isolated clients (SSO-08, SSO-10)', () => {
   it('SSO-08 an sso_disabled client gets the login page even with a live session', async () => {
     const browser = new Browser(provider.app);
     await login(browser, 'demo-web');
-    await expectLoginRedirect(browser, 'isolated-web');
+    await expectLoginRequired(browser, 'isolated-web');
   });
 
   it('SSO-08 AUTHZ-14 prompt=none for an sso_disabled client with a live session redirects login_required', async () => {
@@ -650,7 +636,7 @@ describe('participants and isolated clients (SSO-08, SSO-10)', () => {
     const isolated = await redeem('isolated-web', callbackParams(response, 'isolated-web').get('code'));
     expect(isolated.acr).toBe(HIGH);
     // SSO-09: one browser session, one cookie (rotated at every login, SSO-01), shared timers.
-    expect(setCookieHeader(response, 'op_sso')).toBeDefined();
+    expect(setCookieOf(response, 'op_sso')).toBeDefined();
     expect(browser.cookies.get('op_sso')!.value).not.toBe(commonCookie);
     expect(isolated.sid).not.toBe(web.sid);
     const spa = await silent(browser, 'demo-spa');
@@ -667,13 +653,13 @@ describe('participants and isolated clients (SSO-08, SSO-10)', () => {
     expect(again.auth_time).toBe(first.auth_time);
     expect(again.acr).toBe(HIGH);
     // ...and the common session never uses it: an SSO client still has to log in.
-    await expectLoginRedirect(browser, 'demo-web');
+    await expectLoginRequired(browser, 'demo-web');
   });
 
   it('SSO-09 the isolated login expires with the shared idle timer', async () => {
     const browser = new Browser(provider.app);
     await login(browser, 'isolated-web');
     now += 31 * MINUTE;
-    await expectLoginRedirect(browser, 'isolated-web');
+    await expectLoginRequired(browser, 'isolated-web');
   });
 });

@@ -14,41 +14,47 @@ import { signJwt } from '../src/protocol/jws.js';
 import { parseClientRecords } from '../src/registry/client-registry.js';
 import { startTestProvider, type TestProvider } from './support/app.js';
 import { Browser } from './support/browser.js';
+import { ssoFlow } from './support/sso-flow.js';
 import {
   MINUTE,
-  SYNTHETIC_PID,
+  otherPid as PERSON_B,
+  pid as PERSON_A,
+  byId,
   clientRecord,
+  decodeHtml,
   demoClientRecords,
   demoTestClients,
   htmlLangOf,
+  idTokenOf,
   issuer,
-  ssoFlow,
+  refreshTokenOf,
+  setCookieOf,
   titleOf,
   type TestClient,
-} from './support/sso-flow.js';
+  type TokenResponse,
+} from './support/vocabulary.js';
 
-/** AUTHN-08: synthetic numbers of two different people. */
-const PERSON_A = SYNTHETIC_PID;
-const PERSON_B = '17829012340';
+/** A confidential client of this file (client_secret_basic). */
+const client = (id: string, redirectUri: string, postLogout: string, secret: string): TestClient => ({ id, redirectUri, postLogout, auth: { kind: 'basic', secret } });
 
-const registered: Record<string, TestClient> = {
+const registered = byId([
   ...demoTestClients,
   // SSO-08: isolated; its front-channel URI carries its own query.
-  'iso-web': { redirectUri: 'https://iso.example.com/cb', postLogout: 'https://iso.example.com/bye', secret: 'iso-web-client-secret-0123456789-abcdefgh' },
+  client('iso-web', 'https://iso.example.com/cb', 'https://iso.example.com/bye', 'iso-web-client-secret-0123456789-abcdefgh'),
   // CLIENT-11: front-channel URI without frontchannel_logout_session_required.
-  'fcl-bare': { redirectUri: 'https://bare.example.net/cb', postLogout: 'https://bare.example.net/bye', secret: 'fcl-bare-client-secret-0123456789-abcdefg' },
+  client('fcl-bare', 'https://bare.example.net/cb', 'https://bare.example.net/bye', 'fcl-bare-client-secret-0123456789-abcdefg'),
   // CLIENT-03: an api_klient with an API scope (LOGOUT-10); no front-channel URI.
-  'api-klient': { redirectUri: 'https://api.example.org/cb', postLogout: 'https://api.example.org/', secret: 'api-klient-client-secret-0123456789-abcdef' },
+  client('api-klient', 'https://api.example.org/cb', 'https://api.example.org/', 'api-klient-client-secret-0123456789-abcdef'),
   // A client whose client_id is an absolute URI, so an access token can carry it as aud (AT-06).
-  'urn:test:rp': { redirectUri: 'https://urn-rp.example.com/cb', postLogout: 'https://urn-rp.example.com/bye', secret: 'urn-test-rp-client-secret-0123456789-abcd' },
-};
+  client('urn:test:rp', 'https://urn-rp.example.com/cb', 'https://urn-rp.example.com/bye', 'urn-test-rp-client-secret-0123456789-abcd'),
+]);
 
 const isoFrontchannel = 'https://iso.example.com/fcl?tenant=a';
 const bareFrontchannel = 'https://bare.example.net/logout';
 const webFrontchannel = 'http://localhost:8080/frontchannel-logout';
 
 const base = (clientId: string) => ({
-  ...clientRecord(clientId, registered[clientId]!),
+  ...clientRecord(registered[clientId]!),
   client_name: `Client ${clientId}`,
   grant_types: ['authorization_code', 'refresh_token'],
 });
@@ -73,12 +79,8 @@ afterEach(async () => provider.close());
 // ---------------------------------------------------------------------------------------------
 // Helpers: every hop is visible; nothing is followed automatically (support/sso-flow.ts).
 
-const decodeEntities = (s: string): string =>
-  s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-
-interface Tokens {
+interface Tokens extends TokenResponse {
   id_token: string;
-  access_token: string;
   refresh_token: string;
   claims: JWTPayload;
 }
@@ -93,7 +95,7 @@ const flow = ssoFlow({
   // Every client here holds the refresh_token grant, and the grants' fate is what logout tests.
   tokens: (body): Tokens => {
     expect(body.refresh_token).toBeTruthy();
-    return { ...body, refresh_token: body.refresh_token!, claims: decodeJwt(body.id_token) };
+    return { ...body, id_token: idTokenOf(body), refresh_token: refreshTokenOf(body), claims: decodeJwt(idTokenOf(body)) };
   },
 });
 const { callbackParams, redeem, silent, promptNoneError, tokenRequest } = flow;
@@ -148,8 +150,8 @@ function pageOf(response: LightMyRequestResponse): LogoutPage {
   expect(String(response.headers['content-type'])).toMatch(/^text\/html/);
   const raw = /data-post-logout-redirect="([^"]*)"/.exec(response.body)?.[1];
   return {
-    iframes: [...response.body.matchAll(/<iframe src="([^"]*)"/g)].map((m) => decodeEntities(m[1]!)),
-    continuation: raw === undefined ? undefined : decodeEntities(raw),
+    iframes: [...response.body.matchAll(/<iframe src="([^"]*)"/g)].map((m) => decodeHtml(m[1]!)),
+    continuation: raw === undefined ? undefined : decodeHtml(raw),
     loggedOutHeading: response.body.includes('<h1 id="logged-out">'),
     frontchannel: response.body.includes('id="frontchannel-logout"'),
   };
@@ -317,7 +319,7 @@ describe('post-logout redirect (LOGOUT-03, LOGOUT-04, LOGOUT-05)', () => {
   it('LOGOUT-03 JWKS-03 an id_token signed by a retired key of ours (still published) is a valid hint: redirect', async () => {
     // Keys after a rotation: `current` signs, `retired` is only kept for verification.
     const [currentJwk, retiredJwk] = await Promise.all([generatePrivateJwk(), generatePrivateJwk()]);
-    const keys = await parseSigningKeySet({ keys: [currentJwk, retiredJwk] }, 'localhost:3000');
+    const keys = await parseSigningKeySet({ keys: [currentJwk, retiredJwk] }, new URL(issuer).host);
     const rotated = await startTestProvider({ clients, clock: () => now, signingKeys: keys });
     const original = provider;
     provider = rotated;
@@ -613,8 +615,7 @@ describe('single logout (LOGOUT-07…LOGOUT-12, SSO-09, TOKEN-19, IDT-10)', () =
     const browser = new Browser(provider.app);
     const { web } = await fullSession(browser);
     const response = await logoutFromWeb(browser, web);
-    const raw = response.headers['set-cookie'];
-    const cleared = (Array.isArray(raw) ? raw : [String(raw)]).find((c) => c.startsWith('op_sso='));
+    const cleared = setCookieOf(response, 'op_sso');
     expect(cleared).toBeDefined();
     expect(cleared).toMatch(/^op_sso=;/);
     expect(cleared).toMatch(/Max-Age=0|Expires=Thu, 01 Jan 1970/);
@@ -680,7 +681,7 @@ describe('single logout (LOGOUT-07…LOGOUT-12, SSO-09, TOKEN-19, IDT-10)', () =
     // Every & is written as &amp;, and the decoded value is the notice URL.
     expect(rawSrc.match(/&/g)).toHaveLength(2);
     expect(rawSrc.match(/&amp;/g)).toHaveLength(2);
-    expect(noticeParts(decodeEntities(rawSrc), isoFrontchannel)).toEqual({ iss: issuer, sid: iso.claims.sid });
+    expect(noticeParts(decodeHtml(rawSrc), isoFrontchannel)).toEqual({ iss: issuer, sid: iso.claims.sid });
   });
 
   it('LOGOUT-08 the front-channel page proceeds when every iframe loaded or after 5 s, and its iframes are hidden', async () => {

@@ -1,31 +1,24 @@
 // PAR, refresh, revocation and introspection driven by openid-client, on real Redis.
-import { readFileSync } from 'node:fs';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, callbackFrom, injectFetch, loginThroughBrowser } from './support/browser.js';
 import { startTestProvider, type TestProvider } from './support/app.js';
+import { clientRecord, confidentialClient, demoClientRecords, expectErrorPage, issuer, pid, secretOf, spa, web, webSecret } from './support/vocabulary.js';
 
-const issuer = 'http://localhost:3000';
-const webSecret = 'demo-web-secret-for-local-testing-only-0123456789';
-const apiSecret = 'api-client-secret-0123456789-0123456789';
+const api = confidentialClient('e2e-api', 'http://api.localhost:8095', 'api-client-secret-0123456789-0123456789');
 
 const apiClient = {
-  client_id: 'e2e-api',
-  client_secret: apiSecret,
+  ...clientRecord(api),
   client_name: 'E2E API Client',
-  client_orgno: '991825827',
   integration_type: 'api_klient',
   scopes: ['openid', 'profile', 'idporten:token.introspection'],
   grant_types: ['authorization_code', 'refresh_token'],
-  redirect_uris: ['http://api.localhost:8095/cb'],
-  post_logout_redirect_uris: ['http://api.localhost:8095/'],
 };
 
 describe('PAR and the token lifecycle with openid-client', () => {
   let provider: TestProvider;
   beforeAll(async () => {
-    const demo = JSON.parse(readFileSync(new URL('../fixtures/demo/clients.json', import.meta.url), 'utf8')) as unknown[];
-    provider = await startTestProvider({ clients: [...demo, apiClient], env: { OP_ISSUER: issuer } });
+    provider = await startTestProvider({ clients: [...demoClientRecords, apiClient], env: { OP_ISSUER: issuer } });
   });
   afterAll(async () => provider.close());
 
@@ -50,17 +43,16 @@ describe('PAR and the token lifecycle with openid-client', () => {
   }
 
   for (const [title, clientId, redirectUri, auth] of [
-    ['a confidential client', 'demo-web', 'http://localhost:8080/callback', () => oidc.ClientSecretBasic(webSecret)],
-    ['a public client', 'demo-spa', 'http://localhost:5173/callback', () => oidc.None()],
+    ['a confidential client', web.id, web.redirectUri, () => oidc.ClientSecretBasic(webSecret)],
+    ['a public client', spa.id, spa.redirectUri, () => oidc.None()],
   ] as const) {
     it(`PAR-04 PAR-07 ${title} pushes its request, logs in with the request_uri and gets tokens`, async () => {
       const config = await configure(clientId, auth());
       const { tokens, url } = await loginWithPar(config, redirectUri);
-      expect(tokens.claims()).toMatchObject({ aud: clientId, pid: '21879498012' });
+      expect(tokens.claims()).toMatchObject({ aud: clientId, pid });
       // PAR-08: the request_uri was used up by that login.
       const again = await new Browser(provider.app).get(url.href);
-      expect(again.statusCode).toBe(400);
-      expect(again.body).toContain('<code id="op-error-code">invalid_request_uri</code>');
+      expectErrorPage(again, 'invalid_request_uri');
     });
 
     it(`TOKEN-14 ${title} refreshes with rotation, and the old refresh token then fails`, async () => {
@@ -71,7 +63,7 @@ describe('PAR and the token lifecycle with openid-client', () => {
       expect(refreshed.refresh_token).toBeDefined();
       expect(refreshed.refresh_token).not.toBe(first);
       expect(refreshed.id_token).toBeUndefined();
-      expect(await oidc.fetchUserInfo(config, refreshed.access_token, tokens.claims()!.sub)).toMatchObject({ pid: '21879498012' });
+      expect(await oidc.fetchUserInfo(config, refreshed.access_token, tokens.claims()!.sub)).toMatchObject({ pid });
       await expect(oidc.refreshTokenGrant(config, first)).rejects.toMatchObject({ error: 'invalid_grant' });
       // RFC 9700 §4.14.2: the reuse ended the grant, so the newest refresh token is dead too.
       await expect(oidc.refreshTokenGrant(config, refreshed.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
@@ -79,10 +71,10 @@ describe('PAR and the token lifecycle with openid-client', () => {
   }
 
   it('REVOKE-03 INTROSPECT-05 a client introspects its own access token, revokes it, and it is then inactive everywhere', async () => {
-    const config = await configure('e2e-api', oidc.ClientSecretBasic(apiSecret));
-    const { tokens } = await loginWithPar(config, 'http://api.localhost:8095/cb');
+    const config = await configure(api.id, oidc.ClientSecretBasic(secretOf(api)));
+    const { tokens } = await loginWithPar(config, api.redirectUri);
     const active = await oidc.tokenIntrospection(config, tokens.access_token);
-    expect(active).toMatchObject({ active: true, token_type: 'Bearer', client_id: 'e2e-api', pid: '21879498012', scope: 'openid profile' });
+    expect(active).toMatchObject({ active: true, token_type: 'Bearer', client_id: api.id, pid, scope: 'openid profile' });
     await oidc.tokenRevocation(config, tokens.refresh_token!);
     expect(await oidc.tokenIntrospection(config, tokens.access_token)).toEqual({ active: false });
     await expect(oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub)).rejects.toBeDefined();

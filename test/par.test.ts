@@ -1,52 +1,51 @@
 // Pushed Authorization Requests through the HTTP surface (PAR-01…PAR-10, DISC-05, with the
 // AUTHZ-02, ERR-01, ERR-03, ERR-04 and TOKEN-03…09 rules they lean on), one behaviour per test.
 // Real Redis under a per-test key prefix; an injected clock moves time for expiry.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { Browser, loginThroughBrowser } from './support/browser.js';
 import { startTestProvider, type TestProvider } from './support/app.js';
-import { basic, clientAssertionType, demoClients, encodeForm, pkjwt, spa, tokenFlow, web, webSecret, type FormParams, type TestClient } from './support/token-flow.js';
+import { tokenFlow } from './support/token-flow.js';
+import {
+  SUBSTANTIAL,
+  base64url43,
+  basic,
+  clientAssertionType,
+  clientRecord,
+  confidentialClient,
+  csrfOf,
+  demoClientRecords,
+  encodeForm,
+  expectErrorPage,
+  expectLoginRedirect,
+  expectRedirectError,
+  httpsIssuer as issuer,
+  pid,
+  pkcePair,
+  pkjwt,
+  redirectQuery,
+  rfc7636Example,
+  secretOf,
+  spa,
+  web,
+  webSecret,
+  type FormParams,
+  type TestClient,
+} from './support/vocabulary.js';
 
-const issuer = 'https://op.example.test';
-
-const postSecret = 'par-post-client-secret-0123456789-012345';
-const parOnlySecret = 'par-only-client-secret-0123456789-01234';
+const post = confidentialClient('par-post', 'https://post.example', 'par-post-client-secret-0123456789-012345', 'post');
+const parOnly = confidentialClient('par-only', 'https://par-only.example', 'par-only-client-secret-0123456789-01234');
+const postSecret = secretOf(post);
 
 const extraClients = [
-  {
-    client_id: 'par-post',
-    client_secret: postSecret,
-    client_name: 'PAR Test Secret-Post Service',
-    client_orgno: '991825827',
-    integration_type: 'idporten',
-    application_type: 'web',
-    token_endpoint_auth_method: 'client_secret_post',
-    redirect_uris: ['https://post.example/cb'],
-    post_logout_redirect_uris: ['https://post.example/'],
-  },
-  {
-    client_id: 'par-only',
-    client_secret: parOnlySecret,
-    client_name: 'PAR-only Service',
-    client_orgno: '991825827',
-    integration_type: 'idporten',
-    application_type: 'web',
-    token_endpoint_auth_method: 'client_secret_basic',
-    require_pushed_authorization_requests: true,
-    redirect_uris: ['https://par-only.example/cb'],
-    post_logout_redirect_uris: ['https://par-only.example/'],
-  },
+  { ...clientRecord(post), client_name: 'PAR Test Secret-Post Service', application_type: 'web' },
+  { ...clientRecord(parOnly), client_name: 'PAR-only Service', application_type: 'web', require_pushed_authorization_requests: true },
 ];
 
-const post: TestClient = { id: 'par-post', redirectUri: 'https://post.example/cb', auth: { kind: 'post', secret: postSecret } };
-const parOnly: TestClient = { id: 'par-only', redirectUri: 'https://par-only.example/cb', auth: { kind: 'basic', secret: parOnlySecret } };
-
-const verifier = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
-const challenge = createHash('sha256').update(verifier).digest('base64url');
-const otherVerifier = 'N0tTheVerifierThatWasPushed-0123456789abcdef';
-const otherChallenge = createHash('sha256').update(otherVerifier).digest('base64url');
+const { verifier, challenge } = rfc7636Example;
+const { verifier: otherVerifier, challenge: otherChallenge } = pkcePair('N0tTheVerifierThatWasPushed-0123456789abcdef');
 
 const requestUriPattern = /^urn:idporten:[A-Za-z0-9_-]{43}$/;
 
@@ -55,7 +54,7 @@ let provider: TestProvider;
 let now: number;
 
 async function start(env: Record<string, string> = {}): Promise<TestProvider> {
-  return startTestProvider({ clients: [...demoClients, ...extraClients], env: { OP_ISSUER: issuer, ...env }, clock: () => now });
+  return startTestProvider({ clients: [...demoClientRecords, ...extraClients], env: { OP_ISSUER: issuer, ...env }, clock: () => now });
 }
 
 beforeEach(async () => {
@@ -106,34 +105,6 @@ const authorizeUrl = (clientId: string | undefined, requestUri: string | undefin
 
 const getAuthorize = (url: string): Promise<LightMyRequestResponse> => provider.app.inject({ method: 'GET', url });
 
-/** ERR-01: HTTP 400, the stable ids, and no way out to any URI. */
-function expectErrorPage(response: LightMyRequestResponse, code: string): void {
-  expect(response.statusCode, response.body).toBe(400);
-  expect(response.headers.location).toBeUndefined();
-  expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
-  expect(response.headers['cache-control']).toBe('no-store');
-  expect(response.body).toContain('<h1 id="op-error">');
-  expect(response.body).toContain(`<code id="op-error-code">${code}</code>`);
-  expect(response.body).not.toMatch(/<a [^>]*href/);
-  expect(response.body).not.toMatch(/<form/);
-}
-
-/** The user must log in: a 303 to this provider's login page. */
-function expectLoginRedirect(response: LightMyRequestResponse): string {
-  expect(response.statusCode, response.body).toBe(303);
-  const location = String(response.headers.location ?? '');
-  expect(location).toMatch(/^\/login\/[A-Za-z0-9_-]{16,}$/);
-  return location;
-}
-
-/** The query of a 303 whose Location is exactly `redirectUri?…`. */
-function redirectQuery(response: LightMyRequestResponse, redirectUri: string): URLSearchParams {
-  expect(response.statusCode, response.body).toBe(303);
-  const location = String(response.headers.location ?? '');
-  expect(location.startsWith(`${redirectUri}?`), location).toBe(true);
-  return new URL(location).searchParams;
-}
-
 /** Log in through the TestID page and return the code delivered to `redirectUri` (query mode). */
 async function codeThrough(url: string, redirectUri: string, state = 'pushed-state', browser = new Browser(provider.app)): Promise<string> {
   const { response } = await loginThroughBrowser(browser, url);
@@ -141,7 +112,7 @@ async function codeThrough(url: string, redirectUri: string, state = 'pushed-sta
   expect(query.get('state')).toBe(state);
   expect(query.get('iss')).toBe(issuer);
   const code = query.get('code');
-  expect(code).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  expect(code).toMatch(base64url43);
   return code!;
 }
 
@@ -360,9 +331,7 @@ describe('PAR-07 using the request_uri at /authorize', () => {
     const loginPath = expectLoginRedirect(await browser.get(authorizeUrl(web.id, requestUri)));
     const page = await browser.get(loginPath);
     expect(page.statusCode).toBe(200);
-    const csrf = /name="csrf" value="([^"]+)"/.exec(page.body)?.[1];
-    expect(csrf).toBeDefined();
-    const done = await browser.post(loginPath, { csrf: csrf!, action: 'login', pid: '21879498012', acr: 'idporten-loa-substantial' });
+    const done = await browser.post(loginPath, { csrf: csrfOf(page.body), action: 'login', pid, acr: SUBSTANTIAL });
     const query = redirectQuery(done, web.redirectUri);
     expect(query.get('state')).toBe('pushed-state');
     expect(query.get('iss')).toBe(issuer);
@@ -457,11 +426,9 @@ describe('PAR-08 single use', () => {
     expectErrorPage(await new Browser(provider.app).get(authorizeUrl(web.id, requestUri)), 'invalid_request_uri');
     const page = await browser.get(loginPath);
     expect(page.statusCode).toBe(200);
-    const csrf = /name="csrf" value="([^"]+)"/.exec(page.body)?.[1];
-    expect(csrf).toBeDefined();
-    const done = await browser.post(loginPath, { csrf: csrf!, action: 'login', pid: '21879498012', acr: 'idporten-loa-substantial' });
+    const done = await browser.post(loginPath, { csrf: csrfOf(page.body), action: 'login', pid, acr: SUBSTANTIAL });
     const query = redirectQuery(done, web.redirectUri);
-    expect(query.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(query.get('code')).toMatch(base64url43);
     expect(query.get('state')).toBe('pushed-state');
   });
 });
@@ -473,7 +440,7 @@ describe('PAR-09 only pushed parameters count', () => {
     const { response } = await loginThroughBrowser(new Browser(provider.app), url);
     const query = redirectQuery(response, web.redirectUri);
     expect(query.get('state')).toBe('pushed-state');
-    expect(query.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(query.get('code')).toMatch(base64url43);
   });
 
   it('PAR-09 a pushed response_mode=form_post is kept although the URL says query', async () => {
@@ -510,11 +477,7 @@ describe('PAR-09 only pushed parameters count', () => {
 describe('PAR-10 clients that must push', () => {
   it('PAR-10 a client registered with require_pushed_authorization_requests gets invalid_request by redirect for a plain /authorize', async () => {
     const response = await getAuthorize(`/authorize?${encodeForm({ ...requestFor(parOnly), client_id: parOnly.id })}`);
-    const query = redirectQuery(response, parOnly.redirectUri);
-    expect(query.get('error')).toBe('invalid_request');
-    expect(query.get('state')).toBe('pushed-state');
-    expect(query.get('iss')).toBe(issuer);
-    expect(query.has('code')).toBe(false);
+    expectRedirectError(response, parOnly.redirectUri, 'invalid_request', { state: 'pushed-state', issuer });
   });
 
   it('PAR-10 the same client succeeds through PAR', async () => {
@@ -534,9 +497,6 @@ describe('DISC-05 PAR despite request_uri_parameter_supported=false', () => {
 
   it('DISC-05 AUTHZ-21 a request_uri that is not ours (https) is request_uri_not_supported by redirect', async () => {
     const response = await getAuthorize(`/authorize?${encodeForm({ ...requestFor(web), client_id: web.id, request_uri: 'https://rp.example/request.jwt' })}`);
-    const query = redirectQuery(response, web.redirectUri);
-    expect(query.get('error')).toBe('request_uri_not_supported');
-    expect(query.get('state')).toBe('pushed-state');
-    expect(query.has('code')).toBe(false);
+    expectRedirectError(response, web.redirectUri, 'request_uri_not_supported', { state: 'pushed-state', issuer });
   });
 });

@@ -9,23 +9,35 @@ import { decodeJwt } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ClientRegistryError, parseClientRecords } from '../src/registry/client-registry.js';
 import { startTestProvider, type TestProvider } from './support/app.js';
-import { base64url43, basic, demoClients, issuer, orgno, pid, spa, tokenFlow, web, type TestClient, type TokenResponse } from './support/token-flow.js';
+import { tokenFlow } from './support/token-flow.js';
+import {
+  HIGH,
+  base64url43,
+  basic,
+  clientRecord,
+  confidentialClient,
+  demoClientRecords,
+  issuer,
+  orgno,
+  pid,
+  secretOf,
+  spa,
+  web,
+  webSecret,
+  type TestClient,
+  type TokenResponse,
+} from './support/vocabulary.js';
 
-const reuseSecret = 'refresh-test-reuse-secret-0123456789-abcdefgh';
-const shortSecret = 'refresh-test-short-secret-0123456789-abcdefgh';
-const shortReuseSecret = 'refresh-test-short-reuse-secret-0123456789-ab';
-const noRefreshSecret = 'refresh-test-no-refresh-secret-0123456789-abcd';
+const reuse = confidentialClient('rt-reuse', 'http://localhost:8100', 'refresh-test-reuse-secret-0123456789-abcdefgh');
+const short = confidentialClient('rt-short', 'http://localhost:8101', 'refresh-test-short-secret-0123456789-abcdefgh');
+const shortReuse = confidentialClient('rt-short-reuse', 'http://localhost:8102', 'refresh-test-short-reuse-secret-0123456789-ab');
+const noRefresh = confidentialClient('rt-norefresh', 'http://localhost:8103', 'refresh-test-no-refresh-secret-0123456789-abcd');
 
-/** A confidential idporten web client with the refresh_token grant; `extra` adds or overrides. */
-const webRecord = (clientId: string, secret: string, port: number, extra: Record<string, unknown> = {}) => ({
-  client_id: clientId,
-  client_secret: secret,
-  client_name: `Refresh Test ${clientId}`,
-  client_orgno: orgno,
-  integration_type: 'idporten',
+/** The client's record with the refresh_token grant; `extra` adds or overrides. */
+const webRecord = (client: TestClient, extra: Record<string, unknown> = {}) => ({
+  ...clientRecord(client),
+  client_name: `Refresh Test ${client.id}`,
   grant_types: ['authorization_code', 'refresh_token'],
-  redirect_uris: [`http://localhost:${port}/cb`],
-  post_logout_redirect_uris: [`http://localhost:${port}/`],
   ...extra,
 });
 
@@ -34,18 +46,13 @@ const shortLifetimes = { access_token_lifetime: 60, refresh_token_lifetime: 300,
 
 const extraClients = [
   // CLIENT-13: REUSE with the default lifetimes.
-  webRecord('rt-reuse', reuseSecret, 8100, { refresh_token_usage: 'REUSE' }),
+  webRecord(reuse, { refresh_token_usage: 'REUSE' }),
   // CLIENT-13: no refresh_token_usage, so the default ONETIME.
-  webRecord('rt-short', shortSecret, 8101, shortLifetimes),
-  webRecord('rt-short-reuse', shortReuseSecret, 8102, { ...shortLifetimes, refresh_token_usage: 'REUSE' }),
+  webRecord(short, shortLifetimes),
+  webRecord(shortReuse, { ...shortLifetimes, refresh_token_usage: 'REUSE' }),
   // CLIENT-05: registered for authorization_code only.
-  webRecord('rt-norefresh', noRefreshSecret, 8103, { grant_types: ['authorization_code'] }),
+  webRecord(noRefresh, { grant_types: ['authorization_code'] }),
 ];
-
-const reuse: TestClient = { id: 'rt-reuse', redirectUri: 'http://localhost:8100/cb', auth: { kind: 'basic', secret: reuseSecret } };
-const short: TestClient = { id: 'rt-short', redirectUri: 'http://localhost:8101/cb', auth: { kind: 'basic', secret: shortSecret } };
-const shortReuse: TestClient = { id: 'rt-short-reuse', redirectUri: 'http://localhost:8102/cb', auth: { kind: 'basic', secret: shortReuseSecret } };
-const noRefresh: TestClient = { id: 'rt-norefresh', redirectUri: 'http://localhost:8103/cb', auth: { kind: 'basic', secret: noRefreshSecret } };
 
 let provider: TestProvider;
 /** The provider's clock in ms; tests move it instead of sleeping. Whole seconds, so lifetimes compare exactly. */
@@ -55,7 +62,7 @@ let loginAt: number;
 
 beforeEach(async () => {
   now = Math.floor(Date.now() / 1000) * 1000;
-  provider = await startTestProvider({ clients: [...demoClients, ...extraClients], env: { OP_ISSUER: issuer }, clock: () => now });
+  provider = await startTestProvider({ clients: [...demoClientRecords, ...extraClients], env: { OP_ISSUER: issuer }, clock: () => now });
 });
 afterEach(async () => provider.close());
 
@@ -228,7 +235,7 @@ describe('the refresh_token request (TOKEN-13)', () => {
     const response = await provider.app.inject({
       method: 'POST',
       url: '/token',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(web.id, (web.auth as { secret: string }).secret) },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(web.id, webSecret) },
       payload,
     });
     expectOAuthError(response, 400, 'invalid_request');
@@ -555,13 +562,13 @@ describe('the refresh response (TOKEN-16, TOKEN-12)', () => {
   });
 
   it('TOKEN-16 AT-05 the new access token has the same sub, acr, pid and client_id as the original', async () => {
-    const tokens = await login(web, { acr: 'idporten-loa-high' });
+    const tokens = await login(web, { acr: HIGH });
     const original = decodeJwt(tokens.access_token);
-    expect(original.acr).toBe('idporten-loa-high');
+    expect(original.acr).toBe(HIGH);
     const claims = decodeJwt((await refreshOk(web, tokens.refresh_token)).access_token);
     expect(claims.sub).toBe(original.sub);
     expect(claims.sub).toBe(decodeJwt(tokens.id_token!).sub);
-    expect(claims.acr).toBe('idporten-loa-high');
+    expect(claims.acr).toBe(HIGH);
     expect(claims.pid).toBe(pid);
     expect(claims.client_id).toBe(web.id);
   });
@@ -611,7 +618,7 @@ describe('revoked grants (AT-08, REVOKE-03)', () => {
     const revoked = await provider.app.inject({
       method: 'POST',
       url: '/token/revoke',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(reuse.id, reuseSecret) },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(reuse.id, secretOf(reuse)) },
       payload: new URLSearchParams({ token: tokens.refresh_token, token_type_hint: 'refresh_token' }).toString(),
     });
     expect(revoked.statusCode, revoked.body).toBe(200);
@@ -624,7 +631,7 @@ describe('revoked grants (AT-08, REVOKE-03)', () => {
     const revoked = await provider.app.inject({
       method: 'POST',
       url: '/token/revoke',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(reuse.id, reuseSecret) },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(reuse.id, secretOf(reuse)) },
       payload: new URLSearchParams({ token: refreshed.access_token }).toString(),
     });
     expect(revoked.statusCode, revoked.body).toBe(200);

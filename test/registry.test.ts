@@ -18,6 +18,7 @@ import {
 } from '../src/registry/client-registry.js';
 import { loadClientRecords } from '../src/registry/clients-file.js';
 import { hasValidOrgnoCheckDigit, modulusBits } from '../src/registry/client-schema.js';
+import { orgno as VALID_ORGNO } from './support/vocabulary.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -27,7 +28,6 @@ type Rec = Record<string, unknown>;
 
 const DEMO_CLIENTS = fileURLToPath(new URL('../fixtures/demo/clients.json', import.meta.url));
 const SECRET = 'web-1-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
-const VALID_ORGNO = '991825827';
 
 /** `{ ...base, ...overrides }` without the keys set to `undefined` (that is how a test removes a field). */
 const merge = (base: Rec, overrides: Rec): Rec =>

@@ -9,55 +9,47 @@ import { SignJWT, decodeJwt, decodeProtectedHeader, generateKeyPair } from 'jose
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestProvider, type TestProvider } from './support/app.js';
 import { Browser } from './support/browser.js';
+import { authorizeQuery, tokenFlow } from './support/token-flow.js';
 import {
-  authorizeQuery,
+  SUBSTANTIAL,
   basic,
-  demoClients,
+  clientRecord,
+  confidentialClient,
+  demoClientRecords,
+  expectLoginRedirect,
   idTokenOf,
   issuer,
   orgno,
   pid,
   pkjwt,
   refreshTokenOf,
+  secretOf,
   spa,
-  tokenFlow,
   web,
+  webSecret,
   type TestClient,
   type TokenResponse,
-} from './support/token-flow.js';
+} from './support/vocabulary.js';
 
-const introspectorSecret = 'revocation-test-introspector-secret-0123456789';
-const plainApiSecret = 'revocation-test-plain-api-secret-0123456789ab';
 const introspectionScope = 'idporten:token.introspection';
+
+const introspector = confidentialClient('rt-introspector', 'http://localhost:8096', 'revocation-test-introspector-secret-0123456789');
+const plainApi = confidentialClient('rt-api-plain', 'http://localhost:8097', 'revocation-test-plain-api-secret-0123456789ab');
+
+/** The record of an api_klient with the refresh_token grant and `scopes`. */
+const apiRecord = (client: TestClient, clientName: string, scopes: string[]) => ({
+  ...clientRecord(client),
+  client_name: clientName,
+  integration_type: 'api_klient',
+  scopes,
+  grant_types: ['authorization_code', 'refresh_token'],
+});
 
 /** INTROSPECT-03: an api_klient registered with the introspection scope, and one without it. */
 const extraClients = [
-  {
-    client_id: 'rt-introspector',
-    client_secret: introspectorSecret,
-    client_name: 'Revocation Test Introspector',
-    client_orgno: orgno,
-    integration_type: 'api_klient',
-    scopes: ['openid', 'profile', introspectionScope],
-    grant_types: ['authorization_code', 'refresh_token'],
-    redirect_uris: ['http://localhost:8096/cb'],
-    post_logout_redirect_uris: ['http://localhost:8096/'],
-  },
-  {
-    client_id: 'rt-api-plain',
-    client_secret: plainApiSecret,
-    client_name: 'Revocation Test API Client Without Introspection',
-    client_orgno: orgno,
-    integration_type: 'api_klient',
-    scopes: ['openid', 'profile'],
-    grant_types: ['authorization_code', 'refresh_token'],
-    redirect_uris: ['http://localhost:8097/cb'],
-    post_logout_redirect_uris: ['http://localhost:8097/'],
-  },
+  apiRecord(introspector, 'Revocation Test Introspector', ['openid', 'profile', introspectionScope]),
+  apiRecord(plainApi, 'Revocation Test API Client Without Introspection', ['openid', 'profile']),
 ];
-
-const introspector: TestClient = { id: 'rt-introspector', redirectUri: 'http://localhost:8096/cb', auth: { kind: 'basic', secret: introspectorSecret } };
-const plainApi: TestClient = { id: 'rt-api-plain', redirectUri: 'http://localhost:8097/cb', auth: { kind: 'basic', secret: plainApiSecret } };
 
 const revokePath = '/token/revoke';
 const introspectPath = '/token/introspect';
@@ -69,7 +61,7 @@ let now: number;
 
 beforeEach(async () => {
   now = Date.now();
-  provider = await startTestProvider({ clients: [...demoClients, ...extraClients], env: { OP_ISSUER: issuer }, clock: () => now });
+  provider = await startTestProvider({ clients: [...demoClientRecords, ...extraClients], env: { OP_ISSUER: issuer }, clock: () => now });
 });
 afterEach(async () => provider.close());
 
@@ -124,7 +116,7 @@ describe('/token/revoke: the request (REVOKE-01)', () => {
     const response = await provider.app.inject({
       method: 'POST',
       url: revokePath,
-      headers: { 'content-type': 'application/json', authorization: basic(web.id, (web.auth as { secret: string }).secret) },
+      headers: { 'content-type': 'application/json', authorization: basic(web.id, webSecret) },
       payload: JSON.stringify({ token: access_token }),
     });
     expectOAuthError(response, 400, 'invalid_request');
@@ -145,7 +137,7 @@ describe('/token/revoke: the request (REVOKE-01)', () => {
     const response = await provider.app.inject({
       method: 'POST',
       url: revokePath,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(web.id, (web.auth as { secret: string }).secret) },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(web.id, webSecret) },
       payload,
     });
     expectOAuthError(response, 400, 'invalid_request');
@@ -244,7 +236,7 @@ describe('/token/revoke: client authentication (REVOKE-02)', () => {
 
   it('REVOKE-02 client_secret_post by a client registered for client_secret_basic is 401 invalid_client', async () => {
     const { access_token } = await tokensFor(web);
-    const response = await postForm(revokePath, { token: access_token, client_id: web.id, client_secret: (web.auth as { secret: string }).secret });
+    const response = await postForm(revokePath, { token: access_token, client_id: web.id, client_secret: webSecret });
     expectOAuthError(response, 401, 'invalid_client');
     await expectAccessTokenWorks(access_token);
   });
@@ -307,7 +299,7 @@ describe('/token/revoke: what is revoked (REVOKE-03)', () => {
     expect(location.searchParams.get('code')).toMatch(/.+/);
     // Control: a browser without the session is sent to the login page.
     const stranger = await new Browser(provider.app).get(`/authorize?${authorizeQuery(web, randomBytes(32).toString('base64url'))}`);
-    expect(String(stranger.headers.location)).toMatch(/^\/login\//);
+    expectLoginRedirect(stranger);
   });
 
   it("REVOKE-03 another client's grant in the same SSO session keeps its access token and refresh token", async () => {
@@ -442,7 +434,7 @@ describe('/token/introspect: the request (INTROSPECT-01)', () => {
     const response = await provider.app.inject({
       method: 'POST',
       url: introspectPath,
-      headers: { 'content-type': 'application/json', authorization: basic(introspector.id, introspectorSecret) },
+      headers: { 'content-type': 'application/json', authorization: basic(introspector.id, secretOf(introspector)) },
       payload: JSON.stringify({ token: access_token }),
     });
     expectOAuthError(response, 400, 'invalid_request');
@@ -485,7 +477,7 @@ describe('/token/introspect: caller authentication (INTROSPECT-02)', () => {
 
   it('INTROSPECT-02 an unknown client is 401 invalid_client', async () => {
     const { access_token } = await tokensFor(introspector);
-    expectOAuthError(await postForm(introspectPath, { token: access_token }, basic('rt-no-such-client', introspectorSecret)), 401, 'invalid_client');
+    expectOAuthError(await postForm(introspectPath, { token: access_token }, basic('rt-no-such-client', secretOf(introspector))), 401, 'invalid_client');
   });
 });
 
@@ -575,7 +567,7 @@ describe('/token/introspect: the active response (INTROSPECT-05)', () => {
       iss: issuer,
       sub: claims.sub,
       pid,
-      acr: 'idporten-loa-substantial',
+      acr: SUBSTANTIAL,
       client_amr: 'client_secret_basic',
       consumer: { authority: 'iso6523-actorid-upis', ID: `0192:${orgno}` },
       iat: claims.iat,

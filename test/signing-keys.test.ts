@@ -10,8 +10,8 @@ import { MemoryStore } from '../src/store/memory-store.js';
 import { createRedisClient, parseRedisUrl } from '../src/store/redis-connection.js';
 import { RedisStore } from '../src/store/redis-store.js';
 import { deleteKeys, testRedisUrl, uniquePrefix } from './support/redis.js';
+import { issuer } from './support/vocabulary.js';
 
-const issuer = 'http://localhost:3000';
 const writeTemp = (content: unknown): string => {
   const dir = mkdtempSync(join(tmpdir(), 'op-keys-'));
   const path = join(dir, 'keys.json');
@@ -34,7 +34,7 @@ describe('signing keys', () => {
   });
 
   it('JWKS-01 publishes RSA signing keys with kty, use, alg, kid, n, e and x5c, and no private part', async () => {
-    const keys = await parseSigningKeySet({ keys: [await generatePrivateJwk()] }, 'localhost:3000');
+    const keys = await parseSigningKeySet({ keys: [await generatePrivateJwk()] }, new URL(issuer).host);
     const [published] = keys.jwks.keys;
     expect(Object.keys(published!).sort()).toEqual(['alg', 'e', 'kid', 'kty', 'n', 'use', 'x5c']);
     expect(published).toMatchObject({ kty: 'RSA', use: 'sig', alg: 'RS256' });

@@ -8,38 +8,36 @@ import { SignJWT, createLocalJWKSet, decodeJwt, decodeProtectedHeader, generateK
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestProvider, type TestProvider } from './support/app.js';
 import { Browser } from './support/browser.js';
-import { base64url43, basic, demoClients, idTokenOf, issuer, orgno, otherPid, pid, pkjwt, spa, tokenFlow, web, type TestClient, type TokenResponse } from './support/token-flow.js';
+import { tokenFlow } from './support/token-flow.js';
+import {
+  HIGH,
+  SUBSTANTIAL,
+  base64url43,
+  basic,
+  clientAssertionType,
+  clientRecord,
+  confidentialClient,
+  demoClientRecords,
+  idTokenOf,
+  issuer,
+  orgno,
+  otherPid,
+  pid,
+  pkjwt,
+  spa,
+  web,
+  webSecret,
+  type TokenResponse,
+} from './support/vocabulary.js';
 
-const longSecret = 'token-test-long-lived-secret-0123456789-abcdef';
-const noPkceSecret = 'token-test-no-pkce-secret-0123456789-abcdefgh';
+const long = confidentialClient('tok-long', 'http://localhost:8090', 'token-test-long-lived-secret-0123456789-abcdef');
+const noPkce = confidentialClient('tok-nopkce', 'http://localhost:8091', 'token-test-no-pkce-secret-0123456789-abcdefgh');
 
 /** Records beside the demo clients: a longer access token lifetime with a supplier, and a PKCE downgrade. */
 const extraClients = [
-  {
-    client_id: 'tok-long',
-    client_secret: longSecret,
-    client_name: 'Token Test Long Lifetime',
-    client_orgno: orgno,
-    supplier_orgno: orgno,
-    integration_type: 'idporten',
-    redirect_uris: ['http://localhost:8090/cb'],
-    post_logout_redirect_uris: ['http://localhost:8090/'],
-    access_token_lifetime: 300,
-  },
-  {
-    client_id: 'tok-nopkce',
-    client_secret: noPkceSecret,
-    client_name: 'Token Test Without PKCE',
-    client_orgno: orgno,
-    integration_type: 'idporten',
-    redirect_uris: ['http://localhost:8091/cb'],
-    post_logout_redirect_uris: ['http://localhost:8091/'],
-    code_challenge_method: 'none',
-  },
+  { ...clientRecord(long), client_name: 'Token Test Long Lifetime', supplier_orgno: orgno, access_token_lifetime: 300 },
+  { ...clientRecord(noPkce), client_name: 'Token Test Without PKCE', code_challenge_method: 'none' },
 ];
-
-const long: TestClient = { id: 'tok-long', redirectUri: 'http://localhost:8090/cb', auth: { kind: 'basic', secret: longSecret } };
-const noPkce: TestClient = { id: 'tok-nopkce', redirectUri: 'http://localhost:8091/cb', auth: { kind: 'basic', secret: noPkceSecret } };
 
 let provider: TestProvider;
 /** The provider's clock; tests move it instead of sleeping. */
@@ -47,7 +45,7 @@ let now: number;
 
 beforeEach(async () => {
   now = Date.now();
-  provider = await startTestProvider({ clients: [...demoClients, ...extraClients], env: { OP_ISSUER: issuer }, clock: () => now });
+  provider = await startTestProvider({ clients: [...demoClientRecords, ...extraClients], env: { OP_ISSUER: issuer }, clock: () => now });
 });
 afterEach(async () => provider.close());
 
@@ -65,7 +63,7 @@ describe('/token: method, media type and caching (TOKEN-01)', () => {
     const response = await provider.app.inject({
       method: 'POST',
       url: '/token',
-      headers: { 'content-type': 'application/json', authorization: basic(web.id, (web.auth as { secret: string }).secret) },
+      headers: { 'content-type': 'application/json', authorization: basic(web.id, webSecret) },
       payload: JSON.stringify({ grant_type: 'authorization_code', code: authorized.code, redirect_uri: web.redirectUri, code_verifier: authorized.verifier }),
     });
     expectOAuthError(response, 400, 'invalid_request');
@@ -94,13 +92,13 @@ describe('/token: grant types (TOKEN-02)', () => {
 
   for (const grantType of ['password', 'client_credentials', 'implicit', 'urn:example:unknown-grant']) {
     it(`TOKEN-02 grant_type=${grantType} is unsupported_grant_type`, async () => {
-      const response = await postToken({ grant_type: grantType, code: 'x', redirect_uri: web.redirectUri, refresh_token: 'x', username: 'u', password: 'p' }, basic(web.id, (web.auth as { secret: string }).secret));
+      const response = await postToken({ grant_type: grantType, code: 'x', redirect_uri: web.redirectUri, refresh_token: 'x', username: 'u', password: 'p' }, basic(web.id, webSecret));
       expectOAuthError(response, 400, 'unsupported_grant_type');
     });
   }
 
   it('TOKEN-02 grant_type=refresh_token from a client not registered for it is unauthorized_client', async () => {
-    const form = { grant_type: 'refresh_token', refresh_token: 'x', client_id: pkjwt.id, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: await clientAssertion(pkjwt.id) };
+    const form = { grant_type: 'refresh_token', refresh_token: 'x', client_id: pkjwt.id, client_assertion_type: clientAssertionType, client_assertion: await clientAssertion(pkjwt.id) };
     expectOAuthError(await postToken(form), 400, 'unauthorized_client');
   });
 
@@ -311,8 +309,8 @@ describe('id_token claims (IDT-02…IDT-10)', () => {
   });
 
   it('IDT-06 acr is the level achieved and amr is the array ["TestID"]', async () => {
-    const claims = decodeJwt(idTokenOf(await tokensFor(web, { acr: 'idporten-loa-high' })));
-    expect(claims.acr).toBe('idporten-loa-high');
+    const claims = decodeJwt(idTokenOf(await tokensFor(web, { acr: HIGH })));
+    expect(claims.acr).toBe(HIGH);
     expect(claims.amr).toEqual(['TestID']);
   });
 
@@ -370,13 +368,13 @@ describe('id_token claims (IDT-02…IDT-10)', () => {
 describe('levels and methods (AUTHZ-12, AUTHN-02, IDT-12)', () => {
   it('AUTHZ-12 the acr issued is the level achieved, above the requested minimum when the user chose higher', async () => {
     // No acr_values: the minimum is substantial (AUTHZ-11), the tester picks high.
-    const tokens = await tokensFor(web, { acr: 'idporten-loa-high' });
-    expect(decodeJwt(idTokenOf(tokens)).acr).toBe('idporten-loa-high');
-    expect(decodeJwt(tokens.access_token).acr).toBe('idporten-loa-high');
+    const tokens = await tokensFor(web, { acr: HIGH });
+    expect(decodeJwt(idTokenOf(tokens)).acr).toBe(HIGH);
+    expect(decodeJwt(tokens.access_token).acr).toBe(HIGH);
   });
 
   it('AUTHN-02 TestID logins carry amr ["TestID"] with the level the tester chose', async () => {
-    for (const acr of ['idporten-loa-substantial', 'idporten-loa-high']) {
+    for (const acr of [SUBSTANTIAL, HIGH]) {
       const claims = decodeJwt(idTokenOf(await tokensFor(web, { acr })));
       expect(claims).toMatchObject({ amr: ['TestID'], acr });
     }
@@ -400,8 +398,8 @@ describe('access token claims (AT-02…AT-07)', () => {
   });
 
   it('AT-02 iss, acr, scope and client_id carry the values of the login', async () => {
-    const claims = decodeJwt((await tokensFor(web, { acr: 'idporten-loa-high' })).access_token);
-    expect(claims).toMatchObject({ iss: issuer, acr: 'idporten-loa-high', scope: 'openid profile', client_id: web.id });
+    const claims = decodeJwt((await tokensFor(web, { acr: HIGH })).access_token);
+    expect(claims).toMatchObject({ iss: issuer, acr: HIGH, scope: 'openid profile', client_id: web.id });
   });
 
   it('AT-02 jti is a random base64url value, different from the id_token jti and across logins', async () => {

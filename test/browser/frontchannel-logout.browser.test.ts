@@ -18,7 +18,7 @@ import {
   type ChromiumSession as Session,
   type RelyingParty,
 } from '../support/chromium.js';
-import { SYNTHETIC_PID as pid, authorizationUrl, basicAuthorization as basic, pkcePair as pkce } from '../support/sso-flow.js';
+import { authorizationUrl, base64url43, basic, clientRecord, pid, pkcePair as pkce, secretOf, type TestClient } from '../support/vocabulary.js';
 
 const slowRpTimeout = 20_000;
 /** LOGOUT-08: the page's bounded wait (views/logout-pages.ts frontchannelWaitMs), minus slack. */
@@ -32,39 +32,35 @@ describe('front-channel logout in Chromium (LOGOUT-04 LOGOUT-08 LOGOUT-12)', () 
   let issuer = '';
   let rpOrigin = '';
 
-  const secretA = 'rp-a-secret-0123456789-abcdefghijklmnop';
-  const secretB = 'rp-b-secret-0123456789-abcdefghijklmnop';
+  /** rp-a or rp-b, the two clients of the relying party at `origin`. */
+  const rpClient = (origin: string, which: 'a' | 'b'): TestClient => ({
+    id: `rp-${which}`,
+    redirectUri: `${origin}/${which}/cb`,
+    postLogout: `${origin}/${which}/bye`,
+    auth: { kind: 'basic', secret: `rp-${which}-secret-0123456789-abcdefghijklmnop` },
+  });
 
   beforeAll(async () => {
     harness = await startChromiumHarness({
       // One relying party serving two clients under /a and /b (the callbacks show the code).
       relyingParty: { paths: ['/a/cb', '/a/fcl', '/a/bye', '/b/cb', '/b/fcl'], headingId: 'rp-page' },
-      clients: (origin) => {
-        const common = { client_orgno: '991825827', integration_type: 'idporten', grant_types: ['authorization_code'] };
-        return [
-          {
-            ...common,
-            client_id: 'rp-a',
-            client_secret: secretA,
-            client_name: 'Browser RP A',
-            redirect_uris: [`${origin}/a/cb`],
-            post_logout_redirect_uris: [`${origin}/a/bye`],
-            frontchannel_logout_uri: `${origin}/a/fcl`,
-            frontchannel_logout_session_required: true,
-          },
-          {
-            ...common,
-            client_id: 'rp-b',
-            client_secret: secretB,
-            client_name: 'Browser RP B',
-            redirect_uris: [`${origin}/b/cb`],
-            post_logout_redirect_uris: [`${origin}/b/bye`],
-            // A query of its own, kept on the notification (LOGOUT-08).
-            frontchannel_logout_uri: `${origin}/b/fcl?x=1`,
-            frontchannel_logout_session_required: false,
-          },
-        ];
-      },
+      clients: (origin) => [
+        {
+          ...clientRecord(rpClient(origin, 'a')),
+          client_name: 'Browser RP A',
+          grant_types: ['authorization_code'],
+          frontchannel_logout_uri: `${origin}/a/fcl`,
+          frontchannel_logout_session_required: true,
+        },
+        {
+          ...clientRecord(rpClient(origin, 'b')),
+          client_name: 'Browser RP B',
+          grant_types: ['authorization_code'],
+          // A query of its own, kept on the notification (LOGOUT-08).
+          frontchannel_logout_uri: `${origin}/b/fcl?x=1`,
+          frontchannel_logout_session_required: false,
+        },
+      ],
     });
     ({ rp, issuer } = harness);
     rpOrigin = rp.origin;
@@ -72,13 +68,10 @@ describe('front-channel logout in Chromium (LOGOUT-04 LOGOUT-08 LOGOUT-12)', () 
 
   afterAll(() => harness?.close(), testTimeout);
 
-  const authorizeUrl = (client: 'a' | 'b', challenge: string): string =>
-    authorizationUrl(
-      `${issuer}/authorize`,
-      { clientId: `rp-${client}`, redirectUri: `${rpOrigin}/${client}/cb`, state: `state-${client}`, nonce: `nonce-${client}`, challenge },
-      {},
-      '%20',
-    );
+  const authorizeUrl = (which: 'a' | 'b', challenge: string): string => {
+    const client = rpClient(rpOrigin, which);
+    return authorizationUrl(`${issuer}/authorize`, { clientId: client.id, redirectUri: client.redirectUri, state: `state-${which}`, nonce: `nonce-${which}`, challenge }, {}, '%20');
+  };
 
   /** A fresh browser context: no SSO cookie from an earlier test. */
   const openSession = (): Promise<Session> => openChromiumSession(harness?.browser);
@@ -98,7 +91,7 @@ describe('front-channel logout in Chromium (LOGOUT-04 LOGOUT-08 LOGOUT-12)', () 
     await page.click('#login-submit');
     const callbackA = await waitForPath(session, '/a/cb', 'login to rp-a');
     const codeA = callbackA.searchParams.get('code');
-    expect(codeA, 'rp-a callback without a code').toMatch(/^[A-Za-z0-9_-]{43,}$/);
+    expect(codeA, 'rp-a callback without a code').toMatch(base64url43);
     expect(callbackA.searchParams.get('state')).toBe('state-a');
 
     // SSO: the second client is answered straight away, without the login page.
@@ -106,17 +99,18 @@ describe('front-channel logout in Chromium (LOGOUT-04 LOGOUT-08 LOGOUT-12)', () 
     const requestsBefore = session.requests.length;
     await page.goto(authorizeUrl('b', b.challenge), { timeout: navigationTimeout });
     const callbackB = await waitForPath(session, '/b/cb', 'SSO to rp-b');
-    expect(callbackB.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{43,}$/);
+    expect(callbackB.searchParams.get('code')).toMatch(base64url43);
     expect(callbackB.searchParams.get('state')).toBe('state-b');
     expect(
       session.requests.slice(requestsBefore).filter((url) => new URL(url).pathname.startsWith('/login/')),
       'SSO to rp-b showed the login page',
     ).toEqual([]);
 
+    const clientA = rpClient(rpOrigin, 'a');
     const token = await fetch(`${issuer}/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic('rp-a', secretA) },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: codeA!, redirect_uri: `${rpOrigin}/a/cb`, code_verifier: a.verifier }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(clientA.id, secretOf(clientA)) },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: codeA!, redirect_uri: clientA.redirectUri, code_verifier: a.verifier }).toString(),
     });
     const tokenBody = (await token.json()) as { id_token?: string };
     expect(token.status, `token request failed: ${JSON.stringify(tokenBody)}`).toBe(200);
@@ -130,7 +124,7 @@ describe('front-channel logout in Chromium (LOGOUT-04 LOGOUT-08 LOGOUT-12)', () 
 
   /** RP-initiated logout from rp-a; resolves when Chromium is on /a/bye, with the elapsed time. */
   async function logoutFromA(session: Session, idTokenA: string): Promise<{ bye: URL; elapsedMs: number; pageStatus: number | undefined }> {
-    const params = new URLSearchParams({ id_token_hint: idTokenA, post_logout_redirect_uri: `${rpOrigin}/a/bye`, state: 'done' });
+    const params = new URLSearchParams({ id_token_hint: idTokenA, post_logout_redirect_uri: rpClient(rpOrigin, 'a').postLogout, state: 'done' });
     const started = Date.now();
     // 'commit': the front-channel page navigates away by itself, possibly before its own load.
     const response = await session.page.goto(`${issuer}/logout?${params.toString()}`, { timeout: navigationTimeout, waitUntil: 'commit' });

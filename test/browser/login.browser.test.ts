@@ -18,7 +18,7 @@ import {
   type ChromiumSession,
   type RelyingParty,
 } from '../support/chromium.js';
-import { authorizationUrl, pkcePair } from '../support/sso-flow.js';
+import { authorizationUrl, base64url43, clientRecord, pid, pkcePair, type TestClient } from '../support/vocabulary.js';
 
 describe('TestID login in Chromium (docs/traps.md, form-action)', () => {
   let harness: ChromiumHarness | undefined;
@@ -30,17 +30,15 @@ describe('TestID login in Chromium (docs/traps.md, form-action)', () => {
     harness = await startChromiumHarness({
       // GET and POST /cb echo what they received, GET / is the logout landing.
       relyingParty: { paths: ['/cb', '/'], headingId: 'rp-callback' },
-      clients: (rpOrigin) => [
-        {
-          client_id: 'browser-rp',
-          client_secret: 'browser-rp-secret-0123456789-abcdefghij',
-          client_name: 'Browser RP',
-          client_orgno: '991825827',
-          integration_type: 'idporten',
-          redirect_uris: [`${rpOrigin}/cb`],
-          post_logout_redirect_uris: [`${rpOrigin}/`],
-        },
-      ],
+      clients: (rpOrigin) => {
+        const client: TestClient = {
+          id: 'browser-rp',
+          redirectUri: `${rpOrigin}/cb`,
+          postLogout: `${rpOrigin}/`,
+          auth: { kind: 'basic', secret: 'browser-rp-secret-0123456789-abcdefghij' },
+        };
+        return [{ ...clientRecord(client), client_name: 'Browser RP' }];
+      },
     });
     ({ rp, issuer } = harness);
     callback = `${rp.origin}/cb`;
@@ -72,13 +70,13 @@ describe('TestID login in Chromium (docs/traps.md, form-action)', () => {
     async () => {
       const { page, console, close } = await openLoginPage();
       try {
-        await page.fill('input[name=pid]', '21879498012');
+        await page.fill('input[name=pid]', pid);
         const before = rp!.seen.length;
         await clickThroughToClient(page, console, '#login-submit');
         const hits = rp!.seen.slice(before).filter((r) => r.path === '/cb');
         expect(hits.map((r) => r.method)).toEqual(['GET']);
         const query = hits[0]!.query;
-        expect(query.get('code')).toMatch(/^[A-Za-z0-9_-]{43,}$/);
+        expect(query.get('code')).toMatch(base64url43);
         expect(query.get('state')).toBe('xyz');
         expect(query.get('iss')).toBe(issuer);
         expect(query.get('error')).toBeNull();
@@ -95,14 +93,14 @@ describe('TestID login in Chromium (docs/traps.md, form-action)', () => {
     async () => {
       const { page, console, close } = await openLoginPage({ response_mode: 'form_post' });
       try {
-        await page.fill('input[name=pid]', '21879498012');
+        await page.fill('input[name=pid]', pid);
         const before = rp!.seen.length;
         await clickThroughToClient(page, console, '#login-submit');
         await page.waitForSelector('#rp-callback', { timeout: navigationTimeout });
         const hits = rp!.seen.slice(before).filter((r) => r.path === '/cb');
         expect(hits.map((r) => r.method)).toEqual(['POST']);
         const form = hits[0]!.form;
-        expect(form.get('code')).toMatch(/^[A-Za-z0-9_-]{43,}$/);
+        expect(form.get('code')).toMatch(base64url43);
         expect(form.get('state')).toBe('xyz');
         expect(form.get('iss')).toBe(issuer);
         expect(form.get('error')).toBeNull();

@@ -13,6 +13,7 @@ import { MemoryStore } from '../../src/store/memory-store.js';
 import { createRedisClient, parseRedisUrl } from '../../src/store/redis-connection.js';
 import { RedisStore } from '../../src/store/redis-store.js';
 import { deleteKeys, testRedisUrl, uniquePrefix } from './redis.js';
+import { issuer as defaultIssuer } from './vocabulary.js';
 
 export interface TestProvider {
   app: FastifyInstance;
@@ -35,7 +36,7 @@ export interface TestProviderOptions {
 
 let sharedKeys: Promise<SigningKeys> | undefined;
 /** One generated key per test process: RSA generation is the slow part of a test start. */
-export function testSigningKeys(issuer = 'http://localhost:3000'): Promise<SigningKeys> {
+export function testSigningKeys(issuer = defaultIssuer): Promise<SigningKeys> {
   sharedKeys ??= generatePrivateJwk().then((jwk) => parseSigningKeySet({ keys: [jwk] }, new URL(issuer).host, 'generated'));
   return sharedKeys;
 }

@@ -1,6 +1,7 @@
 // A minimal browser over app.inject: keeps cookies (name, path, Max-Age) and follows nothing by
 // itself, so tests see every hop. Also a fetch for openid-client that goes through app.inject.
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { SUBSTANTIAL, formPostAction, formPostFields, pid } from './vocabulary.js';
 
 interface StoredCookie {
   value: string;
@@ -72,7 +73,7 @@ export interface LoginResult {
   loginPage?: LightMyRequestResponse;
 }
 
-/** Drive /authorize and the TestID page like a user: start, fill in, submit. */
+/** Drive /authorize and the TestID page like a user: start, fill in (`pid` at SUBSTANTIAL unless told), submit. */
 export async function loginThroughBrowser(
   browser: Browser,
   authorizeUrl: string,
@@ -86,8 +87,8 @@ export async function loginThroughBrowser(
   const response = await browser.post(location, {
     csrf,
     action: user.action ?? 'login',
-    pid: user.pid ?? '21879498012',
-    acr: user.acr ?? 'idporten-loa-substantial',
+    pid: user.pid ?? pid,
+    acr: user.acr ?? SUBSTANTIAL,
   });
   return { response, loginPage };
 }
@@ -95,9 +96,7 @@ export async function loginThroughBrowser(
 /** The callback URL (query mode) or a Request carrying the form (form_post), for openid-client. */
 export function callbackFrom(response: LightMyRequestResponse): URL | Request {
   if (response.statusCode === 303) return new URL(String(response.headers.location));
-  const action = /<form method="post" action="([^"]+)"/.exec(response.body)?.[1];
+  const action = formPostAction(response.body);
   if (!action) throw new Error(`not an authorization response: ${response.statusCode} ${response.body.slice(0, 300)}`);
-  const decode = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-  const fields = [...response.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map(([, n, v]) => [decode(n!), decode(v!)] as [string, string]);
-  return new Request(decode(action), { method: 'POST', body: new URLSearchParams(fields), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  return new Request(action, { method: 'POST', body: new URLSearchParams(formPostFields(response.body)), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
 }

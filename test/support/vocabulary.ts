@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { LightMyRequestResponse } from 'fastify';
 import type { JWK } from 'jose';
 import { expect } from 'vitest';
+import { StaticClientRegistry, parseClientRecords, type RegisteredClient } from '../../src/registry/client-registry.js';
 
 // ---------------------------------------------------------------------------------------------
 // The provider, levels, persons
@@ -131,6 +132,19 @@ export const spa = demoClient('demo-spa');
 export const pkjwt = demoClient('demo-pkjwt');
 /** The demo clients, as the tests drive them. */
 export const demoTestClients: readonly TestClient[] = [web, spa, pkjwt];
+
+/**
+ * The registry the provider builds from `records` in test mode (default the demo clients), for
+ * the tests that call the protocol's pure deciders directly.
+ */
+export const registryOf = (records: readonly unknown[] = demoClientRecords): StaticClientRegistry => new StaticClientRegistry(parseClientRecords(records, 'test').clients);
+
+/** The active client `clientId` of `registry`; throws when there is none. */
+export function registeredClient(registry: StaticClientRegistry, clientId: string): RegisteredClient {
+  const client = registry.find(clientId);
+  if (!client) throw new Error(`${clientId} is not an active client of the registry`);
+  return client;
+}
 
 /** The client_secret of a client that has one. */
 export function secretOf(client: TestClient): string {
@@ -374,3 +388,12 @@ export function setCookieOf(response: LightMyRequestResponse, name: string): str
   const all = raw === undefined ? [] : Array.isArray(raw) ? raw : [String(raw)];
   return all.find((cookie) => cookie.startsWith(`${name}=`));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Tables
+
+/**
+ * The rows of a table test as [title, row], for `it.each(titled(rows))('%s', (_, row) => …)`:
+ * each test is named by its row's title in full (which begins with the requirement IDs it proves).
+ */
+export const titled = <Row extends { title: string }>(rows: readonly Row[]): (readonly [string, Row])[] => rows.map((row) => [row.title, row] as const);

@@ -24,6 +24,8 @@ import {
   expectErrorPage,
   htmlLangOf,
   idTokenOf,
+  isolatedWeb,
+  isolatedWebRecord,
   issuer,
   offeredLevels,
   pid,
@@ -32,14 +34,13 @@ import {
 } from './support/vocabulary.js';
 
 const escapedName = confidentialClient('escaped-name', 'https://rp.example.org', 'escaped-name-client-secret-0123456789-abcdef');
-const isolatedWeb = confidentialClient('isolated-web', 'http://localhost:8095', 'isolated-web-client-secret-0123456789-abcdef');
 const registered = byId([...demoTestClients, escapedName, isolatedWeb]);
 const escapedClientName = `Brønnøy & <Søn> "AS"`;
 
 const clients: unknown[] = [
   ...demoClientRecords,
   { ...clientRecord(escapedName), client_name: escapedClientName },
-  { ...clientRecord(isolatedWeb), client_name: 'Isolated Web Service', sso_disabled: true },
+  isolatedWebRecord,
 ];
 
 let provider: TestProvider;

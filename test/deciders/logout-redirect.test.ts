@@ -12,6 +12,8 @@ import {
   clientRecord,
   confidentialClient,
   demoClientRecords,
+  isolatedWeb,
+  isolatedWebRecord,
   pid,
   registryOf,
   spa,
@@ -20,14 +22,13 @@ import {
   type TestClient,
 } from '../support/vocabulary.js';
 
-const isolatedWeb = confidentialClient('isolated-web', 'http://localhost:8095', 'isolated-web-client-secret-0123456789-abcdef');
 const retired = confidentialClient('retired', 'https://retired.example', 'retired-client-secret-0123456789-012345');
 /** A post-logout URI with a query of its own. */
 const withQuery: TestClient = { ...confidentialClient('query-rp', 'https://query.example', 'query-rp-client-secret-0123456789-abcdef'), postLogout: 'https://query.example/bye?tenant=a' };
 
 const registry = registryOf([
   ...demoClientRecords,
-  { ...clientRecord(isolatedWeb), client_name: 'Isolated Web Service', sso_disabled: true },
+  isolatedWebRecord,
   { ...clientRecord(retired), client_name: 'Retired Service', active: false },
   { ...clientRecord(withQuery), client_name: 'Query RP' },
 ]);

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { LightMyRequestResponse } from 'fastify';
 import type { JWK } from 'jose';
 import { expect } from 'vitest';
+import { OAuthError } from '../../src/errors.js';
 import { StaticClientRegistry, parseClientRecords, type RegisteredClient } from '../../src/registry/client-registry.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -145,6 +146,11 @@ export function registeredClient(registry: StaticClientRegistry, clientId: strin
   if (!client) throw new Error(`${clientId} is not an active client of the registry`);
   return client;
 }
+
+/** isolated-web: a confidential client of the test suites that opted out of SSO (sso_disabled, SSO-08). */
+export const isolatedWeb = confidentialClient('isolated-web', 'http://localhost:8095', 'isolated-web-client-secret-0123456789-abcdef');
+/** isolated-web's record, to register beside the demo clients. */
+export const isolatedWebRecord = { ...clientRecord(isolatedWeb), client_name: 'Isolated Web Service', sso_disabled: true };
 
 /** The client_secret of a client that has one. */
 export function secretOf(client: TestClient): string {
@@ -397,3 +403,16 @@ export function setCookieOf(response: LightMyRequestResponse, name: string): str
  * each test is named by its row's title in full (which begins with the requirement IDs it proves).
  */
 export const titled = <Row extends { title: string }>(rows: readonly Row[]): (readonly [string, Row])[] => rows.map((row) => [row.title, row] as const);
+
+/** What a decider returned, or the OAuthError it threw (anything else is rethrown). */
+export function outcomeOf<T>(decide: () => T): T | OAuthError {
+  try {
+    return decide();
+  } catch (error) {
+    if (error instanceof OAuthError) return error;
+    throw error;
+  }
+}
+
+/** The code and the log detail of a refusal; any other outcome as it is, so that a failed comparison shows it. */
+export const refusalOf = (outcome: unknown): unknown => (outcome instanceof OAuthError ? { error: outcome.error, detail: outcome.detail } : outcome);

@@ -8,6 +8,7 @@ import { startTestProvider, type TestProvider } from './support/app.js';
 import {
   HIGH,
   SUBSTANTIAL,
+  authorizationParams,
   base64url43,
   encodeForm,
   errorDescriptionCharset,
@@ -96,16 +97,7 @@ const clients = [
   },
 ];
 
-const webRequest: FormParams = {
-  client_id: 'web',
-  redirect_uri: webRedirect,
-  response_type: 'code',
-  scope: 'openid profile',
-  state: 'state-1',
-  nonce: 'nonce-1',
-  code_challenge: challenge,
-  code_challenge_method: 'S256',
-};
+const webRequest: FormParams = authorizationParams({ clientId: 'web', redirectUri: webRedirect, state: 'state-1', nonce: 'nonce-1', challenge });
 const spaRequest: FormParams = { ...webRequest, client_id: 'spa', redirect_uri: spaRedirect };
 const nativeRequest = (redirectUri: string): FormParams => ({ ...webRequest, client_id: 'native', redirect_uri: redirectUri });
 const downgradedRequest: FormParams = { ...webRequest, client_id: 'downgraded', redirect_uri: downgradedRedirect, code_challenge: undefined, code_challenge_method: undefined };

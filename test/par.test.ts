@@ -10,6 +10,7 @@ import { startTestProvider, type TestProvider } from './support/app.js';
 import { tokenFlow } from './support/token-flow.js';
 import {
   SUBSTANTIAL,
+  authorizationParams,
   base64url43,
   basic,
   clientAssertionType,
@@ -71,16 +72,9 @@ const flow = tokenFlow({
 });
 const { clientAssertion, clientAuth, postForm, expectOAuthError } = flow;
 
-/** A valid authorization request for the client (without client authentication). */
-const requestFor = (client: TestClient): FormParams => ({
-  response_type: 'code',
-  redirect_uri: client.redirectUri,
-  scope: 'openid profile',
-  state: 'pushed-state',
-  nonce: 'pushed-nonce',
-  code_challenge: challenge,
-  code_challenge_method: 'S256',
-});
+/** A valid authorization request for the client, without client_id or any client authentication. */
+const requestFor = (client: TestClient): FormParams =>
+  authorizationParams({ clientId: client.id, redirectUri: client.redirectUri, state: 'pushed-state', nonce: 'pushed-nonce', challenge }, { client_id: undefined });
 
 /** POST /par with a form body; `authorization` is sent as is. */
 const postPar = (form: FormParams, authorization?: string): Promise<LightMyRequestResponse> => postForm('/par', form, authorization);

@@ -12,6 +12,7 @@ import type { AuthorizationRequest, RedirectTarget } from '../../src/protocol/au
 import {
   HIGH,
   SUBSTANTIAL,
+  authorizationParams,
   clientRecord,
   confidentialClient,
   demoClientRecords,
@@ -41,17 +42,7 @@ const requestUri = `urn:idporten:${'A'.repeat(43)}`;
 
 /** A valid request of `client` (S256 PKCE, state-1, nonce-1); `changes` replace, undefined removes, an array repeats. */
 function requestOf(client: TestClient, changes: FormParams = {}): RawParameters {
-  const params: FormParams = {
-    client_id: client.id,
-    redirect_uri: client.redirectUri,
-    response_type: 'code',
-    scope: 'openid profile',
-    state: 'state-1',
-    nonce: 'nonce-1',
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-    ...changes,
-  };
+  const params = authorizationParams({ clientId: client.id, redirectUri: client.redirectUri, state: 'state-1', nonce: 'nonce-1', challenge }, changes);
   // As the parsers deliver them: an absent parameter has no key at all.
   return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined)) as RawParameters;
 }

@@ -27,6 +27,10 @@ export interface Config {
   readonly cookieSecret: string | undefined;
   /** PAR-05: seconds a pushed request_uri stays usable. */
   readonly parLifetime: number;
+  /** AUTHZ-08 flag requireStateAndNonceForAll: state and nonce mandatory for every client. */
+  readonly requireStateAndNonceForAll: boolean;
+  /** LOGOUT-04 flag logoutAcceptClientIdWithoutHint: client_id may stand in for id_token_hint. */
+  readonly logoutAcceptClientIdWithoutHint: boolean;
   readonly logLevel: LogLevel;
 }
 
@@ -48,6 +52,13 @@ export class ConfigError extends Error {
 
 const isLoopbackHost = (hostname: string): boolean =>
   hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '[::1]' || /^127\./.test(hostname);
+
+/** An on/off variable: `true` or `false`, default off. */
+const flag = (requirement: string) =>
+  z
+    .enum(['true', 'false'], { message: `must be true or false (${requirement})` })
+    .default('false')
+    .transform((value) => value === 'true');
 
 // Every message names the variable and the rule; none repeats the value, which may be a secret.
 const envSchema = z
@@ -109,6 +120,8 @@ const envSchema = z
       .min(10, { message: 'must be a whole number of seconds from 10 to 600 (PAR-05)' })
       .max(600, { message: 'must be a whole number of seconds from 10 to 600 (PAR-05)' })
       .default(120),
+    OP_REQUIRE_STATE_AND_NONCE: flag('AUTHZ-08'),
+    OP_LOGOUT_ACCEPT_CLIENT_ID_WITHOUT_HINT: flag('LOGOUT-04'),
     OP_LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
         message: 'must be one of fatal, error, warn, info, debug, trace, silent',
@@ -167,6 +180,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pairwiseSecretIsDefault: e.OP_PAIRWISE_SECRET === undefined,
     cookieSecret: e.OP_COOKIE_SECRET,
     parLifetime: e.OP_PAR_LIFETIME,
+    requireStateAndNonceForAll: e.OP_REQUIRE_STATE_AND_NONCE,
+    logoutAcceptClientIdWithoutHint: e.OP_LOGOUT_ACCEPT_CLIENT_ID_WITHOUT_HINT,
     logLevel: e.OP_LOG_LEVEL,
   });
 }

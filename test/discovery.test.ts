@@ -73,8 +73,8 @@ describe('discovery and keys over HTTP', () => {
       grant_types_supported: ['authorization_code', 'refresh_token'],
       // IDT-11: no eIDAS authenticator, so no eidas-loa-* values.
       acr_values_supported: ['idporten-loa-low', 'idporten-loa-substantial', 'idporten-loa-high'],
-      // IDT-04: every sub is pairwise.
-      subject_types_supported: ['pairwise'],
+      // IDT-04: pairwise by default, public for clients registered with subject_type public.
+      subject_types_supported: ['public', 'pairwise'],
       id_token_signing_alg_values_supported: ['RS256'],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
       token_endpoint_auth_signing_alg_values_supported: ['RS256'],

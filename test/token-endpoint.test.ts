@@ -507,8 +507,15 @@ describe('/userinfo: presenting the token (UI-01)', () => {
     expectOAuthError(response, 400, 'invalid_request');
   });
 
-  it('UI-01 an Authorization header with another scheme is refused with 400 invalid_request', async () => {
+  it('UI-04 an Authorization header with another scheme is a bare 401 Bearer challenge without an error code (RFC 6750 §3.1)', async () => {
     const response = await provider.app.inject({ method: 'GET', url: '/userinfo', headers: { authorization: basic(web.id, 'whatever-secret') } });
+    expect(response.statusCode).toBe(401);
+    expect(response.headers['www-authenticate']).toBe(`Bearer realm="${issuer}"`);
+    expect(response.body).toBe('');
+  });
+
+  it('UI-01 a malformed Bearer header is refused with 400 invalid_request', async () => {
+    const response = await provider.app.inject({ method: 'GET', url: '/userinfo', headers: { authorization: 'Bearer two tokens' } });
     expectOAuthError(response, 400, 'invalid_request');
   });
 });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CatalogError,
   checkTrace,
+  findDecisionIds,
   findIds,
   findTestTitles,
   parseCatalog,
@@ -28,7 +29,7 @@ const entry = (id: string, status: Requirement['status']): Requirement => ({
   ...(status === 'not-applicable' ? { reason: 'Not offered.' } : {}),
 });
 
-const emptyScan = (): ScanResult => ({ code: [], testCode: [], titles: [] });
+const emptyScan = (): ScanResult => ({ code: [], decisions: [], testCode: [], titles: [] });
 
 const catalogErrors = (yamlText: string): string[] => {
   try {
@@ -135,6 +136,7 @@ describe('traceability checks', () => {
   it('reports an implemented entry that no test title names', () => {
     const scan = emptyScan();
     scan.code = [{ id: PKCE, file: 'src/a.ts', line: 1 }];
+    scan.decisions = [{ id: PKCE, file: 'src/a.ts', line: 1 }];
     expect(checkTrace([entry(PKCE, 'implemented')], scan)).toEqual([
       `${PKCE} is marked implemented but no test title in test/ names it`,
     ]);
@@ -152,6 +154,7 @@ describe('traceability checks', () => {
     const text = [`it('rejects the request', () => {`, `  expect(code).toBe('${PKCE}');`, '});'].join('\n');
     const scan: ScanResult = {
       code: [{ id: PKCE, file: 'src/a.ts', line: 1 }],
+      decisions: [{ id: PKCE, file: 'src/a.ts', line: 1 }],
       testCode: findIds(text, 'test/a.test.ts'),
       titles: findTestTitles(text, 'test/a.test.ts'),
     };
@@ -166,16 +169,91 @@ describe('traceability checks', () => {
   });
 });
 
+describe('code locations', () => {
+  it('counts an id on a line of code or in a comment directly above code', () => {
+    const text = [
+      '// header comment naming ' + PKCE,
+      "import { x } from './x.js';",
+      '',
+      '// ' + STATE + ' decides here',
+      'if (a) throw error; // ' + PKCE,
+      '/**',
+      ' * ' + STATE + ' in a doc comment',
+      ' */',
+      'export function f() {}',
+    ].join('\n');
+    expect(findDecisionIds(text, 'src/a.ts')).toEqual([
+      { id: STATE, file: 'src/a.ts', line: 4 },
+      { id: PKCE, file: 'src/a.ts', line: 5 },
+      { id: STATE, file: 'src/a.ts', line: 7 },
+    ]);
+  });
+
+  it('does not count an id in a string, a description or a comment above a blank line', () => {
+    const tick = '`';
+    const text = [
+      "import { z } from 'zod';",
+      "const schema = z.string().describe('Required for public clients (" + STATE + ")');",
+      'const message = ' + tick + 'must be S256 (' + PKCE + ') ${value}' + tick + ';',
+      "const re = /[\"']/g; const q = \"it's " + PKCE + "\";",
+      '// ' + STATE + ' floating, followed by a blank line',
+      '',
+      'const y = 2;',
+    ].join('\n');
+    expect(findDecisionIds(text, 'src/a.ts')).toEqual([]);
+    expect(findIds(text, 'src/a.ts').map((c) => c.id)).toEqual([STATE, PKCE, PKCE, STATE]);
+  });
+
+  it('reads on after a template literal with nested expressions', () => {
+    const tick = '`';
+    const text = ['const a = ' + tick + 'x ${ok ? ' + tick + 'y' + tick + ' : ' + "'z'" + '} w' + tick + ';', 'run(); // ' + PKCE].join('\n');
+    expect(findDecisionIds(text, 'src/a.ts')).toEqual([{ id: PKCE, file: 'src/a.ts', line: 2 }]);
+  });
+
+  it('reports an implemented entry that src/ only mentions in strings or headers', () => {
+    const scan = emptyScan();
+    scan.code = [{ id: PKCE, file: 'src/a.ts', line: 1 }];
+    scan.titles = [{ file: 'test/a.test.ts', line: 2, title: `${PKCE} works`, ids: [PKCE] }];
+    expect(checkTrace([entry(PKCE, 'implemented')], scan)).toEqual([
+      `${PKCE} is marked implemented but src/ only mentions it (in a string or a file header), never on or directly above the code that decides it`,
+    ]);
+  });
+});
+
+describe('partial requirements', () => {
+  const partial = (missing: string) => [`- id: ${PKCE}`, '  area: A', '  requirement: R.', '  clause: —', '  status: partial', '  issue: 10', missing].join('\n');
+
+  it('keeps the missing list and the issue that finishes it', () => {
+    expect(parseCatalog(partial('  missing:\n    - the x5c path\n    - CRLs'))).toEqual([
+      { id: PKCE, area: 'A', requirement: 'R.', clause: '—', status: 'partial', issue: 10, missing: ['the x5c path', 'CRLs'] },
+    ]);
+  });
+
+  it('refuses a partial entry without a missing list, and a missing list elsewhere', () => {
+    expect(catalogErrors(partial(''))).toEqual([`entry #1 (${PKCE}): status partial requires a missing: list of the clauses not yet met`]);
+    expect(catalogErrors(`- id: ${PKCE}\n  area: A\n  requirement: R.\n  clause: —\n  status: implemented\n  missing:\n    - x\n`)).toEqual([
+      `entry #1 (${PKCE}): missing: belongs to status partial only`,
+    ]);
+  });
+
+  it('counts partial entries in the summary and shows what is missing in the matrix', () => {
+    const md = renderMatrix([{ ...entry(PKCE, 'implemented'), status: 'partial', issue: 10, missing: ['the x5c path'] }], emptyScan());
+    expect(md).toContain('1 requirements, 0 implemented, 1 partial, 0 planned, 0 not applicable');
+    expect(md).toContain(`| ${PKCE} | Some rule. | partial (issue 10): missing the x5c path |  |  |`);
+    expect(md).toContain(`**Partial:** ${PKCE} (issue 10).`);
+  });
+});
+
 describe('matrix rendering', () => {
   it('renders counts, first sentences and relative links', () => {
     const scan = emptyScan();
-    scan.code = [
+    scan.decisions = [
       { id: PKCE, file: 'src/a.ts', line: 3 },
       { id: PKCE, file: 'src/b.ts', line: 7 },
     ];
     scan.titles = [{ file: 'test/a.test.ts', line: 5, title: `${PKCE} title text`, ids: [PKCE] }];
     const md = renderMatrix([entry(PKCE, 'implemented'), entry(STATE, 'planned')], scan);
-    expect(md).toContain('2 requirements, 1 implemented, 1 planned, 0 not applicable');
+    expect(md).toContain('2 requirements, 1 implemented, 0 partial, 1 planned, 0 not applicable');
     expect(md).toContain(
       `| ${PKCE} | Some rule. | implemented | [src/a.ts:3](../src/a.ts#L3)<br>[src/b.ts:7](../src/b.ts#L7) | [test/a.test.ts:5](../test/a.test.ts#L5) |`,
     );

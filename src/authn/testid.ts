@@ -22,6 +22,7 @@ export function testIdAuthenticator(mode: Mode): Authenticator {
       const acr = form.acr;
       // AUTHN-01, SSO-06: only a level this authenticator offers and the client accepts.
       if (!isAcrLevel(acr) || !levels.includes(acr) || !satisfies(acr, minimum)) return { ok: false, problem: 'acr' satisfies TestIdProblem };
+      // AUTHN-02, AUTHN-03: TestID gives amr ["TestID"] at the level the tester chose.
       return { ok: true, result: { pid, acr, amr: ['TestID'] } };
     },
   };

@@ -19,7 +19,7 @@ export async function authorizationCodeGrant(services: Services, flow: FlowConte
     throw decision.error;
   }
   const { record } = decision;
-  const facts = grantFacts(caller, record, grantExpiresAt(record, client));
+  const facts = grantFacts(caller, record, grantExpiresAt(record.subject, client));
   const accessToken = mintAccessToken(services, facts, now, record.access_token_jti);
   // TOKEN-12, CLIENT-05: a refresh token only for clients registered for the refresh_token grant.
   const refresh = client.grant_types.includes('refresh_token') ? mintRefreshToken(services, facts, now) : undefined;

@@ -5,7 +5,7 @@
 import { newCode, newId, newJti } from '../protocol/identifiers.js';
 import type { AuthorizationRequest } from '../protocol/authorize/request.js';
 import { isLoginOnlyScope, participantListTtlMs, type SessionRecord } from '../protocol/session.js';
-import { codeLifetimeMs } from '../protocol/token/authorization-code-grant.js';
+import { codeLifetimeMs, grantExpiresAt } from '../protocol/token/authorization-code-grant.js';
 import type { AuthenticatedSubject } from '../protocol/tokens.js';
 import type { RegisteredClient } from '../registry/client-registry.js';
 import { accessTokenMember } from '../store/grants.js';
@@ -35,7 +35,6 @@ export function issueCodeOps(
         grant_id: grantId,
         access_token_jti: accessTokenJti,
         expires_at: nowMs + codeLifetimeMs,
-        granted_at: nowMs,
         ...(request.nonce !== undefined ? { nonce: request.nonce } : {}),
         ...(request.code_challenge !== undefined ? { code_challenge: request.code_challenge } : {}),
       },
@@ -47,13 +46,15 @@ export function issueCodeOps(
       { grant_id: grantId, client_id: client.client_id, locale: subject.locale },
       codeLifetimeMs + client.access_token_lifetime * 1000 + 60_000,
     ),
-    // REVOKE-03, TOKEN-11: the grant knows its first access token from the start.
-    ...services.grants.trackOps(grantId, accessTokenMember(accessTokenJti), client.authorization_lifetime * 1000),
-    // SSO-10, TOKEN-19: the session remembers the client, its grant, and whether the grant is
-    // for login only (every scope openid or profile), which single logout ends (LOGOUT-10).
+    // REVOKE-03, TOKEN-11: the grant knows its first access token from the start; the list lives
+    // as long as the grant can (TOKEN-15).
+    ...services.grants.trackOps(grantId, accessTokenMember(accessTokenJti), Math.max(1, grantExpiresAt(subject, client) - nowMs)),
+    // SSO-10, TOKEN-19: the session remembers the client, its grant, whether it took part through
+    // an isolated login (SSO-08), and whether the grant is for login only (every scope openid or
+    // profile), which single logout ends (LOGOUT-10).
     ...(session
       ? services.sessions.participantOps(
-          { client_id: client.client_id, grant_id: grantId, login_only: isLoginOnlyScope(request.scope), sid: subject.sid },
+          { client_id: client.client_id, grant_id: grantId, login_only: isLoginOnlyScope(request.scope), isolated: client.sso_disabled, sid: subject.sid },
           participantListTtlMs(session, nowMs),
         )
       : []),

@@ -5,7 +5,7 @@
 import { OAuthError } from '../errors.js';
 import { chooseLocale, type Locale } from '../i18n/locale.js';
 import { acrRank, type AcrLevel } from '../protocol/acr.js';
-import { errorParameters, successParameters } from '../protocol/authorization-response.js';
+import { successParameters } from '../protocol/authorization-response.js';
 import { newSessionCookieValue } from '../protocol/identifiers.js';
 import type { FrontchannelNotice } from '../protocol/logout.js';
 import { sessionAfterLogin, sessionRemainingMs } from '../protocol/session.js';
@@ -13,7 +13,7 @@ import type { AuthenticatedSubject } from '../protocol/tokens.js';
 import type { RegisteredClient } from '../registry/client-registry.js';
 import { undoOps } from '../store/store.js';
 import type { AuthorizationResponse, SessionCookie } from './authorize.js';
-import { targetOf } from './authorize.js';
+import { redirectableError, refuse, targetOf } from './authorize.js';
 import { endBrowserSession, findBrowserSession } from './browser-session.js';
 import { issueCodeOps } from './code-issuance.js';
 import { checkCsrf, expiredInteraction, interactionLifetimeLeft, openInteraction, type Interaction } from './interactions.js';
@@ -84,10 +84,22 @@ export type LoginOutcome =
 
 /** POST: cancel, or authenticate and answer the client. */
 export async function submitLogin(services: Services, flow: FlowContext, input: LoginSubmission): Promise<LoginOutcome> {
-  const { config, clock, store } = services;
   const { interaction, client } = openPending(services, flow, input);
   checkCsrf(interaction, input.form.csrf);
   const locale = chooseLocale(input.languageCookie, interaction.request.ui_locales);
+  const target = targetOf(interaction.request);
+  try {
+    return await completeLogin(services, flow, input, interaction, client, locale);
+  } catch (error) {
+    // ERR-01: a used or expired interaction has no trustworthy continuation: the error page.
+    if (error instanceof OAuthError && !error.mayRedirect) throw error;
+    // ERR-02: the redirect_uri was validated when the interaction began, so the client hears of it.
+    return { kind: 'respond', interactionId: interaction.id, response: refuse(flow, client, target, redirectableError(error, flow), services.config.issuer, locale) };
+  }
+}
+
+async function completeLogin(services: Services, flow: FlowContext, input: LoginSubmission, interaction: Interaction, client: RegisteredClient, locale: Locale): Promise<LoginOutcome> {
+  const { config, clock, store } = services;
   const target = targetOf(interaction.request);
   const now = clock();
 
@@ -95,7 +107,7 @@ export async function submitLogin(services: Services, flow: FlowContext, input: 
     // AUTHZ-26 RFC 6749 §4.1.2.1: the user declined; the interaction is used up.
     if (!(await services.interactions.claim(interaction.id, interactionLifetimeLeft(interaction, now)))) throw expiredInteraction();
     const error = new OAuthError('access_denied', 'The user cancelled the login');
-    return { kind: 'respond', interactionId: interaction.id, response: { target, parameters: errorParameters(error, target, config.issuer), locale } };
+    return { kind: 'respond', interactionId: interaction.id, response: refuse(flow, client, target, error, config.issuer, locale) };
   }
   if (input.form.action !== 'login') return { kind: 'page', page: loginPage(services, interaction, client, locale), status: 400 };
 

@@ -22,7 +22,7 @@ export async function pushAuthorizationRequest(services: Services, flow: FlowCon
   const { client } = await authenticateCaller(services, flow, input, parPath);
   // PAR-03 RFC 9126 §2.1: all of /authorize's checks that need no user, now (the table in
   // protocol/authorize/checks.ts says where /par differs); every failure is JSON (PAR-06).
-  const outcome = parseAuthorizationRequest({ ...input.body, client_id: client.client_id }, services.registry, 'par');
+  const outcome = parseAuthorizationRequest({ ...input.body, client_id: client.client_id }, services.registry, 'par', config);
   if (!outcome.ok) {
     const error = outcome.error;
     throw new OAuthError(error.error, error.description, { status: error.status === 401 ? 400 : error.status, detail: error.detail });

@@ -76,6 +76,7 @@ export function buildServices(context: ProviderContext): Services {
 export interface FlowLog {
   info(fields: object, message: string): void;
   warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
 }
 
 /** What a use case may tell the request it serves: where to log, and which client it is about. */

@@ -4,7 +4,7 @@ import type { ClientAuthMethod } from '../protocol/client-authentication/index.j
 import { newJti, newRefreshToken } from '../protocol/identifiers.js';
 import { signJwt } from '../protocol/jws.js';
 import { buildRefreshTokenRecord, type RefreshTokenRecord } from '../protocol/token/refresh-token-grant.js';
-import { buildAccessTokenClaims, buildIdTokenClaims, pairwiseSubject, type AuthenticatedSubject } from '../protocol/tokens.js';
+import { buildAccessTokenClaims, buildIdTokenClaims, subjectFor, type AuthenticatedSubject } from '../protocol/tokens.js';
 import type { RegisteredClient } from '../registry/client-registry.js';
 import { accessTokenMember, type GrantLifetimes } from '../store/grants.js';
 import type { WriteOp } from '../store/store.js';
@@ -80,7 +80,7 @@ export function mintAccessToken(services: Services, facts: GrantFacts, nowMs: nu
       client,
       clientAuthMethod: facts.method,
       subject: facts.subject,
-      sub: pairwiseSubject(services.config.pairwiseSecret, client.client_id, facts.subject.pid),
+      sub: subjectFor(services.config.pairwiseSecret, client, facts.subject.pid),
       scope: facts.scope,
       resource: facts.resource,
       jti: tokenId,
@@ -99,7 +99,7 @@ export function mintIdToken(services: Services, facts: GrantFacts, nonce: string
       issuer: services.config.issuer,
       client: facts.client,
       subject: facts.subject,
-      sub: pairwiseSubject(services.config.pairwiseSecret, facts.client.client_id, facts.subject.pid),
+      sub: subjectFor(services.config.pairwiseSecret, facts.client, facts.subject.pid),
       nowSeconds: Math.floor(nowMs / 1000),
       ...(nonce !== undefined ? { nonce } : {}),
     }),

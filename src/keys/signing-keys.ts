@@ -24,6 +24,7 @@ const privateMembers = ['d', 'p', 'q', 'dp', 'dq', 'qi'] as const;
 
 /** Turn one private JWK into a SigningKey; `where` names it in errors (never its material). */
 export async function toSigningKey(jwk: JWK, issuerHost: string, where: string): Promise<SigningKey> {
+  // JWKS-01 RFC 7517 §4: RSA signing keys of 2048 bits or more, published with kid and x5c.
   if (jwk.kty !== 'RSA') throw new SigningKeyError(`${where}: kty must be "RSA" (JWKS-01)`);
   if (jwk.alg !== undefined && jwk.alg !== 'RS256') throw new SigningKeyError(`${where}: alg must be "RS256" (JWKS-02)`);
   if (jwk.use !== undefined && jwk.use !== 'sig') throw new SigningKeyError(`${where}: use must be "sig" (JWKS-01)`);

@@ -6,6 +6,7 @@ import type { RedirectTarget } from './authorize/request.js';
 
 export type ResponseParameters = [name: string, value: string][];
 
+// AUTHZ-18 RFC 6749 §4.1.2, RFC 9207 §2: code, then state (if sent) and iss.
 export function successParameters(code: string, target: RedirectTarget, issuer: string): ResponseParameters {
   return [['code', code], ...stateAndIssuer(target, issuer)];
 }

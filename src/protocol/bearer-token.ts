@@ -30,9 +30,12 @@ export function extractBearerToken(
   if (query.access_token !== undefined) throw invalidRequest('Access tokens are not accepted in the query string');
   const fromBody = body?.access_token;
   if (Array.isArray(fromBody)) throw invalidRequest('access_token is repeated');
-  if (authorization !== undefined) {
+  // RFC 6750 §3.1: an Authorization header of another scheme carries no bearer token at all; the
+  // request "lacks any authentication information" and gets a bare challenge, not an error code.
+  const scheme = authorization?.split(' ', 1)[0]?.toLowerCase();
+  if (authorization !== undefined && scheme === 'bearer') {
     const match = bearerHeader.exec(authorization);
-    if (!match) throw invalidRequest('The Authorization header must use the Bearer scheme');
+    if (!match) throw invalidRequest('The Bearer authorization header is malformed');
     // RFC 6750 §2: clients MUST NOT use more than one method per request.
     if (fromBody !== undefined) throw invalidRequest('Send the access token in one place only');
     return { token: match[1]! };

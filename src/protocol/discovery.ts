@@ -11,6 +11,7 @@ export class MetadataConflictError extends Error {}
 export function buildProviderMetadata(issuer: string, contributions: readonly MetadataContribution[]): Readonly<Record<string, MetadataValue>> {
   // DISC-03 Disc §4.3: `issuer` is exactly the configured issuer (ENV-01), first in the document.
   const metadata: Record<string, MetadataValue> = { issuer };
+  // DISC-04: only what a registered module contributes; two modules must agree on a shared field.
   for (const contribution of contributions) {
     for (const [name, value] of Object.entries(contribution)) {
       const existing = metadata[name];

@@ -49,7 +49,8 @@ export type RedirectDecision = { redirect: string } | { redirect: undefined; rea
 
 /**
  * LOGOUT-04 RPIL §3, §4: redirect to post_logout_redirect_uri only if ALL hold:
- * (a) an id_token_hint we issued identifies an active client (and client_id, if sent, agrees);
+ * (a) an id_token_hint we issued identifies an active client (and client_id, if sent, agrees) —
+ *     or, under the flag logoutAcceptClientIdWithoutHint, a client_id names an active client;
  * (b) the browser's session exists — checked before it is ended — and holds the hint's sid when
  *     the hint has one;
  * (c) the URI is exactly one the client registered.
@@ -59,15 +60,25 @@ export function decideLogoutRedirect(
   hint: VerifiedHint | undefined,
   session: SessionRecord | null,
   registry: ClientRegistry,
+  options: { acceptClientIdWithoutHint?: boolean } = {},
 ): RedirectDecision {
   const uri = parameters.post_logout_redirect_uri;
   if (uri === undefined) return { redirect: undefined, reason: 'no post_logout_redirect_uri' };
-  if (!hint) return { redirect: undefined, reason: 'no valid id_token_hint (LOGOUT-04 a)' };
-  if (parameters.client_id !== undefined && parameters.client_id !== hint.client_id) return { redirect: undefined, reason: 'client_id differs from the hint (LOGOUT-03)' };
-  const client: RegisteredClient | undefined = registry.find(hint.client_id);
-  if (!client) return { redirect: undefined, reason: 'the hint names no active client (LOGOUT-04 a)' };
+  let clientId: string;
+  if (hint) {
+    // LOGOUT-03: a client_id sent beside the hint must be the hint's audience.
+    if (parameters.client_id !== undefined && parameters.client_id !== hint.client_id) return { redirect: undefined, reason: 'client_id differs from the hint (LOGOUT-03)' };
+    clientId = hint.client_id;
+  } else if (options.acceptClientIdWithoutHint && parameters.client_id !== undefined) {
+    // LOGOUT-04 flag logoutAcceptClientIdWithoutHint: client_id stands in for (a).
+    clientId = parameters.client_id;
+  } else {
+    return { redirect: undefined, reason: 'no valid id_token_hint (LOGOUT-04 a)' };
+  }
+  const client: RegisteredClient | undefined = registry.find(clientId);
+  if (!client) return { redirect: undefined, reason: `the ${hint ? 'hint' : 'client_id'} names no active client (LOGOUT-04 a)` };
   if (!session) return { redirect: undefined, reason: 'no session in this browser (LOGOUT-04 b)' };
-  if (hint.sid !== undefined && !sidsOf(session).includes(hint.sid)) return { redirect: undefined, reason: 'the hint belongs to another session (LOGOUT-04 b)' };
+  if (hint?.sid !== undefined && !sidsOf(session).includes(hint.sid)) return { redirect: undefined, reason: 'the hint belongs to another session (LOGOUT-04 b)' };
   if (!client.post_logout_redirect_uris.includes(uri)) return { redirect: undefined, reason: 'post_logout_redirect_uri is not registered (LOGOUT-04 c)' };
   const state = usableState(parameters.state);
   // LOGOUT-05: state returned URL-encoded.

@@ -79,6 +79,8 @@ function digitsOf(value: string): number[] {
 }
 
 /** Untrusted text → the kind and birth date of a Norwegian national identity number. */
+// AUTHN-04…06, AUTHN-08: the check digits, the date and the century decide; the test vectors of
+// AUTHN-08 are in the tests.
 export function parseIdentityNumber(value: string): ParsedIdentityNumber {
   // AUTHN-04: exactly eleven ASCII digits; no spaces, separators or other scripts' digits
   if (!/^[0-9]{11}$/.test(value)) return { ok: false, problem: 'format' };

@@ -44,11 +44,15 @@ export interface LoadedSession {
   record: SessionRecord;
 }
 
-/** SSO-10: a client served under a sid, with its grant; `login_only`: every scope is openid/profile. */
+/**
+ * SSO-10: a client served under a sid, with its grant, whether it took part through an isolated
+ * login (SSO-08), and `login_only`: every scope of the grant is openid or profile (TOKEN-19).
+ */
 export interface Participant {
   client_id: string;
   grant_id: string;
   login_only: boolean;
+  isolated: boolean;
   sid: string;
 }
 

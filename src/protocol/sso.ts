@@ -8,7 +8,7 @@ import type { SessionLogin } from './session.js';
 import { satisfies } from './acr.js';
 import type { AuthorizationRequest } from './authorize/request.js';
 
-export type SsoDecision = { kind: 'reuse' } | { kind: 'authenticate'; reason: 'no-session' | 'prompt-login' | 'max-age' | 'step-up' | 'isolated' } | { kind: 'error'; error: OAuthError };
+export type SsoDecision = { kind: 'reuse' } | { kind: 'authenticate'; reason: 'no-session' | 'prompt-login' | 'max-age' | 'grant-lifetime' | 'step-up' | 'isolated' } | { kind: 'error'; error: OAuthError };
 
 export function decideSso(request: AuthorizationRequest, client: RegisteredClient, session: SessionLogin | null, nowMs: number): SsoDecision {
   const silentOnly = request.prompt.includes('none');
@@ -26,6 +26,11 @@ export function decideSso(request: AuthorizationRequest, client: RegisteredClien
   // Core §3.1.2.1 max_age: an authentication older than max_age seconds must be repeated.
   if (request.max_age !== undefined && nowMs / 1000 - session.auth_time > request.max_age) {
     return need('max-age', loginRequired('The login is older than max_age'));
+  }
+  // TOKEN-15: the grant would be counted from this login's authentication and already be over
+  // (authorization_lifetime shorter than the session's age): a fresh login is needed.
+  if (nowMs - session.auth_time * 1000 >= client.authorization_lifetime * 1000 - 1000) {
+    return need('grant-lifetime', loginRequired("The login is older than the client's authorization_lifetime"));
   }
   // SSO-04, SSO-06: the session must meet the requested minimum level, or the user steps up.
   if (!satisfies(session.acr, request.acr_minimum)) {

@@ -37,6 +37,20 @@ export function pairwiseSubject(pairwiseSecret: string, clientId: string, pid: s
   return createHmac('sha256', pairwiseSecret).update(`${clientId}|${pid}`, 'utf8').digest('base64url');
 }
 
+/**
+ * Core §8 subject_type public, for a client registered with it: the same sub at every client,
+ * still not derivable to the pid. Client ids are VSCHAR, so the NUL-framed input cannot equal any
+ * pairwise input.
+ */
+export function publicSubject(pairwiseSecret: string, pid: string): string {
+  return createHmac('sha256', pairwiseSecret).update(`\u0000public\u0000${pid}`, 'utf8').digest('base64url');
+}
+
+/** IDT-04: the sub of a person at a client, by the client's registered subject_type (pairwise by default). */
+export function subjectFor(pairwiseSecret: string, client: Pick<RegisteredClient, 'client_id' | 'subject_type'>, pid: string): string {
+  return client.subject_type === 'public' ? publicSubject(pairwiseSecret, pid) : pairwiseSubject(pairwiseSecret, client.client_id, pid);
+}
+
 export interface IdTokenInput {
   issuer: string;
   client: RegisteredClient;

@@ -3,6 +3,7 @@
 // rules of CLIENT-03…CLIENT-15, each reported against the field it concerns.
 import { z } from 'zod';
 import type { Mode } from '../config.js';
+import { logoProblems } from './logo.js';
 import { anyPortLoopback, checkFrontchannelLogoutUri, checkRedirectUri } from './redirect-uri-rules.js';
 
 const orgno = z
@@ -64,8 +65,10 @@ const uriList = z.array(z.string({ message: 'must be a string' }));
 const implementedIntegrationTypes = ['idporten', 'api_klient'] as const;
 const knownIntegrationTypes = ['idporten', 'api_klient', 'ansattporten', 'maskinporten', 'krr', 'eformidling'];
 
+// CLIENT-01 RFC 7591 §2: the record fields; strict, so an unknown (mistyped) field is refused.
 export const clientRecordSchema = z.strictObject({
-  client_id: z.string().regex(/^[\x21-\x7e]{1,200}$/, { message: 'must be 1-200 printable ASCII characters without spaces' }),
+  // RFC 6749 Appendix A.1: client-id = *VSCHAR (%x20-7E), spaces included; not blank.
+  client_id: z.string().regex(/^[\x20-\x7e]{1,200}$/, { message: 'must be 1-200 printable ASCII characters (RFC 6749 Appendix A.1)' }).refine((id) => id.trim() !== '', { message: 'must not be blank' }),
   client_secret: z.string().min(32, { message: 'must be at least 32 characters (CLIENT-06)' }).max(512).optional(),
   /** RFC 7591 §3.2.1: seconds since the epoch, 0 = never. TOKEN-05 refuses an expired secret. */
   client_secret_expires_at: z.number().int().min(0).optional(),
@@ -75,7 +78,14 @@ export const clientRecordSchema = z.strictObject({
   description: z.string().max(1000).optional(),
   // RFC 7591 §2: the URL of a web page; only http(s), so that it is always safe to link to.
   client_uri: z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).optional(),
-  logo: z.string().max(100_000).optional(),
+  logo: z
+    .string()
+    .max(100_000, { message: 'must be at most 100000 characters (CLIENT-01)' })
+    .superRefine((logo, ctx) => {
+      for (const message of logoProblems(logo)) ctx.addIssue({ code: 'custom', message });
+    })
+    .optional(),
+  // CLIENT-02: one of the integration types this provider implements.
   integration_type: z.string().superRefine((value, ctx) => {
     if ((implementedIntegrationTypes as readonly string[]).includes(value)) return;
     ctx.addIssue({
@@ -110,6 +120,8 @@ export const clientRecordSchema = z.strictObject({
   sso_disabled: z.boolean().default(false),
   code_challenge_method: z.enum(['S256', 'none'], { message: 'must be S256 or none (CLIENT-15)' }).default('S256'),
   require_pushed_authorization_requests: z.boolean().default(false),
+  // IDT-04, DISC-02 (OIDC Core §8, OIDC Registration §2): pairwise unless the client asks for public.
+  subject_type: z.enum(['pairwise', 'public'], { message: 'must be pairwise or public (IDT-04)' }).default('pairwise'),
   jwks: z
     .strictObject({ keys: z.array(clientJwk).min(1, { message: 'must hold 1 to 5 keys (CLIENT-07)' }).max(5, { message: 'must hold 1 to 5 keys (CLIENT-07)' }) })
     .optional(),

@@ -56,7 +56,11 @@ export function checkRedirectUri(uri: string, applicationType: ApplicationType, 
   return problems;
 }
 
-/** CLIENT-11 FCL §2: absolute http(s) URI without fragment, https in prod, on a redirect URI's host. */
+/**
+ * CLIENT-11 FCL §2: an absolute http(s) URI without fragment, https in prod, whose scheme, host
+ * and port are those of one of the client's redirect URIs ("the domain and port ... MUST be the
+ * same as that of a registered Redirection URI value", FCL §2).
+ */
 export function checkFrontchannelLogoutUri(uri: string, redirectUris: readonly string[], mode: Mode): string[] {
   let url: URL;
   try {
@@ -68,15 +72,15 @@ export function checkFrontchannelLogoutUri(uri: string, redirectUris: readonly s
   if (uri.includes('#')) problems.push('must not contain a fragment (FCL §2)');
   if (url.protocol !== 'https:' && url.protocol !== 'http:') problems.push('must be an http(s) URI (FCL §2)');
   if (url.protocol === 'http:' && mode === 'prod') problems.push('must be https in prod mode (CLIENT-11)');
-  const hosts = new Set(
+  const origins = new Set(
     redirectUris.flatMap((r) => {
       try {
-        return [new URL(r).hostname];
+        return [new URL(r).origin];
       } catch {
         return [];
       }
     }),
   );
-  if (!hosts.has(url.hostname)) problems.push("must have the same host as one of the client's redirect_uris (CLIENT-11)");
+  if (!origins.has(url.origin)) problems.push("must have the same scheme, host and port as one of the client's redirect_uris (CLIENT-11, FCL §2)");
   return problems;
 }

@@ -39,11 +39,12 @@ const parametersDoc = z
 async function handle(request: FastifyRequest, reply: FastifyReply, raw: RawParameters): Promise<FastifyReply> {
   const services = request.server.services;
   const outcome = await authorize(services, flowContext(request), { raw, sessionCookie: request.cookies[sessionCookie], languageCookie: request.cookies[languageCookie] });
+  // SSO-02: the session cookie follows the restarted idle clock.
+  if (outcome.session) setSessionCookie(reply, services, outcome.session);
   if (outcome.kind === 'login') {
     setInteractionCookie(reply, services, outcome.interactionId, outcome.sealedInteraction, outcome.lifetimeMs);
     return reply.redirect(loginPageUrl(services, outcome.interactionId), 303);
   }
-  if (outcome.session) setSessionCookie(reply, services, outcome.session);
   return deliverAuthorizationResponse(reply, outcome.response);
 }
 

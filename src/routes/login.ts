@@ -24,6 +24,7 @@ function showPage(reply: FastifyReply, services: Services, page: LoginPage, stat
   const rendered = renderLoginPage({
     locale: page.locale,
     clientName: page.client.client_name,
+    clientLogo: page.client.logo,
     action,
     csrf: page.interaction.csrf,
     levels: page.levels,

@@ -22,6 +22,7 @@ async function handle(request: FastifyRequest, reply: FastifyReply): Promise<Fas
 export const parModule: RouteModule = {
   name: 'par',
   register(app) {
+    // PAR-01 RFC 9126 §2.1: POST with a form body only (other methods get 405 with Allow).
     app.post(
       parPath,
       {

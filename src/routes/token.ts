@@ -69,7 +69,8 @@ export const tokenModule: RouteModule = {
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
     token_endpoint_auth_signing_alg_values_supported: ['RS256'],
     id_token_signing_alg_values_supported: ['RS256'],
-    subject_types_supported: ['pairwise'],
+    // DISC-02, IDT-04: pairwise by default; public for clients registered with subject_type public.
+    subject_types_supported: ['public', 'pairwise'],
     // DISC-06: optional, recommended by Discovery §3.
     claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'auth_time', 'acr', 'amr', 'nonce', 'sid', 'pid', 'locale'],
   }),

@@ -18,16 +18,25 @@ export function wellKnownModule(modules: readonly RouteModule[]): RouteModule {
     name: 'well-known',
     register(app) {
       const context = app.services;
+      // DISC-02: ID-porten's document for our issuer, from what the registered modules contribute;
+      // DISC-04: a module that is not registered contributes nothing.
       const metadata = buildProviderMetadata(
         context.config.issuer,
         modules.flatMap((m) => (m.metadata ? [m.metadata(context)] : [])),
       );
       const body = JSON.stringify(metadata);
       const typed = app.withTypeProvider<ZodTypeProvider>();
-      for (const [path, summary] of [
+      // RFC 8414 §3.1: for an issuer with a path, the well-known segment goes between host and
+      // path (https://host/.well-known/oauth-authorization-server/idp). That URL reaches us
+      // unstripped by the proxy that serves the issuer's path, so it is registered as such; the
+      // appended form under the issuer stays for clients that build it that way.
+      const issuerPath = new URL(context.config.issuer).pathname.replace(/\/$/, '');
+      const paths: [string, string][] = [
         ['/.well-known/openid-configuration', 'OpenID Provider configuration (OIDC Discovery 1.0 §4, DISC-01)'],
         ['/.well-known/oauth-authorization-server', 'Authorization server metadata (RFC 8414 §3), same content'],
-      ] as const) {
+        ...(issuerPath !== '' ? [[`/.well-known/oauth-authorization-server${issuerPath}`, 'Authorization server metadata at the RFC 8414 §3.1 location for an issuer with a path'] as [string, string]] : []),
+      ];
+      for (const [path, summary] of paths) {
         typed.get(path, { schema: { tags: ['discovery'], summary, response: { 200: metadataSchema } } }, async (_request, reply) => {
           cacheable(reply, maxAgeSeconds).header('access-control-allow-origin', '*').type('application/json; charset=utf-8').serializer((x) => x as string);
           return body as never;

@@ -32,9 +32,13 @@ export class SessionStore {
     return this.store.write(this.deleteOps(cookie));
   }
 
-  /** SSO-10: remember that a client was served under `sid`, with the grant it got. */
+  /**
+   * SSO-10: remember that a client was served under `sid`, with the grant it got and its flags.
+   * A member is `<client_id, URI-encoded> <grant_id> <login_only 0|1> <isolated 0|1>`: client ids
+   * may hold spaces (RFC 6749 Appendix A.1), grant ids are base64url.
+   */
   participantOps(participant: Participant, ttlMs: number): WriteOp[] {
-    const member = `${participant.client_id} ${participant.grant_id} ${participant.login_only ? 1 : 0}`;
+    const member = `${encodeURIComponent(participant.client_id)} ${participant.grant_id} ${participant.login_only ? 1 : 0} ${participant.isolated ? 1 : 0}`;
     return [{ op: 'sadd', key: this.keys.sessionParticipants(participant.sid), members: [member], ttlMs }];
   }
 
@@ -43,8 +47,8 @@ export class SessionStore {
     const lists = await Promise.all(sids.map((sid) => this.store.members(this.keys.sessionParticipants(sid))));
     return lists.flatMap((members, i) =>
       members.map((member) => {
-        const [client_id = '', grant_id = '', flag = '0'] = member.split(' ');
-        return { client_id, grant_id, login_only: flag === '1', sid: sids[i]! };
+        const [client_id = '', grant_id = '', loginOnly = '0', isolated = '0'] = member.split(' ');
+        return { client_id: decodeURIComponent(client_id), grant_id, login_only: loginOnly === '1', isolated: isolated === '1', sid: sids[i]! };
       }),
     );
   }

@@ -12,6 +12,8 @@ import { renderPage, type RenderedPage } from './layout.js';
 export interface LoginPageInput {
   locale: Locale;
   clientName: string;
+  /** AUTHZ-28, CLIENT-01: the client's logo, a validated data: URL. */
+  clientLogo?: string | undefined;
   action: string;
   csrf: string;
   levels: readonly AcrLevel[];
@@ -34,7 +36,7 @@ export function renderLoginPage(input: LoginPageInput): RenderedPage {
     languageLink: input.languageLink,
     formAction: input.formAction,
     body: html`<h1 id="login-title">${t.title}</h1>
-<p id="login-client">${t.intro(input.clientName)}</p>
+${input.clientLogo ? html`<img id="login-client-logo" src="${input.clientLogo}" alt="">\n` : html``}<p id="login-client">${t.intro(input.clientName)}</p>
 <p class="meta">${t.testNotice}</p>
 <form id="login-form" method="post" action="${input.action}" autocomplete="off">
 <input type="hidden" name="csrf" value="${input.csrf}">

@@ -113,10 +113,13 @@ export function checkPkce(raw: RawParameters, client: RegisteredClient): string 
   return challenge;
 }
 
-/** AUTHZ-08 RFC 6749 §10.12: state is mandatory for public and PKCE-downgraded clients. */
-export function checkState(state: string | undefined, client: RegisteredClient): void {
-  if (state === undefined && (client.isPublic || client.code_challenge_method === 'none')) {
-    throw new OAuthError('invalid_request', 'state is required for this client');
+/**
+ * AUTHZ-08 RFC 6749 §10.12: state is mandatory for public and PKCE-downgraded clients, and for
+ * every client under the flag requireStateAndNonceForAll.
+ */
+export function checkState(state: string | undefined, client: RegisteredClient, requireForAll = false): void {
+  if (state === undefined && (requireForAll || client.isPublic || client.code_challenge_method === 'none')) {
+    throw new OAuthError('invalid_request', requireForAll ? 'state is required (requireStateAndNonceForAll)' : 'state is required for this client');
   }
   if (state !== undefined && state.length > maxLength.state) throw new OAuthError('invalid_request', `state is longer than ${maxLength.state} characters`);
 }
@@ -157,6 +160,13 @@ export function checkMaxAge(raw: RawParameters): number | undefined {
   return Number(value);
 }
 
+/** AUTHZ-08 flag requireStateAndNonceForAll: nonce is mandatory too; AUTHZ-09 bounds it. */
+export function checkNonce(raw: RawParameters, requireForAll = false): string | undefined {
+  const nonce = checkLength(raw, 'nonce');
+  if (nonce === undefined && requireForAll) throw new OAuthError('invalid_request', 'nonce is required (requireStateAndNonceForAll)');
+  return nonce;
+}
+
 function checkLength(raw: RawParameters, name: 'nonce' | 'login_hint' | 'ui_locales'): string | undefined {
   const value = valueOf(raw, name);
   if (value !== undefined && value.length > maxLength[name]) throw new OAuthError('invalid_request', `${name} is longer than ${maxLength[name]} characters`);
@@ -176,12 +186,16 @@ interface Draft {
   ignoredAcrValues: string[];
 }
 
+/** What the provider's configuration adds to the rules. */
+export interface AuthorizationPolicy {
+  /** AUTHZ-08 flag requireStateAndNonceForAll (default off). */
+  requireStateAndNonceForAll?: boolean;
+}
+
 interface Step {
   /** Where the step runs. The rows that name one endpoint are the differences between them. */
   readonly at: readonly AuthorizationEndpoint[];
-  /** The requirement and the step of AUTHZ-02 it implements. */
-  readonly rule: string;
-  readonly run: (draft: Draft, registry: ClientRegistry) => void;
+  readonly run: (draft: Draft, registry: ClientRegistry, policy: AuthorizationPolicy) => void;
 }
 
 const both: readonly AuthorizationEndpoint[] = ['authorize', 'par'];
@@ -199,16 +213,17 @@ export function checkNoRequestUriPushed(raw: RawParameters): void {
  * (PAR-06) whatever its routing at /authorize.
  */
 const steps: readonly Step[] = [
-  { at: ['par'], rule: 'PAR-03', run: (d) => checkNoRequestUriPushed(d.raw) },
-  { at: both, rule: 'AUTHZ-02 step 2, AUTHZ-03', run: (d, registry) => void (d.client = checkClient(d.raw, registry)) },
+  // PAR-03 RFC 9126 §2.1: a request_uri cannot itself be pushed.
+  { at: ['par'], run: (d) => checkNoRequestUriPushed(d.raw) },
+  // AUTHZ-02 step 2, AUTHZ-03: the client (at /par: the authenticated one, PAR-02).
+  { at: both, run: (d, registry) => void (d.client = checkClient(d.raw, registry)) },
+  // AUTHZ-02 step 3, AUTHZ-04: the redirect target; from here on errors are redirected (ERR-02).
   {
     at: both,
-    rule: 'AUTHZ-02 step 3, AUTHZ-04',
     run: (d) => {
       const redirectUri = checkRedirectUri(d.raw, d.client!);
-      // From here on errors are redirected (ERR-02), echoing state when it was sent once (AUTHZ-20),
-      // unless it broke its own bound (checkState): echoing kilobytes into a Location header would
-      // make the error undeliverable.
+      // AUTHZ-20: state is echoed when it was sent once, unless it broke its own bound
+      // (checkState): echoing kilobytes into a Location header would make the error undeliverable.
       const state = valueOf(d.raw, 'state');
       const echo = state !== undefined && state.length <= maxLength.state;
       d.state = state;
@@ -216,38 +231,50 @@ const steps: readonly Step[] = [
       d.request.redirect_uri = redirectUri;
     },
   },
-  { at: both, rule: 'AUTHZ-02 step 4', run: (d) => checkNoRepeatedParameters(d.raw) },
-  { at: both, rule: 'AUTHZ-02 step 5, AUTHZ-15', run: (d) => void (d.request.response_mode = checkResponseMode(d.raw)) },
-  { at: both, rule: 'AUTHZ-02 step 6, AUTHZ-05', run: (d) => checkResponseType(d.raw) },
-  { at: ['authorize'], rule: 'AUTHZ-02 step 7, PAR-10', run: (d) => checkPushedRequestNotRequired(d.client!) },
-  { at: both, rule: 'AUTHZ-02 step 7, AUTHZ-21', run: (d) => checkNoRequestObject(d.raw) },
-  { at: both, rule: 'AUTHZ-02 step 8, AUTHZ-06', run: (d) => void (d.request.scope = checkScope(d.raw, d.client!)) },
+  // AUTHZ-02 step 4: no parameter twice.
+  { at: both, run: (d) => checkNoRepeatedParameters(d.raw) },
+  // AUTHZ-02 step 5, AUTHZ-15: the response mode.
+  { at: both, run: (d) => void (d.request.response_mode = checkResponseMode(d.raw)) },
+  // AUTHZ-02 step 6, AUTHZ-05: the code flow only.
+  { at: both, run: (d) => checkResponseType(d.raw) },
+  // AUTHZ-02 step 7, PAR-10: at /authorize, a client that must push cannot send a plain request.
+  { at: ['authorize'], run: (d) => checkPushedRequestNotRequired(d.client!) },
+  // AUTHZ-02 step 7, AUTHZ-21: no request objects.
+  { at: both, run: (d) => checkNoRequestObject(d.raw) },
+  // AUTHZ-02 step 8, AUTHZ-06: scopes registered on the client.
+  { at: both, run: (d) => void (d.request.scope = checkScope(d.raw, d.client!)) },
+  // AUTHZ-02 step 9, AUTHZ-07: PKCE with S256.
   {
     at: both,
-    rule: 'AUTHZ-02 step 9, AUTHZ-07',
     run: (d) => {
       const challenge = checkPkce(d.raw, d.client!);
       if (challenge !== undefined) d.request.code_challenge = challenge;
     },
   },
-  { at: both, rule: 'AUTHZ-02 step 10, AUTHZ-08', run: (d) => checkState(d.state, d.client!) },
-  { at: both, rule: 'AUTHZ-02 step 11, AUTHZ-14', run: (d) => void (d.request.prompt = checkPrompt(d.raw)) },
+  // AUTHZ-02 step 10, AUTHZ-08: state where it is mandatory.
+  { at: both, run: (d, _, policy) => checkState(d.state, d.client!, policy.requireStateAndNonceForAll) },
+  // AUTHZ-02 step 11, AUTHZ-14: prompt.
+  { at: both, run: (d) => void (d.request.prompt = checkPrompt(d.raw)) },
+  // AUTHZ-02 step 12, AUTHZ-11: acr_values as minimums; unknown values ignored and logged.
   {
     at: both,
-    rule: 'AUTHZ-02 step 12, AUTHZ-11',
     run: (d) => {
       const acr = parseAcrValues(valueOf(d.raw, 'acr_values'));
       d.request.acr_minimum = acr.minimum;
       d.ignoredAcrValues = acr.ignored;
     },
   },
-  { at: both, rule: 'AUTHZ-02 step 12, AUTHZ-25', run: (d) => void (d.request.resource = checkResource(d.raw)) },
-  { at: both, rule: 'Core §3.1.2.1 max_age', run: (d) => optional(d, 'max_age', checkMaxAge(d.raw)) },
-  { at: both, rule: 'AUTHZ-09', run: (d) => optional(d, 'nonce', checkLength(d.raw, 'nonce')) },
-  { at: both, rule: 'AUTHZ-13', run: (d) => optional(d, 'ui_locales', checkLength(d.raw, 'ui_locales')) },
+  // AUTHZ-02 step 12, AUTHZ-25: resource indicators.
+  { at: both, run: (d) => void (d.request.resource = checkResource(d.raw)) },
+  // OIDC Core §3.1.2.1: max_age.
+  { at: both, run: (d) => optional(d, 'max_age', checkMaxAge(d.raw)) },
+  // AUTHZ-09: the nonce is kept for the id_token; AUTHZ-08: mandatory under the flag.
+  { at: both, run: (d, _, policy) => optional(d, 'nonce', checkNonce(d.raw, policy.requireStateAndNonceForAll)) },
+  // AUTHZ-13: ui_locales, bounded.
+  { at: both, run: (d) => optional(d, 'ui_locales', checkLength(d.raw, 'ui_locales')) },
   // AUTHZ-23: a hint only. AUTHZ-22: claims, display, claims_locales and unknown parameters are
   // tolerated and ignored.
-  { at: both, rule: 'AUTHZ-23', run: (d) => optional(d, 'login_hint', checkLength(d.raw, 'login_hint')) },
+  { at: both, run: (d) => optional(d, 'login_hint', checkLength(d.raw, 'login_hint')) },
 ];
 
 function optional<K extends 'max_age' | 'nonce' | 'ui_locales' | 'login_hint'>(draft: Draft, name: K, value: AuthorizationRequest[K] | undefined): void {
@@ -255,10 +282,10 @@ function optional<K extends 'max_age' | 'nonce' | 'ui_locales' | 'login_hint'>(d
 }
 
 /** Runs the steps of `endpoint`. Never throws: the outcome says where an error may go. */
-export function parseAuthorizationRequest(raw: RawParameters, registry: ClientRegistry, endpoint: AuthorizationEndpoint = 'authorize'): AuthorizationOutcome {
+export function parseAuthorizationRequest(raw: RawParameters, registry: ClientRegistry, endpoint: AuthorizationEndpoint = 'authorize', policy: AuthorizationPolicy = {}): AuthorizationOutcome {
   const draft: Draft = { raw, request: {}, ignoredAcrValues: [] };
   try {
-    for (const step of steps) if (step.at.includes(endpoint)) step.run(draft, registry);
+    for (const step of steps) if (step.at.includes(endpoint)) step.run(draft, registry, policy);
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error;
     return { ok: false, error, ...(draft.client ? { client: draft.client } : {}), ...(draft.target && error.mayRedirect ? { target: draft.target } : {}) };

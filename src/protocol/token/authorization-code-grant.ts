@@ -26,8 +26,6 @@ export interface CodeRecord {
   access_token_jti: string;
   /** Milliseconds; checked against the injected clock. */
   expires_at: number;
-  /** Milliseconds: when the authorization was given; TOKEN-15 counts the grant's life from here. */
-  granted_at: number;
 }
 
 export interface CodeGrantParameters {
@@ -52,9 +50,12 @@ export function parseCodeGrant(body: FormBody): CodeGrantParameters {
  */
 export const replayWindowMs = (client: Pick<RegisteredClient, 'access_token_lifetime'>): number => client.access_token_lifetime * 1000 + 60_000;
 
-/** TOKEN-15: the grant lives authorization_lifetime from the authorization that issued the code. */
-export const grantExpiresAt = (record: CodeRecord, client: Pick<RegisteredClient, 'authorization_lifetime'>): number =>
-  record.granted_at + client.authorization_lifetime * 1000;
+/**
+ * TOKEN-15 RFC 6749 §10.4: authorization_lifetime is counted from the original login — the
+ * authentication the grant rests on (auth_time), also when the code came from an SSO answer.
+ */
+export const grantExpiresAt = (subject: Pick<AuthenticatedSubject, 'auth_time'>, client: Pick<RegisteredClient, 'authorization_lifetime'>): number =>
+  subject.auth_time * 1000 + client.authorization_lifetime * 1000;
 
 const invalidGrant = (detail: string) => new OAuthError('invalid_grant', 'The authorization code is invalid, expired or was issued to another client', { detail });
 
@@ -88,6 +89,8 @@ export function checkCodeRedemption(record: CodeRecord, client: RegisteredClient
   if (record.client_id !== client.client_id) throw invalidGrant('code of another client');
   // TOKEN-11: 60 s, on the injected clock.
   if (record.expires_at <= nowMs) throw invalidGrant('code expired');
+  // TOKEN-15: a grant past authorization_lifetime (counted from the login) yields nothing.
+  if (grantExpiresAt(record.subject, client) - nowMs < 1000) throw invalidGrant('authorization_lifetime has passed since the login');
   // TOKEN-10 RFC 6749 §4.1.3: identical to the authorization request's redirect_uri.
   if (record.redirect_uri !== parameters.redirect_uri) throw invalidGrant('redirect_uri differs from the authorization request');
   const verifier = parameters.code_verifier;

@@ -19,6 +19,7 @@ export type SupportedGrantType = (typeof supportedGrantTypes)[number];
  * (implicit, password and client_credentials never exist here); a supported one the client is
  * not registered for is unauthorized_client.
  */
+// TOKEN-17 RFC 6749 §5.2: the error codes of a refused grant type.
 export function checkGrantType(body: FormBody, client: RegisteredClient): SupportedGrantType {
   const grantType = formParameter(body, 'grant_type');
   if (grantType === undefined) throw new OAuthError('invalid_request', 'grant_type is missing');

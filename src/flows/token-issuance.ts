@@ -1,6 +1,6 @@
 // Minting what the token endpoint returns: access tokens (AT-02…08), id_tokens (IDT-01…10) and
 // refresh tokens (TOKEN-13…15), with the writes that track each token under its grant.
-import type { ClientAuthMethod } from '../protocol/client-authentication/index.js';
+import type { ClientAmr } from '../protocol/client-authentication/index.js';
 import { newJti, newRefreshToken } from '../protocol/identifiers.js';
 import { signJwt } from '../protocol/jws.js';
 import { buildRefreshTokenRecord, type RefreshTokenRecord } from '../protocol/token/refresh-token-grant.js';
@@ -15,7 +15,8 @@ export type TokenResponse = Record<string, string | number>;
 
 export interface GrantFacts {
   client: RegisteredClient;
-  method: ClientAuthMethod;
+  /** AT-04: how the client authenticated, for client_amr. */
+  clientAmr: ClientAmr;
   subject: AuthenticatedSubject;
   grantId: string;
   /** The grant's full scope and the (possibly narrower) scope of this access token. */
@@ -35,8 +36,8 @@ export interface GrantRecord {
 }
 
 /** The facts of a grant, from its record; `scope` defaults to the grant's own (TOKEN-16). */
-export function grantFacts(caller: { client: RegisteredClient; method: ClientAuthMethod }, record: GrantRecord, grantExpiresAt: number, scope: readonly string[] = record.scope): GrantFacts {
-  return { ...caller, subject: record.subject, grantId: record.grant_id, grantScope: record.scope, scope, resource: record.resource, grantExpiresAt };
+export function grantFacts(caller: { client: RegisteredClient; clientAmr: ClientAmr }, record: GrantRecord, grantExpiresAt: number, scope: readonly string[] = record.scope): GrantFacts {
+  return { client: caller.client, clientAmr: caller.clientAmr, subject: record.subject, grantId: record.grant_id, grantScope: record.scope, scope, resource: record.resource, grantExpiresAt };
 }
 
 /** AT-07, TOKEN-15: the client's lifetime, cut short where the grant ends; SSO-11: never by the session. */
@@ -78,7 +79,7 @@ export function mintAccessToken(services: Services, facts: GrantFacts, nowMs: nu
     buildAccessTokenClaims({
       issuer: services.config.issuer,
       client,
-      clientAuthMethod: facts.method,
+      clientAmr: facts.clientAmr,
       subject: facts.subject,
       sub: pairwiseSubject(services.config.pairwiseSecret, client.client_id, facts.subject.pid),
       scope: facts.scope,

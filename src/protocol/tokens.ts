@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto';
 import type { RegisteredClient } from '../registry/client-registry.js';
 import type { AcrLevel } from './acr.js';
 import { newJti } from './identifiers.js';
-import type { ClientAuthMethod } from './client-authentication/index.js';
+import type { ClientAmr } from './client-authentication/index.js';
 
 /** IDT-07: id_tokens live 120 s (exp = iat + 120). */
 // IDT-12: fixed, whatever the SSO session has left.
@@ -70,7 +70,8 @@ export function buildIdTokenClaims(input: IdTokenInput): Record<string, unknown>
 export interface AccessTokenInput {
   issuer: string;
   client: RegisteredClient;
-  clientAuthMethod: ClientAuthMethod;
+  /** AT-04: none, a secret method, private_key_jwt or virksomhetssertifikat. */
+  clientAmr: ClientAmr;
   subject: Pick<AuthenticatedSubject, 'pid' | 'acr'>;
   sub: string;
   scope: readonly string[];
@@ -92,7 +93,7 @@ export function buildAccessTokenClaims(input: AccessTokenInput): Record<string, 
     acr: input.subject.acr,
     scope: input.scope.join(' '),
     iss: input.issuer,
-    client_amr: input.clientAuthMethod, // AT-04
+    client_amr: input.clientAmr, // AT-04
     pid: input.subject.pid, // AT-05
     // AT-06 RFC 8707 §2: aud only when resource was requested; a string for one value.
     ...(input.resource.length === 1 ? { aud: input.resource[0] } : input.resource.length > 1 ? { aud: [...input.resource] } : {}),

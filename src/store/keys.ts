@@ -12,8 +12,8 @@ export interface KeySpace {
   readonly code: (codeHash: string) => string;
   readonly grant: (grantId: string) => string;
   readonly grantTokens: (grantId: string) => string;
-  /** AT-08: one record per JWT access token: what /userinfo needs, and its revocation. */
-  readonly accessToken: (jti: string) => string;
+  /** AT-08: one record per access token (by jti, or by the hash of an opaque handle): what /userinfo needs, and its revocation. */
+  readonly accessToken: (id: string) => string;
   readonly refreshToken: (tokenHash: string) => string;
   readonly assertionJti: (clientId: string, jti: string) => string;
   readonly sharedSigningKey: () => string;
@@ -35,7 +35,7 @@ export function keySpace(prefix: string): KeySpace {
     grant: (id: string) => `${prefix}{g:${id}}`,
     grantTokens: (id: string) => `${prefix}{g:${id}}:tokens`,
     refreshToken: (hash: string) => `${prefix}{rt:${hash}}`,
-    accessToken: (jti: string) => `${prefix}{at:${jti}}`,
+    accessToken: (id: string) => `${prefix}{at:${id}}`,
     assertionJti: (clientId: string, jti: string) => `${prefix}{aj:${safe(clientId)}:${safe(jti)}}`,
     sharedSigningKey: () => `${prefix}{keys}:signing`,
     sharedSecret: (name: string) => `${prefix}{keys}:secret:${safe(name)}`,

@@ -5,6 +5,7 @@
 import { OAuthError } from '../../errors.js';
 import type { RegisteredClient } from '../../registry/client-registry.js';
 import { verifierMatches, verifierPattern } from '../pkce.js';
+import { cappedGrantLifetime, type ScopePolicy } from '../scope-policy.js';
 import type { AuthenticatedSubject } from '../tokens.js';
 import { formParameter, type FormBody } from './token-request.js';
 
@@ -52,9 +53,12 @@ export function parseCodeGrant(body: FormBody): CodeGrantParameters {
  */
 export const replayWindowMs = (client: Pick<RegisteredClient, 'access_token_lifetime'>): number => client.access_token_lifetime * 1000 + 60_000;
 
-/** TOKEN-15: the grant lives authorization_lifetime from the authorization that issued the code. */
-export const grantExpiresAt = (record: CodeRecord, client: Pick<RegisteredClient, 'authorization_lifetime'>): number =>
-  record.granted_at + client.authorization_lifetime * 1000;
+/**
+ * TOKEN-15: the grant lives authorization_lifetime from the authorization that issued the code,
+ * or less when a scope's authorization_max_lifetime says so (CLIENT-16).
+ */
+export const grantExpiresAt = (record: CodeRecord, client: Pick<RegisteredClient, 'authorization_lifetime'>, policy: ScopePolicy): number =>
+  record.granted_at + cappedGrantLifetime(client.authorization_lifetime, policy) * 1000;
 
 const invalidGrant = (detail: string) => new OAuthError('invalid_grant', 'The authorization code is invalid, expired or was issued to another client', { detail });
 

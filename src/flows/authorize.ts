@@ -7,13 +7,15 @@ import { errorParameters, successParameters, type ResponseParameters } from '../
 import { parseAuthorizationRequest } from '../protocol/authorize/checks.js';
 import type { RawParameters } from '../protocol/authorize/parameters.js';
 import { checkPushedRequest, parsePushedRequestReference, refersToPushedRequest } from '../protocol/authorize/pushed-request.js';
-import type { AuthorizationRequest, RedirectTarget } from '../protocol/authorize/request.js';
+import { targetOf, type AuthorizationRequest, type RedirectTarget } from '../protocol/authorize/request.js';
+import { scopePolicy } from '../protocol/scope-policy.js';
 import { loginFor, sessionRemainingMs, type LoadedSession } from '../protocol/session.js';
 import { decideSso } from '../protocol/sso.js';
 import type { RegisteredClient } from '../registry/client-registry.js';
 import { findBrowserSession } from './browser-session.js';
 import { issueCodeOps } from './code-issuance.js';
-import { interactionLifetimeMs, startInteraction } from './interactions.js';
+import { checkConsent } from './consent.js';
+import { startConsent, startInteraction, type PendingInteraction } from './interactions.js';
 import type { FlowContext, Services } from './services.js';
 
 export interface AuthorizeInput {
@@ -40,15 +42,10 @@ export interface SessionCookie {
 export type AuthorizeOutcome =
   /** A code (SSO-04) or a redirected error (ERR-02). */
   | { kind: 'respond'; response: AuthorizationResponse; session?: SessionCookie }
-  /** The user must log in: the pending request, sealed for the interaction cookie. */
-  | { kind: 'login'; interactionId: string; sealedInteraction: string; lifetimeMs: number };
+  /** The user must log in, or consent (AUTHZ-27): the pending request, sealed for the interaction cookie. */
+  | { kind: 'interaction'; interaction: PendingInteraction; session?: SessionCookie };
 
-/** Where a validated request's response goes (ERR-02). */
-export const targetOf = (request: AuthorizationRequest): RedirectTarget => ({
-  redirect_uri: request.redirect_uri,
-  response_mode: request.response_mode,
-  ...(request.state !== undefined ? { state: request.state } : {}),
-});
+export { targetOf };
 
 export const respondWithError = (target: RedirectTarget, error: OAuthError, issuer: string, locale: Locale): AuthorizeOutcome => ({
   kind: 'respond',
@@ -99,14 +96,19 @@ export async function authorize(services: Services, flow: FlowContext, input: Au
   return continueAuthorization(services, client, request, session, chooseLocale(input.languageCookie, request.ui_locales));
 }
 
-/** After validation: answer from the session (SSO-04), send the user to log in, or redirect an error. */
+/**
+ * After validation: answer from the session (SSO-04), ask for consent (AUTHZ-27), send the user
+ * to log in, or redirect an error.
+ */
 async function continueAuthorization(services: Services, client: RegisteredClient, request: AuthorizationRequest, session: LoadedSession | null, locale: Locale): Promise<AuthorizeOutcome> {
   const { config, clock } = services;
   const target = targetOf(request);
   const now = clock();
+  // CLIENT-16: what the requested scopes demand, from the registry now (plain scopes: nothing).
+  const policy = scopePolicy(request.scope, services.scopes);
   // SSO-04, SSO-08: the login this client may use: the common one, or its own isolated one.
   const login = session ? (loginFor(session.record, client) ?? null) : null;
-  const decision = decideSso(request, client, login, now);
+  const decision = decideSso(request, client, login, now, policy.freshAuthentication);
   if (decision.kind === 'error') return respondWithError(target, decision.error, config.issuer, locale);
 
   if (decision.kind === 'reuse' && session && login) {
@@ -114,10 +116,21 @@ async function continueAuthorization(services: Services, client: RegisteredClien
     // the whole browser session.
     const record = { ...session.record, last_active_at: now };
     const subject = { pid: login.pid, acr: login.acr, amr: login.amr, auth_time: login.auth_time, sid: login.sid, locale };
-    const { code, ops } = issueCodeOps(services, client, request, subject, record, now);
     const remainingMs = sessionRemainingMs(record, now);
+    const sessionCookie: SessionCookie = { value: session.cookie, maxAgeMs: remainingMs };
+    if (policy.consent.length > 0) {
+      // SSO-04, AUTHZ-27: the session answers only with the user's consent to these scopes.
+      const consent = await checkConsent(services, client, request, subject, policy.consent);
+      if (consent.kind === 'error') return respondWithError(target, consent.error, config.issuer, locale);
+      if (consent.kind === 'ask') {
+        // The known user goes straight to the consent page; no login.
+        await services.store.write(services.sessions.saveOps(session.cookie, record, remainingMs));
+        return { kind: 'interaction', interaction: startConsent(services, request, subject, record.created_at, now), session: sessionCookie };
+      }
+    }
+    const { code, ops } = issueCodeOps(services, client, request, subject, record, now);
     await services.store.write([...services.sessions.saveOps(session.cookie, record, remainingMs), ...ops]);
-    return { kind: 'respond', response: { target, parameters: successParameters(code, target, config.issuer), locale }, session: { value: session.cookie, maxAgeMs: remainingMs } };
+    return { kind: 'respond', response: { target, parameters: successParameters(code, target, config.issuer), locale }, session: sessionCookie };
   }
 
   if (!services.authenticator) {
@@ -125,6 +138,5 @@ async function continueAuthorization(services: Services, client: RegisteredClien
   }
   // The user must authenticate: the validated request travels sealed in a cookie bound to this
   // browser, so showing the login page costs no store round trip.
-  const { interaction, sealed } = startInteraction(services, request, now);
-  return { kind: 'login', interactionId: interaction.id, sealedInteraction: sealed, lifetimeMs: interactionLifetimeMs };
+  return { kind: 'interaction', interaction: startInteraction(services, request, now) };
 }

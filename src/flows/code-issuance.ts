@@ -17,9 +17,9 @@ export function issueCodeOps(
   client: RegisteredClient,
   request: AuthorizationRequest,
   subject: AuthenticatedSubject,
-  session: SessionRecord | undefined,
+  session: Pick<SessionRecord, 'created_at'> | undefined,
   nowMs: number,
-): { code: string; ops: WriteOp[] } {
+): { code: string; grantId: string; ops: WriteOp[] } {
   const code = newCode();
   const grantId = newId();
   const accessTokenJti = newJti();
@@ -58,5 +58,5 @@ export function issueCodeOps(
         )
       : []),
   ];
-  return { code, ops };
+  return { code, grantId, ops };
 }

@@ -12,6 +12,7 @@ import type { ScopeRegistry } from '../registry/scope-registry.js';
 import { AccessTokenStore } from '../store/access-tokens.js';
 import { AssertionJtiStore } from '../store/assertion-jtis.js';
 import { CodeStore } from '../store/codes.js';
+import { ConsentStore } from '../store/consents.js';
 import { GrantStore } from '../store/grants.js';
 import { InteractionStore } from '../store/interactions.js';
 import type { KeySpace } from '../store/keys.js';
@@ -52,6 +53,8 @@ export interface Services extends ProviderContext {
   readonly refreshTokens: RefreshTokenStore;
   readonly pushedRequests: PushedRequestStore;
   readonly interactions: InteractionStore;
+  /** AUTHZ-27: remembered consents. */
+  readonly consents: ConsentStore;
   readonly assertionJtis: AssertionJtiStore;
   /** TOKEN-08: validates business certificate chains (memoised per chain). */
   readonly certificates: BusinessCertificateVerifier;
@@ -74,6 +77,7 @@ export function buildServices(context: ProviderContext): Services {
     refreshTokens: new RefreshTokenStore(store, keys, grants),
     pushedRequests: new PushedRequestStore(store, keys),
     interactions: new InteractionStore(store, keys),
+    consents: new ConsentStore(store, keys, grants),
     assertionJtis: new AssertionJtiStore(store, keys),
     certificates: new BusinessCertificateVerifier(context.trustAnchors),
     interactionSealer: new CookieSealer(context.cookieSecret, 'interaction'),

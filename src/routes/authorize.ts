@@ -39,11 +39,13 @@ const parametersDoc = z
 async function handle(request: FastifyRequest, reply: FastifyReply, raw: RawParameters): Promise<FastifyReply> {
   const services = request.server.services;
   const outcome = await authorize(services, flowContext(request), { raw, sessionCookie: request.cookies[sessionCookie], languageCookie: request.cookies[languageCookie] });
-  if (outcome.kind === 'login') {
-    setInteractionCookie(reply, services, outcome.interactionId, outcome.sealedInteraction, outcome.lifetimeMs);
-    return reply.redirect(loginPageUrl(services, outcome.interactionId), 303);
-  }
   if (outcome.session) setSessionCookie(reply, services, outcome.session);
+  if (outcome.kind === 'interaction') {
+    // The login page, or (AUTHZ-27) the consent page of a user the session already knows.
+    const { interactionId, sealedInteraction, lifetimeMs } = outcome.interaction;
+    setInteractionCookie(reply, services, interactionId, sealedInteraction, lifetimeMs);
+    return reply.redirect(loginPageUrl(services, interactionId), 303);
+  }
   return deliverAuthorizationResponse(reply, outcome.response);
 }
 

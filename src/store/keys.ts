@@ -16,6 +16,8 @@ export interface KeySpace {
   readonly accessToken: (id: string) => string;
   readonly refreshToken: (tokenHash: string) => string;
   readonly assertionJti: (clientId: string, jti: string) => string;
+  /** AUTHZ-27: a remembered consent, by the hash of person, client and scope set. */
+  readonly consent: (consentId: string) => string;
   readonly sharedSigningKey: () => string;
   readonly sharedSecret: (name: string) => string;
   /** The use marker of `redeem`; same hash tag as the record, so one slot. */
@@ -37,6 +39,7 @@ export function keySpace(prefix: string): KeySpace {
     refreshToken: (hash: string) => `${prefix}{rt:${hash}}`,
     accessToken: (id: string) => `${prefix}{at:${id}}`,
     assertionJti: (clientId: string, jti: string) => `${prefix}{aj:${safe(clientId)}:${safe(jti)}}`,
+    consent: (id: string) => `${prefix}{cs:${id}}`,
     sharedSigningKey: () => `${prefix}{keys}:signing`,
     sharedSecret: (name: string) => `${prefix}{keys}:secret:${safe(name)}`,
     usedMarker: (recordKey: string) => `${recordKey}:used`,

@@ -235,6 +235,28 @@ describe('TOKEN-21 the assertion: every rule', () => {
   });
 });
 
+describe('CLIENT-03 a machine client has no browser flow', () => {
+  it('CLIENT-03 AUTHZ-03 /authorize for a machine client ends on the error page with unauthorized_client, never a redirect', async () => {
+    const response = await provider.app.inject({ method: 'GET', url: '/authorize?client_id=machine-key&response_type=code&scope=nav:api&redirect_uri=http%3A%2F%2Flocalhost%2Fcb' });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers.location).toBeUndefined();
+    expect(response.body).toContain('<code id="op-error-code">unauthorized_client</code>');
+  });
+
+  it('CLIENT-03 PAR-06 a machine client pushing an authorization request is refused with unauthorized_client', async () => {
+    const iat = now / 1000;
+    const clientAssertion = signJws({ alg: 'RS256', kid: 'machine-key-1' }, { iss: 'machine-key', sub: 'machine-key', aud: issuer, iat, exp: iat + 60, jti: newJti() }, keyCredential.privateKey);
+    const response = await provider.app.inject({
+      method: 'POST',
+      url: '/par',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ client_id: 'machine-key', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: clientAssertion, response_type: 'code', scope: 'nav:api', redirect_uri: 'http://localhost/cb' }).toString(),
+    });
+    expect(response.statusCode, response.body).toBe(400);
+    expect(response.json()).toMatchObject({ error: 'unauthorized_client' });
+  });
+});
+
 describe('TOKEN-08 business certificates in the JWT-bearer grant', () => {
   it('TOKEN-08 a chain to the trusted test CA is accepted; each broken rule is invalid_grant naming it', async () => {
     expectToken(await grant(certificateAssertion(await world.issue())));

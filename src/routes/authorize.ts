@@ -63,11 +63,14 @@ export const authorizeModule: RouteModule = {
       (request, reply) => handle(request, reply, (request.body ?? {}) as RawParameters),
     );
   },
-  metadata: ({ config }) => ({
+  metadata: ({ config, scopes }) => ({
     authorization_endpoint: endpointUrl(config.issuer, authorizePath),
     response_types_supported: ['code'],
     response_modes_supported: ['query', 'form_post'],
-    scopes_supported: ['openid', 'profile'],
+    // DISC-04, CLIENT-16: the login scopes and the active API scopes open to every organisation
+    // (accessible_for_all); scopes granted to named organisations stay unlisted, and so do the
+    // provider's own scopes, which are registrations, not something to request.
+    scopes_supported: ['openid', 'profile', ...scopes.all().filter((scope) => !scope.builtIn && scope.active && scope.accessible_for_all).map((scope) => scope.name)],
     code_challenge_methods_supported: ['S256'],
     prompt_values_supported: ['consent', 'login', 'none'],
     acr_values_supported: [...acrLevels],

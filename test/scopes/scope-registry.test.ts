@@ -214,3 +214,18 @@ describe('start-up with OP_SCOPES_FILE (CLIENT-16)', () => {
     expect(output).toContain('scope "nav:b" field owner_orgno');
   }, 30_000);
 });
+
+describe('discovery of scopes (DISC-04, CLIENT-16)', () => {
+  it('DISC-04 scopes_supported lists openid, profile and the active scopes open to all; private, inactive and provider scopes stay unlisted', async () => {
+    const { startTestProvider } = await import('../support/app.js');
+    const provider = await startTestProvider({
+      scopes: [scope('nav:public', { accessible_for_all: true }), scope('nav:private'), scope('nav:retired', { accessible_for_all: true, active: false })],
+    });
+    try {
+      const metadata = (await provider.app.inject({ method: 'GET', url: '/.well-known/openid-configuration' })).json<{ scopes_supported: string[] }>();
+      expect(metadata.scopes_supported).toEqual(['openid', 'profile', 'nav:public']);
+    } finally {
+      await provider.close();
+    }
+  });
+});

@@ -1,11 +1,11 @@
 // private_key_jwt (TOKEN-06…TOKEN-08): RFC 7523 §2.2 and §3 with RFC 7521 §4.2. The assertion is
-// verified with jose against the client's registered key named by kid, or the business
+// verified (jwt-assertion.ts) against the client's registered key named by kid, or the business
 // certificate in x5c (assertion-key.ts); the jti replay memory (TOKEN-07) is passed in as a
 // function, so this module does no I/O of its own.
-import { decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { OAuthError } from '../../errors.js';
 import type { RegisteredClient } from '../../registry/client-registry.js';
 import type { BusinessCertificateVerifier } from '../business-certificate.js';
+import { claimFault, decodeCompactJws, verifiesRs256, type ClaimFault } from '../jwt-assertion.js';
 import { assertionKey, type AssertionAmr } from './assertion-key.js';
 import { quote, type Fail } from './failure.js';
 
@@ -54,35 +54,21 @@ export async function verifyClientAssertion(assertion: string, client: Registere
   const clientId = client.client_id;
   const who = `client ${quote(clientId)}`;
 
-  let header: ReturnType<typeof decodeProtectedHeader>;
-  try {
-    header = decodeProtectedHeader(assertion);
-  } catch {
-    throw fail('The client assertion is not a valid JWT', `${who}: undecodable assertion header`);
-  }
+  const jws = decodeCompactJws(assertion);
+  if (!jws) throw fail('The client assertion is not a valid JWT', `${who}: undecodable assertion`);
   // TOKEN-08: RS256; kid naming a registered key (locked and expiring, CLIENT-07), or x5c with a
   // business certificate of the client's organisation when it has no registered keys.
-  const { key, clientAmr } = await assertionKey(header, client, nowMs, context.certificates, fail, 'client assertion');
+  const { key, clientAmr } = await assertionKey(jws.header, client, nowMs, context.certificates, fail, 'client assertion');
+  if (!verifiesRs256(jws, key)) throw fail('The client assertion signature is invalid', `${who}: signature`);
 
-  let payload: JWTPayload;
-  try {
-    ({ payload } = await jwtVerify(assertion, key, {
-      algorithms: ['RS256'],
-      // TOKEN-07 RFC 7523 §3 items 1, 2, 3, 4: iss = sub = client_id, aud names us, exp present; iat too.
-      issuer: clientId,
-      subject: clientId,
-      audience: [...context.audiences],
-      requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
-      currentDate: new Date(nowMs),
-      clockTolerance: CLOCK_SKEW_S,
-    }));
-  } catch (error) {
-    throw assertionError(error, who, fail);
-  }
-
+  const { payload } = jws;
   const nowS = Math.floor(nowMs / 1000);
-  const exp = payload.exp!;
-  const iat = payload.iat!;
+  // TOKEN-07 RFC 7523 §3 items 1, 2, 3, 4: iss = sub = client_id, aud names us, exp present; iat too.
+  const fault = claimFault(payload, { issuer: clientId, subject: clientId, audiences: context.audiences, required: ['iss', 'sub', 'aud', 'exp', 'iat'], nowSeconds: nowS, tolerance: CLOCK_SKEW_S });
+  if (fault) throw claimError(fault, who, fail);
+
+  const exp = payload.exp as number;
+  const iat = payload.iat as number;
   // TOKEN-07 (choice, skew 10 s): an assertion is not issued in the future.
   if (iat > nowS + CLOCK_SKEW_S) throw fail('The client assertion iat is in the future', `${who}: iat ${iat}, now ${nowS}`);
   if (exp <= iat) throw fail('The client assertion exp must be after its iat', `${who}: iat ${iat}, exp ${exp}`);
@@ -106,27 +92,19 @@ export async function verifyClientAssertion(assertion: string, client: Registere
   return clientAmr;
 }
 
-/** Map a jose verification error to invalid_client with a description that says what to fix. */
-function assertionError(error: unknown, who: string, fail: Fail): unknown {
-  if (!(error instanceof joseErrors.JOSEError)) return error;
-  const detail = `${who}: ${error.code}: ${error.message}`;
-  if (error instanceof joseErrors.JWTExpired) return fail('The client assertion has expired', detail);
-  if (error instanceof joseErrors.JWTClaimValidationFailed) {
-    if (error.reason === 'missing') return fail(`The client assertion must have the ${error.claim} claim`, detail);
-    switch (error.claim) {
-      case 'iss':
-      case 'sub':
-        return fail(`The client assertion ${error.claim} must be the client_id`, detail);
-      case 'aud':
-        return fail('The client assertion aud must be the issuer or the endpoint URL', detail);
-      case 'nbf':
-        return fail('The client assertion is not yet valid', detail);
-      default:
-        return fail(`The client assertion ${error.claim} claim is invalid`, detail);
-    }
+/** A refused claim as invalid_client with a description that says what to fix. */
+function claimError(fault: ClaimFault, who: string, fail: Fail): OAuthError {
+  const detail = `${who}: ${JSON.stringify(fault)}`;
+  switch (fault.kind) {
+    case 'missing':
+      return fail(`The client assertion must have the ${fault.claim} claim`, detail);
+    case 'mismatch':
+      return fault.claim === 'aud' ? fail('The client assertion aud must be the issuer or the endpoint URL', detail) : fail(`The client assertion ${fault.claim} must be the client_id`, detail);
+    case 'invalid':
+      return fail(`The client assertion ${fault.claim} claim is invalid`, detail);
+    case 'not-yet-valid':
+      return fail('The client assertion is not yet valid', detail);
+    case 'expired':
+      return fail('The client assertion has expired', detail);
   }
-  if (error instanceof joseErrors.JWKSNoMatchingKey) return fail('The client assertion kid names no registered key', detail);
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return fail('The client assertion signature is invalid', detail);
-  if (error instanceof joseErrors.JOSEAlgNotAllowed) return fail('The client assertion must be signed with RS256', detail);
-  return fail('The client assertion is not a valid signed JWT', detail);
 }

@@ -6,13 +6,13 @@
 // store remembers it, atomically), a scope the client holds, an optional resource. Every refusal
 // is invalid_grant, except a missing, unknown or unheld scope, which is invalid_scope
 // (docs/interface.md, "Pinned details"). Pure: the jti memory is the caller's.
-import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { OAuthError } from '../../errors.js';
 import { JWT_BEARER_GRANT } from '../../registry/client-schema.js';
 import type { ClientRegistry, RegisteredClient } from '../../registry/client-registry.js';
 import { scopeRefusal, type ScopeRegistry } from '../../registry/scope-registry.js';
 import type { BusinessCertificateVerifier } from '../business-certificate.js';
 import { assertionKey, type AssertionAmr } from '../client-authentication/assertion-key.js';
+import { claimFault, decodeCompactJws, verifiesRs256, type ClaimFault } from '../jwt-assertion.js';
 import { formParameter, type FormBody } from './token-request.js';
 
 export { JWT_BEARER_GRANT };
@@ -77,15 +77,9 @@ export interface VerifiedJwtBearerGrant {
 
 /** TOKEN-21 RFC 7523 §3: verify the assertion and decide the scope and audience of the token. */
 export async function verifyJwtBearerGrant(request: JwtBearerRequest, context: JwtBearerContext): Promise<VerifiedJwtBearerGrant> {
-  const { assertion } = request;
-  let header: ReturnType<typeof decodeProtectedHeader>;
-  let unverified: JWTPayload;
-  try {
-    header = decodeProtectedHeader(assertion);
-    unverified = decodeJwt(assertion);
-  } catch {
-    throw refuse('The assertion is not a valid JWT');
-  }
+  const jws = decodeCompactJws(request.assertion);
+  if (!jws) throw refuse('The assertion is not a valid JWT');
+  const unverified = jws.payload;
   // TOKEN-21 RFC 7523 §3 item 1: iss names the client, which must be registered and active
   // (CLIENT-17); an unknown client is invalid_grant too.
   if (typeof unverified.iss !== 'string' || unverified.iss === '') throw refuse('The assertion must have an iss claim: the client_id');
@@ -96,23 +90,14 @@ export async function verifyJwtBearerGrant(request: JwtBearerRequest, context: J
   if (!client.grant_types.includes(JWT_BEARER_GRANT)) throw refuse('The client is not registered for the jwt-bearer grant');
 
   // TOKEN-21, TOKEN-08: kid (registered key, CLIENT-07) or x5c (business certificate), RS256.
-  const { key, clientAmr } = await assertionKey(header, client, context.nowMs, context.certificates, (description, detail) => refuse(description, detail), 'assertion');
-  let payload: JWTPayload;
-  try {
-    ({ payload } = await jwtVerify(assertion, key, {
-      algorithms: ['RS256'],
-      // TOKEN-21 RFC 7523 §3 items 1, 3, 4: iss = client_id, aud = the issuer, exp present; iat and jti too.
-      issuer: client.client_id,
-      audience: context.issuer,
-      requiredClaims: ['iss', 'aud', 'exp', 'iat', 'jti'],
-      currentDate: new Date(context.nowMs),
-      clockTolerance: CLOCK_SKEW_S,
-    }));
-  } catch (error) {
-    throw assertionError(error);
-  }
+  const { key, clientAmr } = await assertionKey(jws.header, client, context.nowMs, context.certificates, (description, detail) => refuse(description, detail), 'assertion');
+  if (!verifiesRs256(jws, key)) throw refuse('The assertion signature is invalid');
 
+  const { payload } = jws;
   const nowS = Math.floor(context.nowMs / 1000);
+  // TOKEN-21 RFC 7523 §3 items 1, 3, 4: iss = client_id, aud = the issuer, exp present; iat and jti too.
+  const fault = claimFault(payload, { issuer: client.client_id, audiences: [context.issuer], required: ['iss', 'aud', 'exp', 'iat', 'jti'], nowSeconds: nowS, tolerance: CLOCK_SKEW_S });
+  if (fault) throw claimError(fault);
   const { iat, exp, jti, sub } = payload as { iat: number; exp: number; jti: unknown; sub?: unknown };
   // TOKEN-21 (Maskinporten): iat at most 10 s from our clock, ahead or behind.
   if (Math.abs(iat - nowS) > CLOCK_SKEW_S) throw refuse(`The assertion iat must be within ${CLOCK_SKEW_S} seconds of the provider's clock`, `iat ${iat}, now ${nowS}`);
@@ -162,24 +147,19 @@ function isAbsoluteUriWithoutFragment(value: string): boolean {
   }
 }
 
-/** A jose verification error as invalid_grant with a description that says what to fix. */
-function assertionError(error: unknown): unknown {
-  if (!(error instanceof joseErrors.JOSEError)) return error;
-  const detail = `${error.code}: ${error.message}`;
-  if (error instanceof joseErrors.JWTExpired) return refuse('The assertion has expired', detail);
-  if (error instanceof joseErrors.JWTClaimValidationFailed) {
-    if (error.reason === 'missing') return refuse(`The assertion must have the ${error.claim} claim`, detail);
-    switch (error.claim) {
-      case 'iss':
-        return refuse('The assertion iss must be the client_id', detail);
-      case 'aud':
-        return refuse('The assertion aud must be the issuer', detail);
-      case 'nbf':
-        return refuse('The assertion is not yet valid', detail);
-      default:
-        return refuse(`The assertion ${error.claim} claim is invalid`, detail);
-    }
+/** A refused claim as invalid_grant with a description that says what to fix. */
+function claimError(fault: ClaimFault): OAuthError {
+  const detail = JSON.stringify(fault);
+  switch (fault.kind) {
+    case 'missing':
+      return refuse(`The assertion must have the ${fault.claim} claim`, detail);
+    case 'mismatch':
+      return fault.claim === 'aud' ? refuse('The assertion aud must be the issuer', detail) : refuse(`The assertion ${fault.claim} must be the client_id`, detail);
+    case 'invalid':
+      return refuse(`The assertion ${fault.claim} claim is invalid`, detail);
+    case 'not-yet-valid':
+      return refuse('The assertion is not yet valid', detail);
+    case 'expired':
+      return refuse('The assertion has expired', detail);
   }
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return refuse('The assertion signature is invalid', detail);
-  return refuse('The assertion is not a valid signed JWT', detail);
 }

@@ -3,6 +3,7 @@
 // lists, read at start. In test mode without OP_TRUSTED_CA_FILE the repository's test CA
 // (fixtures/demo/test-ca, demo material) is trusted; prod mode never trusts it, and needs
 // OP_TRUSTED_CA_FILE as soon as a client authenticates with a certificate.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config.js';
@@ -21,6 +22,15 @@ export const testCaFiles = {
   root: fileURLToPath(new URL('../../fixtures/demo/test-ca/root-ca.pem', import.meta.url)),
   issuing: fileURLToPath(new URL('../../fixtures/demo/test-ca/issuing-ca.pem', import.meta.url)),
 };
+
+/**
+ * ENV-03: SHA-256 (base64url) of the test CA certificates' DER, so prod recognises them without
+ * the fixture files (a test keeps these equal to fixtures/demo/test-ca).
+ */
+export const testCaFingerprints: readonly string[] = ['lS5SjKli9aEFgiXu89AH6pEsmEExJS137DAlgZ7n4qI', 'UmgSuVhtjE1JJwooNqmCyhheAHVV-VTgxDXUOpXWaQ0'];
+
+/** SHA-256 of a certificate's DER, base64url. */
+export const certificateFingerprint = (der: ArrayBuffer | Buffer): string => createHash('sha256').update(Buffer.from(der as ArrayBuffer)).digest('base64url');
 
 export interface LoadedTrustAnchors extends TrustAnchors {
   /** What is trusted, for the start-up log. */
@@ -83,8 +93,6 @@ export function parseCrls(text: string, variable: string): X509Crl[] {
   });
 }
 
-const derOf = (path: string): Buffer[] => pemBlocks(readFileSync(path, 'utf8'), path).map((block) => block.der);
-
 /**
  * Load what business certificates are checked against. `required`: some client of the registry
  * authenticates with a business certificate or is locked to one (server.ts decides).
@@ -95,8 +103,7 @@ export function loadTrustAnchors(config: Pick<Config, 'mode' | 'trustedCaFile' |
     const certificates = parseCaBundle(readText(config.trustedCaFile, 'OP_TRUSTED_CA_FILE'), 'OP_TRUSTED_CA_FILE');
     if (config.mode === 'prod') {
       // ENV-03: the test CA's key is public; prod must never trust it.
-      const testCa = [...derOf(testCaFiles.root), ...derOf(testCaFiles.issuing)];
-      if (certificates.some((certificate) => testCa.some((der) => der.equals(Buffer.from(certificate.rawData))))) {
+      if (certificates.some((certificate) => testCaFingerprints.includes(certificateFingerprint(certificate.rawData)))) {
         throw new TrustStoreError('OP_TRUSTED_CA_FILE contains the test CA of fixtures/demo/test-ca, whose private key is public: prod mode trusts only real CAs (ENV-03)');
       }
     }

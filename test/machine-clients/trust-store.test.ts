@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TrustStoreError, loadTrustAnchors, testCaFiles } from '../../src/keys/trust-store.js';
+import { TrustStoreError, certificateFingerprint, loadTrustAnchors, parseCaBundle, testCaFiles, testCaFingerprints } from '../../src/keys/trust-store.js';
 import { certificateWorld } from './support.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'op-trust-'));
@@ -28,6 +28,11 @@ describe('the trust store', () => {
     const trust = loadTrustAnchors({ mode: 'test', trustedCaFile: undefined, crlFile: undefined }, true);
     expect(trust.certificates.map((c) => c.subject)).toEqual(['C=NO, O=ID-porten profile OP (DEMO ONLY), CN=DEMO TEST Root CA - NOT FOR PRODUCTION']);
     expect(trust.description).toContain('test mode');
+  });
+
+  it('ENV-03 the fingerprints prod recognises the test CA by are those of fixtures/demo/test-ca', () => {
+    const fixtures = [testCaFiles.root, testCaFiles.issuing].map((file) => certificateFingerprint(parseCaBundle(readFileSync(file, 'utf8'), file)[0]!.rawData));
+    expect(fixtures).toEqual(testCaFingerprints);
   });
 
   it('ENV-03 prod mode refuses an OP_TRUSTED_CA_FILE that contains the test CA, root or issuing CA', () => {

@@ -3,14 +3,14 @@
 // minted (JWT or opaque, AT-01; lifetime capped by TOKEN-20), and one round trip both claims the
 // assertion's jti (SET NX, shared by every instance) and writes the token's record: of two
 // concurrent uses of one assertion, exactly one gets a token.
+import { OAuthError } from '../errors.js';
 import type { AccessTokenRecord } from '../protocol/access-token.js';
+import type { ClientAuthInput } from '../protocol/client-authentication/index.js';
 import { newAccessTokenHandle, newId, newJti } from '../protocol/identifiers.js';
 import { signJwt } from '../protocol/jws.js';
 import { cappedAccessTokenLifetime, scopePolicy } from '../protocol/scope-policy.js';
 import { parseJwtBearerGrant, verifyJwtBearerGrant } from '../protocol/token/jwt-bearer-grant.js';
 import { buildMachineAccessTokenClaims } from '../protocol/tokens.js';
-import { OAuthError } from '../errors.js';
-import type { ClientAuthInput } from '../protocol/client-authentication/index.js';
 import { undoOps } from '../store/store.js';
 import type { FlowContext, Services } from './services.js';
 import { accessTokenOps, type TokenResponse } from './token-issuance.js';

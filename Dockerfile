@@ -16,7 +16,8 @@ WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
-# Demo clients: used only when OP_CLIENTS_FILE is unset, which prod mode refuses.
+# Demo clients and the demo test CA: used only in test mode (OP_CLIENTS_FILE and
+# OP_TRUSTED_CA_FILE unset); prod mode refuses both.
 COPY fixtures/demo ./fixtures/demo
 USER node
 EXPOSE 3000

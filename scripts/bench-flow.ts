@@ -1,14 +1,21 @@
-// npm run bench: the full flow of the brief (PAR -> authorize -> login page -> login -> redirect ->
-// token -> userinfo) against a provider running in its own process on Redis. Reports flows per second,
-// server CPU per flow (from /proc), Redis commands per flow (INFO commandstats) and latency
-// percentiles per flow. Loopback only; bounded by --seconds. Needs `npm run build` first.
-//   npm run bench -- [--concurrency 10] [--seconds 20] [--warmup 3] [--server-cpu 0]
+// npm run bench: a scenario against a provider running in its own process on Redis, reporting
+// flows (or tokens) per second, server CPU per flow (from /proc), Redis commands per flow (INFO
+// commandstats) and latency percentiles. Loopback only; bounded by --seconds. Needs `npm run build`.
+//   npm run bench -- [--scenario code] [--concurrency 10] [--seconds 20] [--warmup 3] [--server-cpu 0]
+// Scenarios:
+//   code          the full flow of the brief: PAR -> authorize -> login page -> login -> redirect ->
+//                 token -> userinfo, with the demo clients (the default)
+//   machine-key   the JWT-bearer grant (TOKEN-21) of a machine client with a registered key (kid)
+//   machine-cert  the JWT-bearer grant of a machine client with a business certificate chain (x5c)
 // --server-cpu N pins the provider to that one core (taskset), as in the target "on one core".
 import { spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { issueTestBusinessCertificate, x5cOf } from './business-certificates.js';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
@@ -16,6 +23,36 @@ const concurrency = Number(args.get('concurrency') ?? 10);
 const seconds = Number(args.get('seconds') ?? 20);
 const warmupSeconds = Number(args.get('warmup') ?? 3);
 const redisUrl = process.env.OP_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const scenario = args.get('scenario') ?? 'code';
+if (!['code', 'machine-key', 'machine-cert'].includes(scenario)) throw new Error(`unknown --scenario ${scenario}: code, machine-key or machine-cert`);
+
+/** The machine scenarios' scope and clients (TOKEN-21), in files for OP_SCOPES_FILE and OP_CLIENTS_FILE. */
+interface MachineSetup {
+  env: Record<string, string>;
+  clientId: string;
+  key: KeyObject;
+  header: string;
+}
+
+async function machineSetup(): Promise<MachineSetup> {
+  const directory = mkdtempSync(join(tmpdir(), 'op-bench-'));
+  const orgno = '991825827';
+  const scopes = [{ name: 'bench:api', prefix: 'bench', subscope: 'api', description: 'Benchmark API', owner_orgno: orgno, allowed_integration_types: ['maskinporten'], accessible_for_all: true }];
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = publicKey.export({ format: 'jwk' });
+  const clients = [
+    { client_id: 'bench-machine-key', client_name: 'Bench (key)', client_orgno: orgno, integration_type: 'maskinporten', scopes: ['bench:api'], jwks: { keys: [{ kty: 'RSA', alg: 'RS256', use: 'sig', kid: 'bench-key', n: jwk.n, e: jwk.e }] } },
+    { client_id: 'bench-machine-cert', client_name: 'Bench (certificate)', client_orgno: orgno, integration_type: 'maskinporten', scopes: ['bench:api'] },
+  ];
+  writeFileSync(join(directory, 'scopes.json'), JSON.stringify(scopes));
+  writeFileSync(join(directory, 'clients.json'), JSON.stringify(clients));
+  const env = { OP_SCOPES_FILE: join(directory, 'scopes.json'), OP_CLIENTS_FILE: join(directory, 'clients.json') };
+  if (scenario === 'machine-key') return { env, clientId: 'bench-machine-key', key: privateKey, header: Buffer.from(JSON.stringify({ alg: 'RS256', kid: 'bench-key' })).toString('base64url') };
+  const certificate = await issueTestBusinessCertificate(orgno);
+  return { env, clientId: 'bench-machine-cert', key: createPrivateKey(certificate.key), header: Buffer.from(JSON.stringify({ alg: 'RS256', x5c: x5cOf(certificate.chain) })).toString('base64url') };
+}
+
+const machine = scenario === 'code' ? undefined : await machineSetup();
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -33,7 +70,7 @@ const serverCpu = args.get('server-cpu');
 const nodeArgs = [...(process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean), entry];
 const [command, commandArgs] = serverCpu !== undefined ? ['taskset', ['-c', serverCpu, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
 const server = spawn(command, commandArgs, {
-  env: { ...process.env, OP_ISSUER: issuer, OP_PORT: String(port), OP_REDIS_URL: redisUrl, OP_REDIS_PREFIX: prefix, OP_LOG_LEVEL: process.env.OP_LOG_LEVEL ?? 'info' },
+  env: { ...process.env, ...machine?.env, OP_ISSUER: issuer, OP_PORT: String(port), OP_REDIS_URL: redisUrl, OP_REDIS_PREFIX: prefix, OP_LOG_LEVEL: process.env.OP_LOG_LEVEL ?? 'info' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 const stop = () => server.kill('SIGTERM');
@@ -101,6 +138,19 @@ async function flow(): Promise<void> {
   if (info.status !== 200 || body.pid !== '21879498012') throw new Error(`flow failed at userinfo: ${info.status}`);
 }
 
+/** TOKEN-21: one JWT-bearer grant; the client signs its assertion (node:crypto, RS256) as a client would. */
+async function machineToken(): Promise<void> {
+  const { clientId, key, header } = machine!;
+  const iat = Math.floor(Date.now() / 1000);
+  const payload = Buffer.from(JSON.stringify({ aud: issuer, iss: clientId, scope: 'bench:api', iat, exp: iat + 60, jti: randomBytes(16).toString('base64url') })).toString('base64url');
+  const assertion = `${header}.${payload}.${sign('sha256', Buffer.from(`${header}.${payload}`), key).toString('base64url')}`;
+  const token = await timed(fetch(`${issuer}/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }) }));
+  const body = (await token.json()) as { access_token?: string };
+  if (token.status !== 200 || !body.access_token) throw new Error(`jwt-bearer grant failed: ${token.status} ${JSON.stringify(body)}`);
+}
+
+const step = machine ? machineToken : flow;
+
 const cpuTicks = (): number => {
   const fields = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (USER_HZ = 100)
@@ -118,7 +168,7 @@ async function run(durationSeconds: number, latencies?: number[]): Promise<numbe
     Array.from({ length: concurrency }, async () => {
       while (Date.now() < end) {
         const start = performance.now();
-        await flow();
+        await step();
         latencies?.push(performance.now() - start);
         flows++;
       }
@@ -141,8 +191,10 @@ const elapsed = (t1 - t0) / 1000;
 console.log(
   JSON.stringify(
     {
+      scenario,
       concurrency,
       seconds: Number(elapsed.toFixed(1)),
+      // A flow of the machine scenarios is one token.
       flows,
       flows_per_second: Number((flows / elapsed).toFixed(1)),
       server_cpu_ms_per_flow: Number((((cpu1 - cpu0) * 10) / flows).toFixed(2)),

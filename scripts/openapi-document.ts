@@ -4,8 +4,10 @@ import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { defaultAuthenticator } from '../src/flows/services.js';
 import { generatePrivateJwk, parseSigningKeySet } from '../src/keys/signing-keys.js';
+import { loadTrustAnchors } from '../src/keys/trust-store.js';
 import { StaticClientRegistry } from '../src/registry/client-registry.js';
 import { loadClientRecords } from '../src/registry/clients-file.js';
+import { builtInScopeRegistry } from '../src/registry/scope-registry.js';
 import { keySpace } from '../src/store/keys.js';
 import { MemoryStore } from '../src/store/memory-store.js';
 
@@ -22,6 +24,8 @@ export async function buildOpenApiYaml(): Promise<string> {
     store,
     keys,
     registry: new StaticClientRegistry(loadClientRecords(config.clientsFile, config.mode).clients),
+    scopes: builtInScopeRegistry,
+    trustAnchors: loadTrustAnchors(config, false),
     signingKeys,
     clock: Date.now,
     cookieSecret: 'openapi-document-only-cookie-secret-0123456789',

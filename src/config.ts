@@ -20,6 +20,12 @@ export interface Config {
   readonly clientsFileIsDemo: boolean;
   /** Unset: a key is generated at start (test mode only). */
   readonly signingKeysFile: string | undefined;
+  /** CLIENT-16: the scope registry; unset = only the built-in scopes. */
+  readonly scopesFile: string | undefined;
+  /** TOKEN-08, ENV-03: trusted CAs for business certificates; unset = the repository's test CA (test mode only). */
+  readonly trustedCaFile: string | undefined;
+  /** TOKEN-08: revocation lists of those CAs; unset = none. */
+  readonly crlFile: string | undefined;
   readonly pairwiseSecret: string;
   /** True when pairwiseSecret is the fixed development value. */
   readonly pairwiseSecretIsDefault: boolean;
@@ -106,6 +112,9 @@ const envSchema = z
       .default('op:'),
     OP_CLIENTS_FILE: z.string().min(1, { message: 'must be a file path' }).optional(),
     OP_SIGNING_KEYS_FILE: z.string().min(1, { message: 'must be a file path' }).optional(),
+    OP_SCOPES_FILE: z.string().min(1, { message: 'must be a file path' }).optional(),
+    OP_TRUSTED_CA_FILE: z.string().min(1, { message: 'must be a file path' }).optional(),
+    OP_CRL_FILE: z.string().min(1, { message: 'must be a file path' }).optional(),
     OP_PAIRWISE_SECRET: z
       .string()
       .min(32, { message: 'must be at least 32 characters (IDT-04)' })
@@ -176,6 +185,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clientsFile: e.OP_CLIENTS_FILE ?? demoClientsFile,
     clientsFileIsDemo: e.OP_CLIENTS_FILE === undefined,
     signingKeysFile: e.OP_SIGNING_KEYS_FILE,
+    scopesFile: e.OP_SCOPES_FILE,
+    trustedCaFile: e.OP_TRUSTED_CA_FILE,
+    crlFile: e.OP_CRL_FILE,
     pairwiseSecret: e.OP_PAIRWISE_SECRET ?? developmentPairwiseSecret,
     pairwiseSecretIsDefault: e.OP_PAIRWISE_SECRET === undefined,
     cookieSecret: e.OP_COOKIE_SECRET,

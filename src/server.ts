@@ -7,14 +7,17 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { defaultAuthenticator } from './flows/services.js';
 import { loadSharedSecret } from './keys/shared-secret.js';
 import { SigningKeyError, loadSigningKeys } from './keys/signing-keys.js';
-import { ClientRegistryError, StaticClientRegistry } from './registry/client-registry.js';
+import { TrustStoreError, loadTrustAnchors } from './keys/trust-store.js';
+import { ClientRegistryError, StaticClientRegistry, usesBusinessCertificates } from './registry/client-registry.js';
 import { loadClientRecords } from './registry/clients-file.js';
+import { ScopeRegistryError } from './registry/scope-registry.js';
+import { loadScopeRecords } from './registry/scopes-file.js';
 import { openStore } from './store/index.js';
 import { RedisUrlError } from './store/redis-connection.js';
 import { RedisStore } from './store/redis-store.js';
 import { StoreUnavailableError } from './store/store.js';
 
-const startupErrors = [ConfigError, ClientRegistryError, SigningKeyError, StoreUnavailableError, RedisUrlError];
+const startupErrors = [ConfigError, ScopeRegistryError, ClientRegistryError, TrustStoreError, SigningKeyError, StoreUnavailableError, RedisUrlError];
 
 async function main(): Promise<void> {
   let config: Config;
@@ -26,7 +29,9 @@ async function main(): Promise<void> {
   }
   try {
     const { store, keys } = await openStore(config);
-    const { clients, warnings } = loadClientRecords(config.clientsFile, config.mode);
+    const scopes = loadScopeRecords(config.scopesFile);
+    const { clients, warnings } = loadClientRecords(config.clientsFile, config.mode, scopes);
+    const trustAnchors = loadTrustAnchors(config, clients.some(usesBusinessCertificates));
     const signingKeys = await loadSigningKeys(config, store, keys);
     const cookieSecret = await loadSharedSecret('interaction-cookie', config.cookieSecret, store, keys);
     const app = await buildApp({
@@ -34,6 +39,8 @@ async function main(): Promise<void> {
       store,
       keys,
       registry: new StaticClientRegistry(clients),
+      scopes,
+      trustAnchors,
       signingKeys,
       clock: systemClock,
       cookieSecret,
@@ -57,6 +64,8 @@ async function main(): Promise<void> {
         mode: config.mode,
         store: store.description,
         clients: clients.length,
+        scopes: config.scopesFile ?? 'built-in scopes only',
+        trusted_cas: trustAnchors.description,
         clients_file: config.clientsFileIsDemo ? 'demo clients (fixtures/demo/clients.json)' : config.clientsFile,
         signing_keys: signingKeys.source === 'file' ? `${signingKeys.all.length} from OP_SIGNING_KEYS_FILE` : `${signingKeys.source} (test mode)`,
         pairwise_secret: config.pairwiseSecretIsDefault ? 'development default (test mode)' : 'configured',

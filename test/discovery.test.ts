@@ -70,7 +70,8 @@ describe('discovery and keys over HTTP', () => {
       response_types_supported: ['code'],
       // AUTHZ-17 (JARM) is not implemented, so query.jwt and form_post.jwt are not offered.
       response_modes_supported: ['query', 'form_post'],
-      grant_types_supported: ['authorization_code', 'refresh_token'],
+      // TOKEN-21: the JWT-bearer grant of machine clients.
+      grant_types_supported: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:jwt-bearer'],
       // IDT-11: no eIDAS authenticator, so no eidas-loa-* values.
       acr_values_supported: ['idporten-loa-low', 'idporten-loa-substantial', 'idporten-loa-high'],
       // IDT-04: pairwise by default, public for clients registered with subject_type public.

@@ -67,12 +67,17 @@ const clients: unknown[] = [
   base('urn:test:rp'),
 ];
 
+// CLIENT-16: the API scope of api-klient exists in the scope registry.
+const scopes: unknown[] = [
+  { name: 'nav:api', prefix: 'nav', subscope: 'api', description: 'A test API', owner_orgno: '991825827', allowed_integration_types: ['api_klient'], accessible_for_all: true },
+];
+
 let provider: TestProvider;
 let now: number;
 
 beforeEach(async () => {
   now = Math.floor(Date.now() / 1000) * 1000;
-  provider = await startTestProvider({ clients, clock: () => now });
+  provider = await startTestProvider({ clients, scopes, clock: () => now });
 });
 afterEach(async () => provider.close());
 
@@ -320,7 +325,7 @@ describe('post-logout redirect (LOGOUT-03, LOGOUT-04, LOGOUT-05)', () => {
     // Keys after a rotation: `current` signs, `retired` is only kept for verification.
     const [currentJwk, retiredJwk] = await Promise.all([generatePrivateJwk(), generatePrivateJwk()]);
     const keys = await parseSigningKeySet({ keys: [currentJwk, retiredJwk] }, new URL(issuer).host);
-    const rotated = await startTestProvider({ clients, clock: () => now, signingKeys: keys });
+    const rotated = await startTestProvider({ clients, scopes, clock: () => now, signingKeys: keys });
     const original = provider;
     provider = rotated;
     try {

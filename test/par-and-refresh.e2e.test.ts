@@ -7,18 +7,21 @@ import { clientRecord, confidentialClient, demoClientRecords, expectErrorPage, i
 
 const api = confidentialClient('e2e-api', 'http://api.localhost:8095', 'api-client-secret-0123456789-0123456789');
 
+/** INTROSPECT-04: an API scope whose tokens the API client itself may introspect. */
+const apiScope = { name: 'e2e:api', prefix: 'e2e', subscope: 'api', description: 'The E2E API', owner_orgno: '991825827', allowed_integration_types: ['api_klient'], accessible_for_all: true, enforced_aud_for_introspection: [api.id] };
+
 const apiClient = {
   ...clientRecord(api),
   client_name: 'E2E API Client',
   integration_type: 'api_klient',
-  scopes: ['openid', 'profile', 'idporten:token.introspection'],
+  scopes: ['openid', 'profile', 'idporten:token.introspection', apiScope.name],
   grant_types: ['authorization_code', 'refresh_token'],
 };
 
 describe('PAR and the token lifecycle with openid-client', () => {
   let provider: TestProvider;
   beforeAll(async () => {
-    provider = await startTestProvider({ clients: [...demoClientRecords, apiClient], env: { OP_ISSUER: issuer } });
+    provider = await startTestProvider({ clients: [...demoClientRecords, apiClient], scopes: [apiScope], env: { OP_ISSUER: issuer } });
   });
   afterAll(async () => provider.close());
 
@@ -72,9 +75,9 @@ describe('PAR and the token lifecycle with openid-client', () => {
 
   it('REVOKE-03 INTROSPECT-05 a client introspects its own access token, revokes it, and it is then inactive everywhere', async () => {
     const config = await configure(api.id, oidc.ClientSecretBasic(secretOf(api)));
-    const { tokens } = await loginWithPar(config, api.redirectUri);
+    const { tokens } = await loginWithPar(config, api.redirectUri, `openid profile ${apiScope.name}`);
     const active = await oidc.tokenIntrospection(config, tokens.access_token);
-    expect(active).toMatchObject({ active: true, token_type: 'Bearer', client_id: api.id, pid, scope: 'openid profile' });
+    expect(active).toMatchObject({ active: true, token_type: 'Bearer', client_id: api.id, pid, scope: `openid profile ${apiScope.name}` });
     await oidc.tokenRevocation(config, tokens.refresh_token!);
     expect(await oidc.tokenIntrospection(config, tokens.access_token)).toEqual({ active: false });
     await expect(oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub)).rejects.toBeDefined();

@@ -16,6 +16,7 @@ import {
   verifyClientSecret,
   type RegisteredClient,
 } from '../src/registry/client-registry.js';
+import { parseScopeRecords } from '../src/registry/scope-registry.js';
 import { loadClientRecords } from '../src/registry/clients-file.js';
 import { hasValidOrgnoCheckDigit, modulusBits } from '../src/registry/client-schema.js';
 import { orgno as VALID_ORGNO } from './support/vocabulary.js';
@@ -289,14 +290,14 @@ describe('client registry', () => {
   });
 
   describe('CLIENT-02 integration_type', () => {
-    for (const type of ['ansattporten', 'maskinporten', 'krr', 'eformidling']) {
+    for (const type of ['ansattporten', 'krr', 'eformidling']) {
       it(`CLIENT-02 refuses the known but unsupported integration_type ${type} as not supported`, () => {
         expectRefused(webClient({ integration_type: type }), 'integration_type', [`"${type}" is not supported`, 'CLIENT-02']);
       });
     }
 
     it('CLIENT-02 refuses an unknown integration_type', () => {
-      const problem = expectRefused(webClient({ integration_type: 'sandbox' }), 'integration_type', ['must be idporten or api_klient (CLIENT-02)']);
+      const problem = expectRefused(webClient({ integration_type: 'sandbox' }), 'integration_type', ['must be idporten, api_klient or maskinporten (CLIENT-02)']);
       expect(problem).not.toContain('not supported');
     });
 
@@ -396,12 +397,15 @@ describe('client registry', () => {
       });
     }
 
-    it('AUTHZ-06 lets an api_klient add API scopes to openid and profile', () => {
+    it('AUTHZ-06 CLIENT-16 lets an api_klient add API scopes of the scope registry to openid and profile', () => {
       const scopes = ['openid', 'profile', 'nav:benefits/read', 'skatteetaten:formue'];
-      expect(registerOne(webClient({ integration_type: 'api_klient', scopes })).scopes).toEqual(scopes);
+      const registry = parseScopeRecords(
+        ['nav:benefits/read', 'skatteetaten:formue'].map((name) => ({ name, prefix: name.split(':')[0], subscope: name.split(':')[1], description: name, owner_orgno: VALID_ORGNO, allowed_integration_types: ['api_klient'] })),
+      );
+      expect(parseClientRecords([webClient({ integration_type: 'api_klient', scopes })], 'test', 'clients', registry).clients[0]!.scopes).toEqual(scopes);
     });
 
-    for (const scopes of [['profile', 'nav:benefits/read'], ['openid', 'nav:benefits/read'], ['nav:benefits/read']]) {
+    for (const scopes of [['profile', 'idporten:token.introspection'], ['openid', 'idporten:token.introspection'], ['idporten:token.introspection']]) {
       it(`AUTHZ-06 refuses api_klient scopes ${JSON.stringify(scopes)} without openid and profile`, () => {
         expectRefused(webClient({ integration_type: 'api_klient', scopes }), 'scopes', ['must include openid and profile', 'CLIENT-03']);
       });
@@ -507,8 +511,8 @@ describe('client registry', () => {
       expect(client.jwks?.keys).toEqual([signingJwk('key-1')]);
     });
 
-    it('CLIENT-07 requires jwks for private_key_jwt', () => {
-      expectRefused(keyClient({ jwks: undefined }), 'jwks', ['is required for private_key_jwt', 'CLIENT-07']);
+    it('CLIENT-07 TOKEN-08 lets a private_key_jwt client without jwks authenticate with a business certificate', () => {
+      expect(registerOne(keyClient({ jwks: undefined })).jwks).toBeUndefined();
     });
 
     it('CLIENT-07 refuses jwks on a client_secret client and on a public client', () => {

@@ -45,10 +45,25 @@ const apiRecord = (client: TestClient, clientName: string, scopes: string[]) => 
   grant_types: ['authorization_code', 'refresh_token'],
 });
 
+/** INTROSPECT-04: the API scope whose tokens the introspector may see (enforced_aud_for_introspection). */
+const apiScope = 'rt:api';
+const scopes = [
+  {
+    name: apiScope,
+    prefix: 'rt',
+    subscope: 'api',
+    description: 'The revocation test API',
+    owner_orgno: orgno,
+    allowed_integration_types: ['api_klient'],
+    accessible_for_all: true,
+    enforced_aud_for_introspection: [introspector.id],
+  },
+];
+
 /** INTROSPECT-03: an api_klient registered with the introspection scope, and one without it. */
 const extraClients = [
-  apiRecord(introspector, 'Revocation Test Introspector', ['openid', 'profile', introspectionScope]),
-  apiRecord(plainApi, 'Revocation Test API Client Without Introspection', ['openid', 'profile']),
+  apiRecord(introspector, 'Revocation Test Introspector', ['openid', 'profile', introspectionScope, apiScope]),
+  apiRecord(plainApi, 'Revocation Test API Client Without Introspection', ['openid', 'profile', apiScope]),
 ];
 
 const revokePath = '/token/revoke';
@@ -61,11 +76,11 @@ let now: number;
 
 beforeEach(async () => {
   now = Date.now();
-  provider = await startTestProvider({ clients: [...demoClientRecords, ...extraClients], env: { OP_ISSUER: issuer }, clock: () => now });
+  provider = await startTestProvider({ clients: [...demoClientRecords, ...extraClients], scopes, env: { OP_ISSUER: issuer }, clock: () => now });
 });
 afterEach(async () => provider.close());
 
-const { postForm, postAs, tokensFor, refresh, refreshed, expectOAuthError, expectAccessTokenWorks, expectAccessTokenRefused } = tokenFlow({
+const { postForm, postAs, tokensFor: tokensOf, refresh, refreshed, expectOAuthError, expectAccessTokenWorks, expectAccessTokenRefused } = tokenFlow({
   provider: () => provider,
   now: () => now,
   // ERR-03: every error of these endpoints is also never cached.
@@ -73,6 +88,9 @@ const { postForm, postAs, tokensFor, refresh, refreshed, expectOAuthError, expec
   // These tests never checked where the code was delivered, only that there was one.
   checkRedirectUri: false,
 });
+
+/** Tokens as tokenFlow logs in for them; the API clients ask for the API scope too (INTROSPECT-04). */
+const tokensFor: typeof tokensOf = (client, options = {}) => tokensOf(client, client === introspector || client === plainApi ? { scope: `openid profile ${apiScope}`, ...options } : options);
 
 const revoke = (as: TestClient, form: Record<string, string>): Promise<LightMyRequestResponse> => postAs(revokePath, as, form);
 const introspect = (as: TestClient, form: Record<string, string>): Promise<LightMyRequestResponse> => postAs(introspectPath, as, form);
@@ -546,7 +564,12 @@ describe('/token/introspect: exactly {"active":false} (INTROSPECT-04)', () => {
     expectInactive(await introspect(introspector, { token: forged }));
   });
 
-  it('INTROSPECT-04 an access token issued to another client is inactive: until the scope registry exists a caller sees only its own tokens', async () => {
+  it('INTROSPECT-04 an access token of another client is active for the introspector its scope names (enforced_aud_for_introspection)', async () => {
+    const { access_token } = await tokensFor(plainApi);
+    expect(expectActive(await introspect(introspector, { token: access_token })).client_id).toBe(plainApi.id);
+  });
+
+  it('INTROSPECT-04 an access token none of whose scopes names the introspector (a login token) is inactive, though it is valid', async () => {
     const { access_token } = await tokensFor(web);
     await expectAccessTokenWorks(access_token);
     expectInactive(await introspect(introspector, { token: access_token }));
@@ -562,7 +585,7 @@ describe('/token/introspect: the active response (INTROSPECT-05)', () => {
     expect(body).toEqual({
       active: true,
       token_type: 'Bearer',
-      scope: 'openid profile',
+      scope: `openid profile ${apiScope}`,
       client_id: introspector.id,
       iss: issuer,
       sub: claims.sub,

@@ -102,10 +102,10 @@ describe('/token: grant types (TOKEN-02)', () => {
     expectOAuthError(await postToken(form), 400, 'unauthorized_client');
   });
 
-  it('TOKEN-02 DISC-04 discovery advertises exactly the implemented grants: authorization_code and refresh_token', async () => {
+  it('TOKEN-02 DISC-04 discovery advertises exactly the implemented grants: authorization_code, refresh_token and jwt-bearer (TOKEN-21)', async () => {
     const response = await provider.app.inject({ method: 'GET', url: '/.well-known/openid-configuration' });
     expect(response.statusCode).toBe(200);
-    expect(response.json<{ grant_types_supported: unknown }>().grant_types_supported).toEqual(['authorization_code', 'refresh_token']);
+    expect(response.json<{ grant_types_supported: unknown }>().grant_types_supported).toEqual(['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:jwt-bearer']);
   });
 });
 

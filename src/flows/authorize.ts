@@ -3,18 +3,20 @@
 // browser's session with a code (SSO-04), send the user to log in, or redirect an error.
 import { OAuthError } from '../errors.js';
 import { chooseLocale, type Locale } from '../i18n/locale.js';
-import { errorParameters, successParameters, type ResponseParameters } from '../protocol/authorization-response.js';
+import { successParameters, type ResponseParameters } from '../protocol/authorization-response.js';
 import { parseAuthorizationRequest } from '../protocol/authorize/checks.js';
 import type { RawParameters } from '../protocol/authorize/parameters.js';
 import { checkPushedRequest, parsePushedRequestReference, refersToPushedRequest } from '../protocol/authorize/pushed-request.js';
-import type { AuthorizationRequest, RedirectTarget } from '../protocol/authorize/request.js';
+import { targetOf, type AuthorizationRequest, type RedirectTarget } from '../protocol/authorize/request.js';
+import { cappedGrantLifetime, scopePolicy } from '../protocol/scope-policy.js';
 import { loginFor, sessionRemainingMs, type LoadedSession } from '../protocol/session.js';
 import { decideSso } from '../protocol/sso.js';
 import type { RegisteredClient } from '../registry/client-registry.js';
-import { StoreUnavailableError } from '../store/store.js';
 import { findBrowserSession } from './browser-session.js';
 import { issueCodeOps } from './code-issuance.js';
-import { interactionLifetimeMs, startInteraction } from './interactions.js';
+import { checkConsent } from './consent.js';
+import { startConsent, startInteraction, type PendingInteraction } from './interactions.js';
+import { redirectableError, refuse } from './refusal.js';
 import type { FlowContext, Services } from './services.js';
 
 export interface AuthorizeInput {
@@ -41,33 +43,10 @@ export interface SessionCookie {
 export type AuthorizeOutcome =
   /** A code (SSO-04) or a redirected error (ERR-02). */
   | { kind: 'respond'; response: AuthorizationResponse; session?: SessionCookie }
-  /** The user must log in: the pending request, sealed for the interaction cookie. */
-  | { kind: 'login'; interactionId: string; sealedInteraction: string; lifetimeMs: number; session?: SessionCookie };
+  /** The user must log in, or consent (AUTHZ-27): the pending request, sealed for the interaction cookie. */
+  | { kind: 'interaction'; interaction: PendingInteraction; session?: SessionCookie };
 
-/** Where a validated request's response goes (ERR-02). */
-export const targetOf = (request: AuthorizationRequest): RedirectTarget => ({
-  redirect_uri: request.redirect_uri,
-  response_mode: request.response_mode,
-  ...(request.state !== undefined ? { state: request.state } : {}),
-});
-
-/**
- * ERR-02: after redirect_uri is validated every failure goes back to the client. An internal
- * failure becomes server_error (temporarily_unavailable when the store cannot be reached); its
- * cause goes to the log only, with the request's reference id.
- */
-export function redirectableError(error: unknown, flow: FlowContext): OAuthError {
-  if (error instanceof OAuthError && error.mayRedirect) return error;
-  if (error instanceof StoreUnavailableError) return new OAuthError('temporarily_unavailable', 'The service is temporarily unavailable; try again shortly', { status: 503 });
-  flow.log.error({ err: error }, 'authorization failed after redirect_uri was validated; answering server_error (ERR-02)');
-  return new OAuthError('server_error', 'An unexpected error occurred', { detail: error instanceof Error ? error.message : String(error) });
-}
-
-/** ERR-02, ERR-06: a refused authorization, logged and redirected with error, state and iss (AUTHZ-20). */
-export function refuse(flow: FlowContext, client: Pick<RegisteredClient, 'client_id'> | undefined, target: RedirectTarget, error: OAuthError, issuer: string, locale: Locale): AuthorizationResponse {
-  flow.log.info({ error: error.error, client_id: client?.client_id, endpoint: '/authorize', detail: error.detail ?? error.description }, 'authorization request refused');
-  return { target, parameters: errorParameters(error, target, issuer), locale };
-}
+export { targetOf };
 
 /** A settled promise's value, or its error thrown. */
 const valueOf = <T>(result: PromiseSettledResult<T>): T => {
@@ -126,42 +105,62 @@ export async function authorize(services: Services, flow: FlowContext, input: Au
   }
 }
 
-/** After validation: answer from the session (SSO-04), send the user to log in, or redirect an error. */
+/**
+ * After validation: answer from the session (SSO-04), ask for consent (AUTHZ-27), send the user
+ * to log in, or redirect an error.
+ */
 async function continueAuthorization(services: Services, flow: FlowContext, client: RegisteredClient, request: AuthorizationRequest, session: LoadedSession | null, locale: Locale): Promise<AuthorizeOutcome> {
   const { config, clock } = services;
   const target = targetOf(request);
   const now = clock();
   // SSO-02, SSO-09: every authorization request handled with the session restarts the idle clock
-  // of the whole browser session, whatever its answer (a code, an error, or the login page).
+  // of the whole browser session, whatever its answer (a code, an error, consent or the login page).
   const touched = session ? { ...session.record, last_active_at: now } : undefined;
   const remainingMs = touched ? sessionRemainingMs(touched, now) : 0;
   const touchOps = session && touched ? services.sessions.saveOps(session.cookie, touched, remainingMs) : [];
   const cookie: { session?: SessionCookie } = session ? { session: { value: session.cookie, maxAgeMs: remainingMs } } : {};
+  const touch = async (): Promise<void> => {
+    if (touchOps.length > 0) await services.store.write(touchOps);
+  };
 
+  // CLIENT-16: what the requested scopes demand, from the registry now (plain scopes: nothing).
+  const policy = scopePolicy(request.scope, services.scopes);
   // SSO-04, SSO-08: the login this client may use: the common one, or its own isolated one.
   const login = session ? (loginFor(session.record, client) ?? null) : null;
-  const decision = decideSso(request, client, login, now);
+  const decision = decideSso(request, client, login, now, policy.freshAuthentication, cappedGrantLifetime(client.authorization_lifetime, policy));
   if (decision.kind === 'error') {
-    if (touchOps.length > 0) await services.store.write(touchOps);
+    await touch();
     return { kind: 'respond', response: refuse(flow, client, target, decision.error, config.issuer, locale), ...cookie };
   }
 
   if (decision.kind === 'reuse' && touched && login) {
-    // SSO-04: answered from the session, in one round trip with the idle-clock restart.
     const subject = { pid: login.pid, acr: login.acr, amr: login.amr, auth_time: login.auth_time, sid: login.sid, locale };
+    if (policy.consent.length > 0) {
+      // SSO-04, AUTHZ-27: the session answers only with the user's consent to these scopes.
+      const consent = await checkConsent(services, client, request, subject, policy.consent);
+      if (consent.kind === 'error') {
+        await touch();
+        return { kind: 'respond', response: refuse(flow, client, target, consent.error, config.issuer, locale), ...cookie };
+      }
+      if (consent.kind === 'ask') {
+        // The known user goes straight to the consent page; no login.
+        await touch();
+        return { kind: 'interaction', interaction: startConsent(services, request, subject, touched.created_at, now), ...cookie };
+      }
+    }
+    // SSO-04: answered from the session, in one round trip with the idle-clock restart.
     const { code, ops } = issueCodeOps(services, client, request, subject, touched, now);
     await services.store.write([...touchOps, ...ops]);
     return { kind: 'respond', response: { target, parameters: successParameters(code, target, config.issuer), locale }, ...cookie };
   }
 
   if (!services.authenticator) {
-    if (touchOps.length > 0) await services.store.write(touchOps);
+    await touch();
     return { kind: 'respond', response: refuse(flow, client, target, new OAuthError('temporarily_unavailable', 'No authentication method is available in this deployment'), config.issuer, locale), ...cookie };
   }
   // The user must authenticate: the validated request travels sealed in a cookie bound to this
   // browser, so showing the login page costs no store round trip (beyond restarting the idle
   // clock of a session the browser already has).
-  if (touchOps.length > 0) await services.store.write(touchOps);
-  const { interaction, sealed } = startInteraction(services, request, now);
-  return { kind: 'login', interactionId: interaction.id, sealedInteraction: sealed, lifetimeMs: interactionLifetimeMs, ...cookie };
+  await touch();
+  return { kind: 'interaction', interaction: startInteraction(services, request, now), ...cookie };
 }

@@ -34,6 +34,7 @@ export async function authenticateCaller(services: Services, flow: FlowContext, 
     audiences: audiencesFor(issuer, path),
     clock: services.clock,
     rememberAssertionJti: (clientId, jti, ttlMs) => services.assertionJtis.remember(clientId, jti, ttlMs),
+    certificates: services.certificates,
   });
   flow.noteClient({ client_id: caller.client.client_id });
   return caller;

@@ -1,7 +1,9 @@
 // The authorization_code grant as a use case (TOKEN-10…12, TOKEN-15): redeem the code atomically,
 // let protocol/token/authorization-code-grant.ts decide, revoke on replay (TOKEN-11), mint.
+import { OAuthError } from '../errors.js';
 import type { AuthenticatedClient } from '../protocol/client-authentication/index.js';
-import { decideCodeGrant, grantExpiresAt, parseCodeGrant, replayWindowMs } from '../protocol/token/authorization-code-grant.js';
+import { checkGrantNotOver, decideCodeGrant, grantExpiresAt, parseCodeGrant, replayWindowMs } from '../protocol/token/authorization-code-grant.js';
+import { scopePolicy } from '../protocol/scope-policy.js';
 import type { FormBody } from '../protocol/token/token-request.js';
 import type { FlowContext, Services } from './services.js';
 import { grantFacts, mintAccessToken, mintIdToken, mintRefreshToken, revokeGrant, type TokenResponse } from './token-issuance.js';
@@ -19,11 +21,26 @@ export async function authorizationCodeGrant(services: Services, flow: FlowConte
     throw decision.error;
   }
   const { record } = decision;
-  const facts = grantFacts(caller, record, grantExpiresAt(record.subject, client));
+  // TOKEN-15: the grant counts from the login's auth_time (capped by the scopes, CLIENT-16).
+  const grantEndsAt = grantExpiresAt(record.subject, client, scopePolicy(record.scope, services.scopes));
+  checkGrantNotOver(grantEndsAt, now);
+  const facts = grantFacts(caller, record, grantEndsAt);
   const accessToken = mintAccessToken(services, facts, now, record.access_token_jti);
   // TOKEN-12, CLIENT-05: a refresh token only for clients registered for the refresh_token grant.
   const refresh = client.grant_types.includes('refresh_token') ? mintRefreshToken(services, facts, now) : undefined;
-  if (refresh) await services.store.write(refresh.ops);
+  const writes = [...accessToken.ops, ...(refresh?.ops ?? [])];
+  if (accessToken.ops.length > 0) {
+    // AT-01: an opaque token is registered only now. A replay of the code that revokes the grant
+    // meanwhile (TOKEN-11) may have read the grant's token list before this write: the grant's
+    // marker is read in the same round trip, and the fresh tokens die with the grant.
+    const [revoked] = await Promise.all([services.grants.findRevocation(record.grant_id), services.store.write(writes)]);
+    if (revoked) {
+      await revokeGrant(services, record.grant_id, client, revoked.reason);
+      throw new OAuthError('invalid_grant', 'The authorization code has already been used', { detail: 'grant revoked while redeeming' });
+    }
+  } else if (writes.length > 0) {
+    await services.store.write(writes);
+  }
   return {
     access_token: accessToken.token,
     token_type: 'Bearer',

@@ -4,6 +4,7 @@
 // a participant of the browser session. The caller sends them with its other writes.
 import { newCode, newId, newJti } from '../protocol/identifiers.js';
 import type { AuthorizationRequest } from '../protocol/authorize/request.js';
+import { scopePolicy } from '../protocol/scope-policy.js';
 import { isLoginOnlyScope, participantListTtlMs, type SessionRecord } from '../protocol/session.js';
 import { codeLifetimeMs, grantExpiresAt } from '../protocol/token/authorization-code-grant.js';
 import type { AuthenticatedSubject } from '../protocol/tokens.js';
@@ -17,9 +18,9 @@ export function issueCodeOps(
   client: RegisteredClient,
   request: AuthorizationRequest,
   subject: AuthenticatedSubject,
-  session: SessionRecord | undefined,
+  session: Pick<SessionRecord, 'created_at'> | undefined,
   nowMs: number,
-): { code: string; ops: WriteOp[] } {
+): { code: string; grantId: string; ops: WriteOp[] } {
   const code = newCode();
   const grantId = newId();
   const accessTokenJti = newJti();
@@ -48,7 +49,7 @@ export function issueCodeOps(
     ),
     // REVOKE-03, TOKEN-11: the grant knows its first access token from the start; the list lives
     // as long as the grant can (TOKEN-15).
-    ...services.grants.trackOps(grantId, accessTokenMember(accessTokenJti), Math.max(1, grantExpiresAt(subject, client) - nowMs)),
+    ...services.grants.trackOps(grantId, accessTokenMember(accessTokenJti), Math.max(1, grantExpiresAt(subject, client, scopePolicy(request.scope, services.scopes)) - nowMs)),
     // SSO-10, TOKEN-19: the session remembers the client, its grant, whether it took part through
     // an isolated login (SSO-08), and whether the grant is for login only (every scope openid or
     // profile), which single logout ends (LOGOUT-10).
@@ -59,5 +60,5 @@ export function issueCodeOps(
         )
       : []),
   ];
-  return { code, ops };
+  return { code, grantId, ops };
 }

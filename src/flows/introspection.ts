@@ -1,9 +1,11 @@
 // Introspection as a use case (INTROSPECT-01…05; RFC 7662). Only callers registered with the
-// idporten:token.introspection scope may ask; an answer other than an active access token the
-// caller may see is exactly {"active":false}.
+// idporten:token.introspection scope may ask, and only about tokens whose scopes let them
+// (enforced_aud_for_introspection); an answer other than an active access token the caller may
+// see is exactly {"active":false}. JWT and opaque access tokens (AT-01) alike.
 import { OAuthError } from '../errors.js';
-import { isUsableRecord, readOwnAccessToken } from '../protocol/access-token.js';
+import { isOpaqueHandle, isUsableRecord, readOpaqueAccessToken, readOwnAccessToken } from '../protocol/access-token.js';
 import type { ClientAuthInput } from '../protocol/client-authentication/index.js';
+import { mayIntrospect, scopePolicy } from '../protocol/scope-policy.js';
 import { formParameter } from '../protocol/token/token-request.js';
 import { authenticateCaller } from './client-authentication.js';
 import type { FlowContext, Services } from './services.js';
@@ -32,16 +34,18 @@ export async function introspect(services: Services, flow: FlowContext, input: C
   formParameter(input.body, 'token_type_hint'); // only refused when repeated; every token is looked up the same way
 
   // INTROSPECT-04: ours, an access token, unexpired, unrevoked, visible to the caller.
-  const own = readOwnAccessToken(token, services.signingKeys, services.config.issuer);
+  const { issuer } = services.config;
+  const opaque = isOpaqueHandle(token);
+  // AT-01: an opaque token is its record (none, or a deny marker, once revoked).
+  const own = opaque ? readOpaqueAccessToken(await services.accessTokens.find(services.accessTokens.opaqueId(token)), issuer) : readOwnAccessToken(token, services.signingKeys, issuer);
   const nowSeconds = Math.floor(services.clock() / 1000);
   if (!own || own.claims.exp <= nowSeconds) return inactive;
-  // INTROSPECT-04: until a scope registry can name other callers (enforced_aud_for_introspection,
-  // profile §12), a caller sees only the access tokens issued to itself.
-  if (own.claims.client_id !== client.client_id) return inactive;
-  const record = await services.accessTokens.find(own.claims.jti);
-  if (!isUsableRecord(record, own.claims.client_id)) return inactive;
+  // INTROSPECT-04: visible only to a client its scopes name in enforced_aud_for_introspection.
+  if (!mayIntrospect(scopePolicy(own.claims.scope.split(' '), services.scopes), client.client_id)) return inactive;
+  // AT-08, REVOKE-05: a JWT is active only while its record is.
+  if (!opaque && !isUsableRecord(await services.accessTokens.find(own.claims.jti), own.claims.client_id)) return inactive;
 
-  // INTROSPECT-05 RFC 7662 §2.2 (pid included even for pseudonymous scopes).
+  // INTROSPECT-05 RFC 7662 §2.2; pid is absent when a scope requires pseudonymous tokens (AT-05).
   const answer: Record<string, unknown> = { active: true, token_type: 'Bearer' };
   for (const name of repeatedClaims) if (own.payload[name] !== undefined) answer[name] = own.payload[name];
   answer.expires_in = own.claims.exp - nowSeconds;

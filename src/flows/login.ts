@@ -1,22 +1,35 @@
-// The login step as a use case (AUTHN-01…08, AUTHZ-26, SSO-01, SSO-05…09): show the
-// authenticator's page for a pending interaction, and take its submission: cancel (access_denied),
-// a refused identity (the page again, with the problem), or a login that builds the browser
-// session and issues the code.
+// The pages of a pending interaction as a use case (AUTHN-01…08, AUTHZ-26, AUTHZ-27, SSO-01,
+// SSO-05…09): show the page of the interaction's stage (flows/interactions.ts) and take its
+// submission. The authenticate stage is the authenticator's page: cancel (access_denied), a
+// refused identity (the page again, with the problem), or a login that builds the browser session
+// and then issues the code, or moves on to the consent stage when a scope needs the user's consent
+// (flows/consent.ts).
 import { OAuthError } from '../errors.js';
 import { chooseLocale, type Locale } from '../i18n/locale.js';
 import { acrRank, type AcrLevel } from '../protocol/acr.js';
 import { successParameters } from '../protocol/authorization-response.js';
+import { targetOf } from '../protocol/authorize/request.js';
 import { newSessionCookieValue } from '../protocol/identifiers.js';
 import type { FrontchannelNotice } from '../protocol/logout.js';
 import { sessionAfterLogin, sessionRemainingMs } from '../protocol/session.js';
 import type { AuthenticatedSubject } from '../protocol/tokens.js';
 import type { RegisteredClient } from '../registry/client-registry.js';
-import { undoOps } from '../store/store.js';
+import { undoOps, type WriteOp } from '../store/store.js';
 import type { AuthorizationResponse, SessionCookie } from './authorize.js';
-import { redirectableError, refuse, targetOf } from './authorize.js';
 import { endBrowserSession, findBrowserSession } from './browser-session.js';
 import { issueCodeOps } from './code-issuance.js';
-import { checkCsrf, expiredInteraction, interactionLifetimeLeft, openInteraction, type Interaction } from './interactions.js';
+import { checkConsent, consentPage, consentScopes, submitConsent, type ConsentPage } from './consent.js';
+import {
+  checkCsrf,
+  expiredInteraction,
+  interactionLifetimeLeft,
+  openInteraction,
+  startConsent,
+  type AuthenticateInteraction,
+  type Interaction,
+  type PendingInteraction,
+} from './interactions.js';
+import { redirectableError, refuse } from './refusal.js';
 import type { FlowContext, Services } from './services.js';
 
 export interface LoginInput {
@@ -28,7 +41,7 @@ export interface LoginInput {
 
 /** What the login page shows (views/login-page.ts renders it). */
 export interface LoginPage {
-  interaction: Interaction;
+  interaction: AuthenticateInteraction;
   client: RegisteredClient;
   locale: Locale;
   /** AUTHN-01: only levels that meet the client's minimum are offered. */
@@ -37,6 +50,9 @@ export interface LoginPage {
   pid?: string;
   problem?: string;
 }
+
+/** The page of an interaction's stage. */
+export type InteractionPage = { kind: 'login'; page: LoginPage } | { kind: 'consent'; page: ConsentPage };
 
 /** The pending interaction and its client, or the error page (CLIENT-17: a client deactivated meanwhile is unknown). */
 function openPending(services: Services, flow: FlowContext, input: LoginInput): { interaction: Interaction; client: RegisteredClient } {
@@ -47,7 +63,7 @@ function openPending(services: Services, flow: FlowContext, input: LoginInput): 
   return { interaction, client };
 }
 
-function loginPage(services: Services, interaction: Interaction, client: RegisteredClient, locale: Locale, extra: { pid?: string; problem?: string; acr?: string } = {}): LoginPage {
+function loginPage(services: Services, interaction: AuthenticateInteraction, client: RegisteredClient, locale: Locale, extra: { pid?: string; problem?: string; acr?: string } = {}): LoginPage {
   const authenticator = services.authenticator!;
   const levels = authenticator.levels.filter((level) => acrRank(level) >= acrRank(interaction.request.acr_minimum));
   const selectedLevel = levels.find((level) => level === extra.acr) ?? levels[0]!;
@@ -62,11 +78,13 @@ function loginPage(services: Services, interaction: Interaction, client: Registe
   };
 }
 
-/** GET: the login page. `chosenLocale` is an active language choice in our UI (AUTHZ-13). */
-export function showLogin(services: Services, flow: FlowContext, input: LoginInput & { chosenLocale?: Locale }): LoginPage {
+/** GET: the page of the interaction's stage. `chosenLocale` is an active language choice in our UI (AUTHZ-13). */
+export function showInteraction(services: Services, flow: FlowContext, input: LoginInput & { chosenLocale?: Locale }): InteractionPage {
   const { interaction, client } = openPending(services, flow, input);
   const locale = input.chosenLocale ?? chooseLocale(input.languageCookie, interaction.request.ui_locales);
-  return loginPage(services, interaction, client, locale);
+  return interaction.stage === 'consent'
+    ? { kind: 'consent', page: consentPage(services, interaction, client, locale) }
+    : { kind: 'login', page: loginPage(services, interaction, client, locale) };
 }
 
 export interface LoginSubmission extends LoginInput {
@@ -74,50 +92,59 @@ export interface LoginSubmission extends LoginInput {
   sessionCookie: string | undefined;
 }
 
-export type LoginOutcome =
-  /** The page again: 400 for an unknown action, 422 for a refused identity. */
-  | { kind: 'page'; page: LoginPage; status: 400 | 422 }
-  /** The authorization response, after the session is saved (or the user cancelled). */
-  | { kind: 'respond'; interactionId: string; response: AuthorizationResponse; session?: SessionCookie }
-  /** SSO-07, LOGOUT-08: the previous person's clients are told before the response is delivered. */
-  | { kind: 'frontchannel'; interactionId: string; response: AuthorizationResponse; session: SessionCookie; notices: FrontchannelNotice[] };
+/** What follows a completed page: the authorization response, or the next stage's page. */
+export type Next = { kind: 'respond'; response: AuthorizationResponse } | { kind: 'interaction'; interaction: PendingInteraction };
 
-/** POST: cancel, or authenticate and answer the client. */
-export async function submitLogin(services: Services, flow: FlowContext, input: LoginSubmission): Promise<LoginOutcome> {
+export type InteractionOutcome =
+  /** The page again: 400 for an unknown action, 422 for a refused identity. */
+  | { kind: 'page'; status: 400 | 422; page: InteractionPage }
+  /**
+   * The interaction `interactionId` is done: `next` follows, with the session cookie to set; and
+   * when another person's session ended first (SSO-07), the front-channel notices to send before
+   * (LOGOUT-08).
+   */
+  | { kind: 'done'; interactionId: string; next: Next; locale: Locale; session?: SessionCookie; notices?: FrontchannelNotice[] };
+
+/** POST: the answer to the interaction's page. */
+export async function submitInteraction(services: Services, flow: FlowContext, input: LoginSubmission): Promise<InteractionOutcome> {
   const { interaction, client } = openPending(services, flow, input);
-  checkCsrf(interaction, input.form.csrf);
   const locale = chooseLocale(input.languageCookie, interaction.request.ui_locales);
-  const target = targetOf(interaction.request);
   try {
-    return await completeLogin(services, flow, input, interaction, client, locale);
+    if (interaction.stage === 'consent') {
+      const outcome = await submitConsent(services, flow, interaction, client, input.form, locale);
+      return outcome.kind === 'page' ? { kind: 'page', status: outcome.status, page: { kind: 'consent', page: outcome.page } } : { kind: 'done', interactionId: interaction.id, next: outcome, locale };
+    }
+    return await submitLogin(services, flow, interaction, client, input, locale);
   } catch (error) {
-    // ERR-01: a used or expired interaction has no trustworthy continuation: the error page.
+    // ERR-01: a used or expired interaction, or a forged form, has no trustworthy continuation.
     if (error instanceof OAuthError && !error.mayRedirect) throw error;
     // ERR-02: the redirect_uri was validated when the interaction began, so the client hears of it.
-    return { kind: 'respond', interactionId: interaction.id, response: refuse(flow, client, target, redirectableError(error, flow), services.config.issuer, locale) };
+    const response = refuse(flow, client, targetOf(interaction.request), redirectableError(error, flow), services.config.issuer, locale);
+    return { kind: 'done', interactionId: interaction.id, next: { kind: 'respond', response }, locale };
   }
 }
 
-async function completeLogin(services: Services, flow: FlowContext, input: LoginSubmission, interaction: Interaction, client: RegisteredClient, locale: Locale): Promise<LoginOutcome> {
+/** The authenticate stage: cancel, or authenticate and answer the client (or go on to consent). */
+async function submitLogin(services: Services, flow: FlowContext, interaction: AuthenticateInteraction, client: RegisteredClient, input: LoginSubmission, locale: Locale): Promise<InteractionOutcome> {
   const { config, clock, store } = services;
-  const target = targetOf(interaction.request);
+  checkCsrf(interaction, input.form.csrf);
+  const { request } = interaction;
+  const target = targetOf(request);
   const now = clock();
+  const claim = () => services.interactions.claim(interaction.id, interactionLifetimeLeft(interaction, now));
 
   if (input.form.action === 'cancel') {
     // AUTHZ-26 RFC 6749 §4.1.2.1: the user declined; the interaction is used up.
-    if (!(await services.interactions.claim(interaction.id, interactionLifetimeLeft(interaction, now)))) throw expiredInteraction();
+    if (!(await claim())) throw expiredInteraction();
     const error = new OAuthError('access_denied', 'The user cancelled the login');
-    return { kind: 'respond', interactionId: interaction.id, response: refuse(flow, client, target, error, config.issuer, locale) };
+    return { kind: 'done', interactionId: interaction.id, next: { kind: 'respond', response: refuse(flow, client, target, error, config.issuer, locale) }, locale };
   }
-  if (input.form.action !== 'login') return { kind: 'page', page: loginPage(services, interaction, client, locale), status: 400 };
+  if (input.form.action !== 'login') return { kind: 'page', status: 400, page: { kind: 'login', page: loginPage(services, interaction, client, locale) } };
 
-  const outcome = services.authenticator!.authenticate({ pid: input.form.pid, acr: input.form.acr }, interaction.request.acr_minimum);
+  const outcome = services.authenticator!.authenticate({ pid: input.form.pid, acr: input.form.acr }, request.acr_minimum);
   if (!outcome.ok) {
-    return {
-      kind: 'page',
-      page: loginPage(services, interaction, client, locale, { pid: (input.form.pid ?? '').slice(0, 11), problem: outcome.problem, acr: input.form.acr ?? '' }),
-      status: 422,
-    };
+    const page = loginPage(services, interaction, client, locale, { pid: (input.form.pid ?? '').slice(0, 11), problem: outcome.problem, acr: input.form.acr ?? '' });
+    return { kind: 'page', status: 422, page: { kind: 'login', page } };
   }
 
   // SSO-01: a new cookie after every login (no fixation). SSO-05…SSO-09: protocol/session.ts.
@@ -126,25 +153,53 @@ async function completeLogin(services: Services, flow: FlowContext, input: Login
   const subject: AuthenticatedSubject = { pid: login.pid, acr: login.acr, amr: login.amr, auth_time: login.auth_time, sid: login.sid, locale };
   const newCookie = newSessionCookieValue();
   const remainingMs = sessionRemainingMs(record, now);
-  const { code, ops } = issueCodeOps(services, client, interaction.request, subject, record, now);
-  const writes = [...services.sessions.saveOps(newCookie, record, remainingMs), ...ops];
-  // One round trip for a fresh browser: the single-use claim on the interaction travels with
-  // writes that only create new records. A replayed form (double submit, back button) loses the
-  // claim and removes what it created; it never touched the live session, so nobody is logged
-  // out. Only after a won claim is the previous session removed (SSO-01 rotation).
-  const [claimed] = await Promise.all([services.interactions.claim(interaction.id, interactionLifetimeLeft(interaction, now)), store.write(writes)]);
-  if (!claimed) {
-    await store.write(undoOps(writes));
-    throw expiredInteraction();
+  const sessionWrites = services.sessions.saveOps(newCookie, record, remainingMs);
+  const issue = (): { next: Next; ops: WriteOp[] } => {
+    const { code, ops } = issueCodeOps(services, client, request, subject, record, now);
+    return { next: { kind: 'respond', response: { target, parameters: successParameters(code, target, config.issuer), locale } }, ops };
+  };
+
+  let next: Next;
+  const consent = consentScopes(services, request);
+  if (consent.length === 0) {
+    // One round trip for a fresh browser: the single-use claim on the interaction travels with
+    // writes that only create new records. A replayed form (double submit, back button) loses the
+    // claim and removes what it created; it never touched the live session, so nobody is logged
+    // out. Only after a won claim is the previous session removed (SSO-01 rotation).
+    const issued = issue();
+    const writes = [...sessionWrites, ...issued.ops];
+    const [claimed] = await Promise.all([claim(), store.write(writes)]);
+    if (!claimed) {
+      await store.write(undoOps(writes));
+      throw expiredInteraction();
+    }
+    next = issued.next;
+  } else {
+    // AUTHZ-27: the claim, the session and the remembered consent in one round trip; then the
+    // code, or the consent page of the now known user.
+    const [claimed, , decision] = await Promise.all([claim(), store.write(sessionWrites), checkConsent(services, client, request, subject, consent)]);
+    if (!claimed) {
+      await store.write(undoOps(sessionWrites));
+      throw expiredInteraction();
+    }
+    if (decision.kind === 'granted') {
+      const issued = issue();
+      await store.write(issued.ops);
+      next = issued.next;
+    } else if (decision.kind === 'ask') {
+      next = { kind: 'interaction', interaction: startConsent(services, request, subject, record.created_at, now) };
+    } else {
+      next = { kind: 'respond', response: refuse(flow, client, target, decision.error, config.issuer, locale) };
+    }
   }
-  const response: AuthorizationResponse = { target, parameters: successParameters(code, target, config.issuer), locale };
+
   const session: SessionCookie = { value: newCookie, maxAgeMs: remainingMs };
   if (previous && otherPerson) {
     // SSO-07: one browser session belongs to one person; the old one ends with full logout.
     const notices = await endBrowserSession(services, previous, 'another person logged in');
-    if (notices.length > 0) return { kind: 'frontchannel', interactionId: interaction.id, response, session, notices };
+    if (notices.length > 0) return { kind: 'done', interactionId: interaction.id, next, locale, session, notices };
   } else if (previous) {
     await services.sessions.delete(previous.cookie);
   }
-  return { kind: 'respond', interactionId: interaction.id, response, session };
+  return { kind: 'done', interactionId: interaction.id, next, locale, session };
 }

@@ -2,7 +2,7 @@
 // revokes the grant: every access token gets a deny marker until it expires and every refresh
 // token is deleted; the SSO session and other clients' grants are untouched (REVOKE-03).
 import { OAuthError } from '../errors.js';
-import { readOwnAccessToken } from '../protocol/access-token.js';
+import { isOpaqueHandle, readOpaqueAccessToken, readOwnAccessToken } from '../protocol/access-token.js';
 import type { ClientAuthInput } from '../protocol/client-authentication/index.js';
 import { formParameter } from '../protocol/token/token-request.js';
 import { authenticateCaller } from './client-authentication.js';
@@ -11,10 +11,17 @@ import { revokeGrant } from './token-issuance.js';
 
 export const revocationPath = '/token/revoke';
 
+/** A found token; an access token by its record id (its jti, or the hash of an opaque handle). */
 type Found = { kind: 'access'; client_id: string; jti: string; exp: number } | { kind: 'refresh'; client_id: string; grant_id: string };
 
 async function findToken(services: Services, token: string, hint: string | undefined): Promise<Found | undefined> {
   const asAccessToken = async (): Promise<Found | undefined> => {
+    if (isOpaqueHandle(token)) {
+      // AT-01: an opaque access token is found by its record (under the hash of its handle).
+      const id = services.accessTokens.opaqueId(token);
+      const claims = readOpaqueAccessToken(await services.accessTokens.find(id), services.config.issuer)?.claims;
+      return claims ? { kind: 'access', client_id: claims.client_id, jti: id, exp: claims.exp } : undefined;
+    }
     // REVOKE-05: one of our access tokens, expired or not; an id_token is no token to revoke.
     const claims = readOwnAccessToken(token, services.signingKeys, services.config.issuer)?.claims;
     return claims ? { kind: 'access', client_id: claims.client_id, jti: claims.jti, exp: claims.exp } : undefined;

@@ -5,11 +5,14 @@ import { testIdAuthenticator } from '../authn/testid.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { CookieSealer } from '../keys/sealer.js';
+import { BusinessCertificateVerifier, type TrustAnchors } from '../protocol/business-certificate.js';
 import type { SigningKeys } from '../protocol/jws.js';
 import type { ClientRegistry, RegisteredClient } from '../registry/client-registry.js';
+import type { ScopeRegistry } from '../registry/scope-registry.js';
 import { AccessTokenStore } from '../store/access-tokens.js';
 import { AssertionJtiStore } from '../store/assertion-jtis.js';
 import { CodeStore } from '../store/codes.js';
+import { ConsentStore } from '../store/consents.js';
 import { GrantStore } from '../store/grants.js';
 import { InteractionStore } from '../store/interactions.js';
 import type { KeySpace } from '../store/keys.js';
@@ -24,6 +27,10 @@ export interface ProviderContext {
   readonly store: Store & { readonly description: string };
   readonly keys: KeySpace;
   readonly registry: ClientRegistry;
+  /** CLIENT-16: the scope registry, consulted at every use (never copied into a flow's state). */
+  readonly scopes: ScopeRegistry;
+  /** TOKEN-08, ENV-03: the CAs and CRLs business certificates are checked against. */
+  readonly trustAnchors: TrustAnchors;
   readonly signingKeys: SigningKeys;
   readonly clock: Clock;
   /** Key material for the sealed interaction cookie (config or shared generated secret). */
@@ -46,7 +53,11 @@ export interface Services extends ProviderContext {
   readonly refreshTokens: RefreshTokenStore;
   readonly pushedRequests: PushedRequestStore;
   readonly interactions: InteractionStore;
+  /** AUTHZ-27: remembered consents. */
+  readonly consents: ConsentStore;
   readonly assertionJtis: AssertionJtiStore;
+  /** TOKEN-08: validates business certificate chains (memoised per chain). */
+  readonly certificates: BusinessCertificateVerifier;
   /** Seals the pending login into the interaction cookie (flows/interactions.ts). */
   readonly interactionSealer: CookieSealer;
   /** The issuer's path ('' or e.g. '/idp'): browser-facing URLs are issuer-relative (ENV-01). */
@@ -66,7 +77,9 @@ export function buildServices(context: ProviderContext): Services {
     refreshTokens: new RefreshTokenStore(store, keys, grants),
     pushedRequests: new PushedRequestStore(store, keys),
     interactions: new InteractionStore(store, keys),
+    consents: new ConsentStore(store, keys, grants),
     assertionJtis: new AssertionJtiStore(store, keys),
+    certificates: new BusinessCertificateVerifier(context.trustAnchors),
     interactionSealer: new CookieSealer(context.cookieSecret, 'interaction'),
     basePath: new URL(context.config.issuer).pathname.replace(/\/$/, ''),
   });

@@ -1,8 +1,10 @@
 // Minting what the token endpoint returns: access tokens (AT-02…08), id_tokens (IDT-01…10) and
 // refresh tokens (TOKEN-13…15), with the writes that track each token under its grant.
-import type { ClientAuthMethod } from '../protocol/client-authentication/index.js';
-import { newJti, newRefreshToken } from '../protocol/identifiers.js';
+import type { AccessTokenRecord } from '../protocol/access-token.js';
+import type { ClientAmr } from '../protocol/client-authentication/index.js';
+import { newAccessTokenHandle, newJti, newRefreshToken } from '../protocol/identifiers.js';
 import { signJwt } from '../protocol/jws.js';
+import { cappedAccessTokenLifetime, scopePolicy, type ScopePolicy } from '../protocol/scope-policy.js';
 import { buildRefreshTokenRecord, type RefreshTokenRecord } from '../protocol/token/refresh-token-grant.js';
 import { buildAccessTokenClaims, buildIdTokenClaims, subjectFor, type AuthenticatedSubject } from '../protocol/tokens.js';
 import type { RegisteredClient } from '../registry/client-registry.js';
@@ -15,7 +17,8 @@ export type TokenResponse = Record<string, string | number>;
 
 export interface GrantFacts {
   client: RegisteredClient;
-  method: ClientAuthMethod;
+  /** AT-04: how the client authenticated, for client_amr. */
+  clientAmr: ClientAmr;
   subject: AuthenticatedSubject;
   grantId: string;
   /** The grant's full scope and the (possibly narrower) scope of this access token. */
@@ -35,13 +38,16 @@ export interface GrantRecord {
 }
 
 /** The facts of a grant, from its record; `scope` defaults to the grant's own (TOKEN-16). */
-export function grantFacts(caller: { client: RegisteredClient; method: ClientAuthMethod }, record: GrantRecord, grantExpiresAt: number, scope: readonly string[] = record.scope): GrantFacts {
-  return { ...caller, subject: record.subject, grantId: record.grant_id, grantScope: record.scope, scope, resource: record.resource, grantExpiresAt };
+export function grantFacts(caller: { client: RegisteredClient; clientAmr: ClientAmr }, record: GrantRecord, grantExpiresAt: number, scope: readonly string[] = record.scope): GrantFacts {
+  return { client: caller.client, clientAmr: caller.clientAmr, subject: record.subject, grantId: record.grant_id, grantScope: record.scope, scope, resource: record.resource, grantExpiresAt };
 }
 
-/** AT-07, TOKEN-15: the client's lifetime, cut short where the grant ends; SSO-11: never by the session. */
-export function accessTokenLifetime(client: RegisteredClient, grantExpiresAt: number, nowMs: number): number {
-  return Math.max(0, Math.min(client.access_token_lifetime, Math.floor((grantExpiresAt - nowMs) / 1000)));
+/**
+ * AT-07, TOKEN-15, TOKEN-20: the client's lifetime, capped by the scopes' at_max_age and cut
+ * short where the grant ends; SSO-11: never by the session.
+ */
+export function accessTokenLifetime(client: RegisteredClient, policy: ScopePolicy, grantExpiresAt: number, nowMs: number): number {
+  return Math.max(0, Math.min(cappedAccessTokenLifetime(client.access_token_lifetime, policy), Math.floor((grantExpiresAt - nowMs) / 1000)));
 }
 
 /** How long revocation must keep a grant's markers: its own life and its access tokens' (REVOKE-03, AT-08). */
@@ -58,38 +64,48 @@ export function revokeGrant(services: Services, grantId: string, client: Registe
 export interface MintedAccessToken {
   token: string;
   lifetime: number;
-  /** Writes that register a fresh jti (empty when the jti was registered before, with the code). */
+  /** Writes that register the token (empty when its jti was registered before, with the code). */
   ops: WriteOp[];
 }
 
-/** AT-02…07. `jti` given: registered earlier (code flow); absent: a new one registered now. */
+/** An access token's record and its place in its grant (AT-08, REVOKE-03). */
+export function accessTokenOps(services: Services, id: string, record: AccessTokenRecord, lifetimeSeconds: number, grantTtlMs: number): WriteOp[] {
+  return [...services.accessTokens.registerOps(id, record, lifetimeSeconds * 1000 + 60_000), ...services.grants.trackOps(record.grant_id, accessTokenMember(id), Math.max(1, grantTtlMs))];
+}
+
+/**
+ * AT-01…07. A JWT, or an opaque handle whose record holds the claims when a scope asks for it
+ * (AT-01). `jti` given: a JWT record registered earlier (code flow); otherwise the token is
+ * registered by the returned writes.
+ */
 export function mintAccessToken(services: Services, facts: GrantFacts, nowMs: number, jti?: string): MintedAccessToken {
   const { client } = facts;
-  const lifetime = accessTokenLifetime(client, facts.grantExpiresAt, nowMs);
-  const tokenId = jti ?? newJti();
-  const ops: WriteOp[] =
-    jti === undefined
-      ? [
-          ...services.accessTokens.registerOps(tokenId, { grant_id: facts.grantId, client_id: client.client_id, locale: facts.subject.locale }, lifetime * 1000 + 60_000),
-          ...services.grants.trackOps(facts.grantId, accessTokenMember(tokenId), Math.max(1, facts.grantExpiresAt - nowMs)),
-        ]
-      : [];
-  const token = signJwt(
-    buildAccessTokenClaims({
-      issuer: services.config.issuer,
-      client,
-      clientAuthMethod: facts.method,
-      subject: facts.subject,
-      sub: subjectFor(services.config.pairwiseSecret, client, facts.subject.pid),
-      scope: facts.scope,
-      resource: facts.resource,
-      jti: tokenId,
-      nowSeconds: Math.floor(nowMs / 1000),
-      lifetime,
-    }),
-    services.signingKeys.active,
-  );
-  return { token, lifetime, ops };
+  const policy = scopePolicy(facts.scope, services.scopes);
+  const lifetime = accessTokenLifetime(client, policy, facts.grantExpiresAt, nowMs);
+  const opaque = policy.opaque;
+  const tokenId = jti !== undefined && !opaque ? jti : newJti();
+  const claims = buildAccessTokenClaims({
+    issuer: services.config.issuer,
+    client,
+    clientAmr: facts.clientAmr,
+    subject: facts.subject,
+    sub: subjectFor(services.config.pairwiseSecret, client, facts.subject.pid),
+    scope: facts.scope,
+    resource: facts.resource,
+    jti: tokenId,
+    nowSeconds: Math.floor(nowMs / 1000),
+    lifetime,
+    pseudonymous: policy.pseudonymous, // AT-05
+  });
+  const record: AccessTokenRecord = { grant_id: facts.grantId, client_id: client.client_id, locale: facts.subject.locale };
+  const grantTtlMs = facts.grantExpiresAt - nowMs;
+  if (opaque) {
+    // AT-01 RFC 7662: a random handle; its claims live only in its record.
+    const handle = newAccessTokenHandle();
+    return { token: handle, lifetime, ops: accessTokenOps(services, services.accessTokens.opaqueId(handle), { ...record, claims }, lifetime, grantTtlMs) };
+  }
+  const ops = tokenId === jti ? [] : accessTokenOps(services, tokenId, record, lifetime, grantTtlMs);
+  return { token: signJwt(claims, services.signingKeys.active), lifetime, ops };
 }
 
 /** IDT-01…10: only for the authorization_code grant with openid (TOKEN-12, TOKEN-16). */
@@ -102,6 +118,8 @@ export function mintIdToken(services: Services, facts: GrantFacts, nonce: string
       sub: subjectFor(services.config.pairwiseSecret, facts.client, facts.subject.pid),
       nowSeconds: Math.floor(nowMs / 1000),
       ...(nonce !== undefined ? { nonce } : {}),
+      // IDT-05: the granted scope decides.
+      pseudonymous: scopePolicy(facts.grantScope, services.scopes).pseudonymous,
     }),
     services.signingKeys.active,
   );

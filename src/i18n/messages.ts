@@ -12,6 +12,7 @@ export interface Messages {
   errorAdvice: string;
   languageSwitcherLabel: string;
   login: LoginMessages;
+  consent: ConsentMessages;
   formPost: { title: string; continue: string };
   logout: LogoutMessages;
 }
@@ -23,6 +24,15 @@ export interface LogoutMessages {
   loggingOutTitle: string;
   loggingOutText: string;
   continue: string;
+}
+
+/** AUTHZ-27: the consent page. Scope descriptions come from the scope registry as written. */
+export interface ConsentMessages {
+  title: string;
+  intro: (clientName: string) => string;
+  remembered: string;
+  accept: string;
+  decline: string;
 }
 
 export interface LoginMessages {
@@ -65,6 +75,13 @@ export const messages: Record<Locale, Messages> = {
         acr: 'Velg et sikkerhetsnivå som tjenesten godtar.',
       },
     },
+    consent: {
+      title: 'Gi samtykke',
+      intro: (name) => `${name} ber om ditt samtykke til å få tilgang til dette på dine vegne:`,
+      remembered: 'Samtykket huskes så lenge tilgangen varer.',
+      accept: 'Godta',
+      decline: 'Avslå',
+    },
     formPost: { title: 'Sender deg tilbake til tjenesten', continue: 'Fortsett' },
     logout: {
       loggedOutTitle: 'Du er logget ut',
@@ -101,6 +118,13 @@ export const messages: Record<Locale, Messages> = {
         'pid-not-synthetic': 'Bruk eit syntetisk testnummer (månad + 80).',
         acr: 'Vel eit tryggleiksnivå som tenesta godtek.',
       },
+    },
+    consent: {
+      title: 'Gje samtykke',
+      intro: (name) => `${name} ber om samtykket ditt til å få tilgang til dette på vegner av deg:`,
+      remembered: 'Samtykket vert hugsa så lenge tilgangen varer.',
+      accept: 'Godta',
+      decline: 'Avslå',
     },
     formPost: { title: 'Sender deg tilbake til tenesta', continue: 'Hald fram' },
     logout: {
@@ -139,6 +163,13 @@ export const messages: Record<Locale, Messages> = {
         acr: 'Choose a level of assurance the service accepts.',
       },
     },
+    consent: {
+      title: 'Give consent',
+      intro: (name) => `${name} asks for your consent to access the following on your behalf:`,
+      remembered: 'Your consent is remembered for as long as the access lasts.',
+      accept: 'Accept',
+      decline: 'Decline',
+    },
     formPost: { title: 'Returning you to the service', continue: 'Continue' },
     logout: {
       loggedOutTitle: 'You are logged out',
@@ -175,6 +206,13 @@ export const messages: Record<Locale, Messages> = {
         'pid-not-synthetic': 'Geavat syntehtalaš geahččalannummira (mánnu + 80).',
         acr: 'Vállje sihkkarvuođadási maid bálvalus dohkkeha.',
       },
+    },
+    consent: {
+      title: 'Atte miehtama',
+      intro: (name) => `${name} bivdá du miehtama oažžut beassama dása du ovddas:`,
+      remembered: 'Miehtan muitojuvvo nu guhká go beassan bistá.',
+      accept: 'Dohkket',
+      decline: 'Hilgo',
     },
     formPost: { title: 'Sádde du ruovttoluotta bálvalussii', continue: 'Joatkke' },
     logout: {

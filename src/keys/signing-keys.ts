@@ -56,7 +56,7 @@ export async function toSigningKey(jwk: JWK, issuerHost: string, where: string):
       throw new SigningKeyError(`${where}: x5c[0] certifies a different key`);
     }
   } else {
-    x5c = [buildSelfSignedCertificate(privateKey, issuerHost).toString('base64')];
+    x5c = [(await buildSelfSignedCertificate(privateKey, issuerHost)).toString('base64')];
   }
   const publicJwk = Object.freeze({ kty: 'RSA', use: 'sig', alg: 'RS256', kid, n, e, x5c: [...x5c] });
   return Object.freeze({ kid, alg: 'RS256' as const, privateKey, publicJwk, x5c: Object.freeze([...x5c]) });

@@ -44,13 +44,16 @@ export function extractBearerToken(
   return { token: undefined };
 }
 
-/** UI-02: ours (signature, iss), an access token (not an id_token), unexpired. */
+/** UI-04 RFC 6750 §3.1: 401 invalid_token with its challenge; `detail` only for the log. */
+export const invalidToken = (realm: string, detail: string): OAuthError =>
+  new OAuthError('invalid_token', 'The access token is invalid or has expired', {
+    detail,
+    wwwAuthenticate: challenge(realm, { error: 'invalid_token', description: 'The access token is invalid or has expired' }),
+  });
+
+/** UI-02: a JWT access token of ours (signature, iss), an access token (not an id_token), unexpired. */
 export function verifyAccessToken(token: string, keys: SigningKeys, issuer: string, nowSeconds: number, realm: string): AccessTokenClaims {
-  const invalid = (detail: string) =>
-    new OAuthError('invalid_token', 'The access token is invalid or has expired', {
-      detail,
-      wwwAuthenticate: challenge(realm, { error: 'invalid_token', description: 'The access token is invalid or has expired' }),
-    });
+  const invalid = (detail: string) => invalidToken(realm, detail);
   const own = readOwnAccessToken(token, keys, issuer);
   if (!own) throw invalid('not one of our access tokens');
   if (own.claims.exp <= nowSeconds) throw invalid('expired');

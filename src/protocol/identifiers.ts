@@ -11,6 +11,9 @@ export const newRefreshToken = (): string => randomToken(32);
 /** IDT-07, AT-02: a unique random jti (~64 bits, base64url, as ID-porten's 11-character jtis). */
 export const newJti = (): string => randomToken(8);
 
+/** AT-01: an opaque access token is a bearer secret of 256 bits, stored only under its hash. */
+export const newAccessTokenHandle = (): string => randomToken(32);
+
 /** PAR-04 RFC 9126 §2.2: the random part of a request_uri, 256 bits. */
 export const newPushedRequestHandle = (): string => randomToken(32);
 

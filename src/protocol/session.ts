@@ -67,7 +67,7 @@ export function sessionRemainingMs(record: SessionRecord, nowMs: number, timers:
 }
 
 /** How long a session's participant list must outlive the session at most (SSO-10). */
-export function participantListTtlMs(record: SessionRecord, nowMs: number, timers: SessionTimers = defaultSessionTimers): number {
+export function participantListTtlMs(record: Pick<SessionRecord, 'created_at'>, nowMs: number, timers: SessionTimers = defaultSessionTimers): number {
   return Math.max(1, record.created_at + timers.maxMs - nowMs) + 60_000;
 }
 

@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto';
 import type { RegisteredClient } from '../registry/client-registry.js';
 import type { AcrLevel } from './acr.js';
 import { newJti } from './identifiers.js';
-import type { ClientAuthMethod } from './client-authentication/index.js';
+import type { ClientAmr } from './client-authentication/index.js';
 
 /** IDT-07: id_tokens live 120 s (exp = iat + 120). */
 // IDT-12: fixed, whatever the SSO session has left.
@@ -58,6 +58,8 @@ export interface IdTokenInput {
   sub: string;
   nonce?: string;
   nowSeconds: number;
+  /** IDT-05: a granted scope requires pseudonymous tokens: no pid. */
+  pseudonymous?: boolean;
 }
 
 /** IDT-02…10, in the claim order of ID-porten's example token. */
@@ -67,7 +69,7 @@ export function buildIdTokenClaims(input: IdTokenInput): Record<string, unknown>
     sub: input.sub, // IDT-04
     amr: subject.amr, // IDT-06: always an array
     iss: input.issuer, // IDT-03
-    pid: subject.pid, // IDT-05
+    ...(input.pseudonymous ? {} : { pid: subject.pid }), // IDT-05: omitted for pseudonymous scopes
     locale: subject.locale, // IDT-09
     ...(input.nonce !== undefined ? { nonce: input.nonce } : {}), // IDT-08: only when sent; no at_hash
     // IDT-10 FCL §3: sid only for clients that asked for session-aware front-channel logout.
@@ -84,19 +86,26 @@ export function buildIdTokenClaims(input: IdTokenInput): Record<string, unknown>
 export interface AccessTokenInput {
   issuer: string;
   client: RegisteredClient;
-  clientAuthMethod: ClientAuthMethod;
+  /** AT-04: none, a secret method, private_key_jwt or virksomhetssertifikat. */
+  clientAmr: ClientAmr;
   subject: Pick<AuthenticatedSubject, 'pid' | 'acr'>;
   sub: string;
   scope: readonly string[];
   resource: readonly string[];
   jti: string;
   nowSeconds: number;
-  /** Seconds; AT-07 client access_token_lifetime, already capped by the grant. */
+  /** Seconds; AT-07 client access_token_lifetime, already capped by the grant and TOKEN-20. */
   lifetime: number;
+  /** AT-05: a scope requires pseudonymous tokens: no pid. */
+  pseudonymous?: boolean;
 }
 
 /** AT-03: ISO 6523 identifier of a Norwegian organisation number. */
 export const organisation = (orgno: string) => ({ authority: 'iso6523-actorid-upis', ID: `0192:${orgno}` });
+
+/** AT-06 RFC 8707 §2: aud only when resource was requested; a string for one value. */
+const audienceOf = (resource: readonly string[]): { aud?: string | string[] } =>
+  resource.length === 1 ? { aud: resource[0]! } : resource.length > 1 ? { aud: [...resource] } : {};
 
 /** AT-02…06, in the claim order of ID-porten's example token. */
 export function buildAccessTokenClaims(input: AccessTokenInput): Record<string, unknown> {
@@ -106,15 +115,47 @@ export function buildAccessTokenClaims(input: AccessTokenInput): Record<string, 
     acr: input.subject.acr,
     scope: input.scope.join(' '),
     iss: input.issuer,
-    client_amr: input.clientAuthMethod, // AT-04
-    pid: input.subject.pid, // AT-05
+    client_amr: input.clientAmr, // AT-04
+    ...(input.pseudonymous ? {} : { pid: input.subject.pid }), // AT-05: omitted for pseudonymous scopes
     // AT-06 RFC 8707 §2: aud only when resource was requested; a string for one value.
-    ...(input.resource.length === 1 ? { aud: input.resource[0] } : input.resource.length > 1 ? { aud: [...input.resource] } : {}),
+    ...audienceOf(input.resource),
     exp: input.nowSeconds + input.lifetime,
     iat: input.nowSeconds,
     jti: input.jti,
     client_id: client.client_id,
     consumer: organisation(client.client_orgno), // AT-03: always
     ...(client.supplier_orgno ? { supplier: organisation(client.supplier_orgno) } : {}), // AT-03: when applicable
+  };
+}
+
+export interface MachineAccessTokenInput {
+  issuer: string;
+  client: RegisteredClient;
+  clientAmr: ClientAmr;
+  scope: readonly string[];
+  resource: readonly string[];
+  jti: string;
+  nowSeconds: number;
+  /** Seconds; AT-07 capped by TOKEN-20. */
+  lifetime: number;
+}
+
+/**
+ * TOKEN-21, AT-02…06: the access token of the JWT-bearer grant, in the claim order of
+ * Maskinporten's tokens: no person, so no sub and no pid (AT-05); aud only for a resource.
+ */
+export function buildMachineAccessTokenClaims(input: MachineAccessTokenInput): Record<string, unknown> {
+  const { client } = input;
+  return {
+    ...audienceOf(input.resource), // AT-06
+    scope: input.scope.join(' '),
+    iss: input.issuer,
+    client_amr: input.clientAmr, // AT-04: private_key_jwt or virksomhetssertifikat
+    exp: input.nowSeconds + input.lifetime,
+    iat: input.nowSeconds,
+    client_id: client.client_id,
+    jti: input.jti,
+    consumer: organisation(client.client_orgno), // AT-03
+    ...(client.supplier_orgno ? { supplier: organisation(client.supplier_orgno) } : {}),
   };
 }

@@ -4,6 +4,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { JSONWebKeySet } from 'jose';
 import type { Mode } from '../config.js';
 import { checkClientRules, clientRecordSchema, lifetimeWarnings, type ClientRecord } from './client-schema.js';
+import { builtInScopeRegistry, type ScopeRegistry } from './scope-registry.js';
 
 /** A validated client. `client_secret` is gone; only its hash stays, and only in memory. */
 export type RegisteredClient = Readonly<Omit<ClientRecord, 'client_secret' | 'client_secret_expires_at' | 'jwks'>> & {
@@ -47,8 +48,11 @@ export interface ParsedRegistry {
   warnings: string[];
 }
 
-/** Validate a parsed clients file. Pure: throws ClientRegistryError listing every problem. */
-export function parseClientRecords(input: unknown, mode: Mode, source = 'clients file'): ParsedRegistry {
+/**
+ * Validate a parsed clients file against the scope registry (CLIENT-16). Pure: throws
+ * ClientRegistryError listing every problem.
+ */
+export function parseClientRecords(input: unknown, mode: Mode, source = 'clients file', scopes: ScopeRegistry = builtInScopeRegistry): ParsedRegistry {
   if (!Array.isArray(input)) throw new ClientRegistryError(source, ['the file must hold a JSON array of client records']);
   const problems: string[] = [];
   const warnings: string[] = [];
@@ -69,7 +73,7 @@ export function parseClientRecords(input: unknown, mode: Mode, source = 'clients
       }
       return;
     }
-    for (const issue of checkClientRules(parsed.data, mode)) problems.push(`client ${id} field ${formatPath(issue.path)}: ${issue.message}`);
+    for (const issue of checkClientRules(parsed.data, mode, scopes)) problems.push(`client ${id} field ${formatPath(issue.path)}: ${issue.message}`);
     warnings.push(...lifetimeWarnings(parsed.data));
     records.push(parsed.data);
   });
@@ -91,6 +95,13 @@ export function parseClientRecords(input: unknown, mode: Mode, source = 'clients
   if (problems.length > 0) throw new ClientRegistryError(source, problems);
   return { clients: records.map(toRegisteredClient), warnings };
 }
+
+/**
+ * TOKEN-08, CLIENT-07: a client that authenticates with a business certificate (private_key_jwt
+ * without registered keys) or is locked to one (a registered key with x5c).
+ */
+export const usesBusinessCertificates = (client: RegisteredClient): boolean =>
+  client.token_endpoint_auth_method === 'private_key_jwt' && (!client.jwks || client.jwks.keys.some((key) => Array.isArray(key.x5c)));
 
 /** Lookup of registered clients. Later sources (the admin API) implement the same interface. */
 export interface ClientRegistry {

@@ -1,24 +1,18 @@
 // The client record of profile §12, validated. Field names are the wire names of CLIENT-01
 // (RFC 7591 §2 where one exists). Types and defaults come first (zod), then the cross-field
 // rules of CLIENT-03…CLIENT-15, each reported against the field it concerns.
+import { X509Certificate, createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 import type { Mode } from '../config.js';
 import { logoProblems } from './logo.js';
 import { anyPortLoopback, checkFrontchannelLogoutUri, checkRedirectUri } from './redirect-uri-rules.js';
+import { orgno } from './orgno.js';
+import { scopeRefusal, type ScopeRegistry } from './scope-registry.js';
 
-const orgno = z
-  .string()
-  .regex(/^\d{9}$/, { message: 'must be a 9-digit Norwegian organisation number', abort: true })
-  .refine(hasValidOrgnoCheckDigit, { message: 'has a wrong check digit (mod 11)' });
+export { hasValidOrgnoCheckDigit } from './orgno.js';
 
-/** Brønnøysund organisation numbers end in a mod-11 check digit (weights 3 2 7 6 5 4 3 2). */
-export function hasValidOrgnoCheckDigit(value: string): boolean {
-  if (!/^\d{9}$/.test(value)) return false;
-  const weights = [3, 2, 7, 6, 5, 4, 3, 2];
-  const sum = weights.reduce((acc, weight, i) => acc + weight * Number(value[i]), 0);
-  const check = (11 - (sum % 11)) % 11;
-  return check !== 10 && check === Number(value[8]);
-}
+/** RFC 7523 §2.1: the grant of machine clients (TOKEN-21). */
+export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 const base64url = /^[A-Za-z0-9_-]+$/;
 
@@ -43,7 +37,14 @@ const clientJwk = z
       .regex(base64url, { message: 'must be base64url' })
       .refine((n) => modulusBits(n) >= 2048, { message: 'must be an RSA modulus of at least 2048 bits (CLIENT-07)' }),
     e: z.string().regex(base64url, { message: 'must be base64url' }),
-    x5c: z.array(z.string()).optional(),
+    // CLIENT-07: a certificate chain locks the client to the leaf certificate (checked at use).
+    x5c: z
+      .array(z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, { message: 'must be base64 DER (RFC 7517 §4.7)' }))
+      .min(1, { message: 'must hold at least the certificate of this key (RFC 7517 §4.7)' })
+      .max(10, { message: 'must hold at most 10 certificates' })
+      .optional(),
+    // CLIENT-07: when the key was uploaded; it expires one year later.
+    created: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time (CLIENT-07)' }).optional(),
   })
   .catchall(z.unknown())
   .superRefine((jwk, ctx) => {
@@ -62,11 +63,11 @@ const lifetime = (fallback: number, max: number) =>
 
 const uriList = z.array(z.string({ message: 'must be a string' }));
 
-const implementedIntegrationTypes = ['idporten', 'api_klient'] as const;
+const implementedIntegrationTypes = ['idporten', 'api_klient', 'maskinporten'] as const;
 const knownIntegrationTypes = ['idporten', 'api_klient', 'ansattporten', 'maskinporten', 'krr', 'eformidling'];
 
 // CLIENT-01 RFC 7591 §2: the record fields; strict, so an unknown (mistyped) field is refused.
-export const clientRecordSchema = z.strictObject({
+const recordSchema = z.strictObject({
   // RFC 6749 Appendix A.1: client-id = *VSCHAR (%x20-7E), spaces included; not blank.
   client_id: z.string().regex(/^[\x20-\x7e]{1,200}$/, { message: 'must be 1-200 printable ASCII characters (RFC 6749 Appendix A.1)' }).refine((id) => id.trim() !== '', { message: 'must not be blank' }),
   client_secret: z.string().min(32, { message: 'must be at least 32 characters (CLIENT-06)' }).max(512).optional(),
@@ -91,25 +92,24 @@ export const clientRecordSchema = z.strictObject({
     ctx.addIssue({
       code: 'custom',
       message: knownIntegrationTypes.includes(value)
-        ? `"${value}" is not supported by this provider; use idporten or api_klient (CLIENT-02)`
-        : 'must be idporten or api_klient (CLIENT-02)',
+        ? `"${value}" is not supported by this provider; use idporten, api_klient or maskinporten (CLIENT-02)`
+        : 'must be idporten, api_klient or maskinporten (CLIENT-02)',
     });
   }),
   application_type: z.enum(['web', 'browser', 'native'], { message: 'must be web, browser or native (CLIENT-03)' }).default('web'),
+  // The defaults of these five depend on integration_type (clientRecordSchema below).
   token_endpoint_auth_method: z
     .enum(['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'], {
       message: 'must be client_secret_basic, client_secret_post, private_key_jwt or none (CLIENT-03)',
     })
-    .default('client_secret_basic'),
+    .optional(),
   grant_types: z
-    .array(z.enum(['authorization_code', 'refresh_token'], { message: 'must be authorization_code or refresh_token (CLIENT-03)' }))
+    .array(z.enum(['authorization_code', 'refresh_token', JWT_BEARER_GRANT], { message: `must be authorization_code, refresh_token or ${JWT_BEARER_GRANT} (CLIENT-03)` }))
     .min(1, { message: 'must not be empty' })
-    .default(['authorization_code']),
-  scopes: z
-    .array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, { message: 'must be a scope token (RFC 6749 §3.3)' }))
-    .default(['openid', 'profile']),
-  redirect_uris: uriList.min(1, { message: 'must list at least one URI' }).max(50),
-  post_logout_redirect_uris: uriList.min(1, { message: 'must list at least one URI (CLIENT-10)' }).max(50),
+    .optional(),
+  scopes: z.array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, { message: 'must be a scope token (RFC 6749 §3.3)' })).optional(),
+  redirect_uris: uriList.max(50).optional(),
+  post_logout_redirect_uris: uriList.max(50).optional(),
   frontchannel_logout_uri: z.string().optional(),
   frontchannel_logout_session_required: z.boolean().default(false),
   authorization_lifetime: lifetime(7200, 31_536_000),
@@ -130,6 +130,23 @@ export const clientRecordSchema = z.strictObject({
   last_updated: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
 });
 
+/**
+ * The client record with the defaults of its integration type: a login client authenticates
+ * with client_secret_basic and uses the code grant for openid and profile; a machine client
+ * (maskinporten) uses private_key_jwt and the JWT-bearer grant (TOKEN-21), and has no URIs.
+ */
+export const clientRecordSchema = recordSchema.transform((record) => {
+  const machine = record.integration_type === 'maskinporten';
+  return {
+    ...record,
+    token_endpoint_auth_method: record.token_endpoint_auth_method ?? (machine ? 'private_key_jwt' : 'client_secret_basic'),
+    grant_types: record.grant_types ?? (machine ? [JWT_BEARER_GRANT] : ['authorization_code']),
+    scopes: record.scopes ?? (machine ? [] : ['openid', 'profile']),
+    redirect_uris: record.redirect_uris ?? [],
+    post_logout_redirect_uris: record.post_logout_redirect_uris ?? [],
+  };
+});
+
 export type ClientRecord = z.output<typeof clientRecordSchema>;
 
 export interface RuleIssue {
@@ -140,38 +157,77 @@ export interface RuleIssue {
 const usesSecret = (method: string): boolean => method === 'client_secret_basic' || method === 'client_secret_post';
 
 /** The cross-field rules of profile §12 for one record that already has the right shape. */
-export function checkClientRules(record: ClientRecord, mode: Mode): RuleIssue[] {
+export function checkClientRules(record: ClientRecord, mode: Mode, scopes: ScopeRegistry): RuleIssue[] {
   const issues: RuleIssue[] = [];
   const add = (path: (string | number)[], message: string) => issues.push({ path, message });
   const method = record.token_endpoint_auth_method;
   const isWeb = record.application_type === 'web';
+  const machine = record.integration_type === 'maskinporten';
 
-  // CLIENT-03: web clients authenticate with a secret or a key; browser and native clients are public.
-  if (isWeb && method === 'none') add(['token_endpoint_auth_method'], 'must not be none for a web client (CLIENT-03, CLIENT-04)');
-  if (!isWeb && method !== 'none') add(['token_endpoint_auth_method'], `must be none for a ${record.application_type} client (CLIENT-03, CLIENT-04)`);
-  if (!record.grant_types.includes('authorization_code')) add(['grant_types'], 'must include authorization_code (CLIENT-03)');
+  if (machine) {
+    // CLIENT-03, CLIENT-04, TOKEN-21: a machine client is a web client that authenticates with a
+    // key or a business certificate, never a static secret, and only uses the JWT-bearer grant.
+    if (!isWeb) add(['application_type'], 'must be web for integration_type maskinporten (CLIENT-03)');
+    if (method !== 'private_key_jwt') add(['token_endpoint_auth_method'], 'must be private_key_jwt for integration_type maskinporten: machine clients never use a static secret (CLIENT-03, CLIENT-04)');
+    record.grant_types.forEach((grant, i) => {
+      if (grant !== JWT_BEARER_GRANT) add(['grant_types', i], `must be only ${JWT_BEARER_GRANT} for integration_type maskinporten (CLIENT-03)`);
+    });
+  } else {
+    // CLIENT-03: web clients authenticate with a secret or a key; browser and native clients are public.
+    if (isWeb && method === 'none') add(['token_endpoint_auth_method'], 'must not be none for a web client (CLIENT-03, CLIENT-04)');
+    if (!isWeb && method !== 'none') add(['token_endpoint_auth_method'], `must be none for a ${record.application_type} client (CLIENT-03, CLIENT-04)`);
+    if (!record.grant_types.includes('authorization_code')) add(['grant_types'], 'must include authorization_code (CLIENT-03)');
+    record.grant_types.forEach((grant, i) => {
+      if (grant === JWT_BEARER_GRANT) add(['grant_types', i], 'is only for integration_type maskinporten (CLIENT-03, TOKEN-21)');
+    });
+  }
   if (new Set(record.grant_types).size !== record.grant_types.length) add(['grant_types'], 'must not repeat a value');
 
   // CLIENT-06: a secret belongs to the secret methods and only to them.
   if (usesSecret(method) && !record.client_secret) add(['client_secret'], `is required for ${method} (CLIENT-06)`);
   if (!usesSecret(method) && record.client_secret) add(['client_secret'], `must not be set for ${method} (CLIENT-06)`);
 
-  // CLIENT-07: private_key_jwt needs registered keys; nobody else may have them.
-  if (method === 'private_key_jwt' && !record.jwks) add(['jwks'], 'is required for private_key_jwt (CLIENT-07)');
+  // CLIENT-07, TOKEN-08: a private_key_jwt client registers keys, or (without jwks) authenticates
+  // with a business certificate; nobody else may have keys.
   if (method !== 'private_key_jwt' && record.jwks) add(['jwks'], 'is only for private_key_jwt clients (CLIENT-07)');
   record.jwks?.keys.forEach((key, i) => {
     if (record.jwks!.keys.findIndex((other) => other.kid === key.kid) !== i) add(['jwks', 'keys', i, 'kid'], 'must be unique (CLIENT-07)');
+    // CLIENT-07 RFC 7517 §4.7: the first certificate of x5c certifies this very key.
+    if (key.x5c) {
+      const problem = x5cProblem(key.x5c[0]!, key.n, key.e);
+      if (problem) add(['jwks', 'keys', i, 'x5c'], problem);
+    }
   });
 
-  // AUTHZ-06, CLIENT-03: idporten clients get exactly openid and profile; api_klient adds API scopes.
-  const scopes = new Set(record.scopes);
-  if (scopes.size !== record.scopes.length) add(['scopes'], 'must not repeat a scope');
-  if (record.integration_type === 'idporten' && (scopes.size !== 2 || !scopes.has('openid') || !scopes.has('profile'))) {
+  // AUTHZ-06, CLIENT-03: idporten clients get exactly openid and profile; api_klient adds API
+  // scopes; maskinporten holds API scopes only.
+  const held = new Set(record.scopes);
+  if (held.size !== record.scopes.length) add(['scopes'], 'must not repeat a scope');
+  if (record.integration_type === 'idporten' && (held.size !== 2 || !held.has('openid') || !held.has('profile'))) {
     add(['scopes'], 'must be exactly openid and profile for integration_type idporten (AUTHZ-06, CLIENT-03)');
   }
-  if (record.integration_type === 'api_klient' && (!scopes.has('openid') || !scopes.has('profile'))) {
+  if (record.integration_type === 'api_klient' && (!held.has('openid') || !held.has('profile'))) {
     add(['scopes'], 'must include openid and profile for integration_type api_klient (AUTHZ-06, CLIENT-03)');
   }
+  if (machine && held.size === 0) add(['scopes'], 'must list at least one API scope for integration_type maskinporten (CLIENT-03)');
+  // CLIENT-16: every scope exists, is active, allows this integration type and is open to this
+  // organisation (idporten clients' two scopes always are).
+  if (record.integration_type !== 'idporten') {
+    record.scopes.forEach((scope, i) => {
+      const refusal = scopeRefusal(scope, record, scopes);
+      if (refusal) add(['scopes', i], refusal);
+    });
+  }
+
+  if (machine) {
+    // CLIENT-03: a machine client has no browser, so nothing to redirect or log out.
+    if (record.redirect_uris.length > 0) add(['redirect_uris'], 'must not be set for integration_type maskinporten (CLIENT-03)');
+    if (record.post_logout_redirect_uris.length > 0) add(['post_logout_redirect_uris'], 'must not be set for integration_type maskinporten (CLIENT-03)');
+    if (record.frontchannel_logout_uri !== undefined) add(['frontchannel_logout_uri'], 'must not be set for integration_type maskinporten (CLIENT-03)');
+    return issues;
+  }
+  if (record.redirect_uris.length === 0) add(['redirect_uris'], 'must list at least one URI (CLIENT-08)');
+  if (record.post_logout_redirect_uris.length === 0) add(['post_logout_redirect_uris'], 'must list at least one URI (CLIENT-10)');
 
   // CLIENT-08, CLIENT-09: redirect URIs by application type and mode.
   record.redirect_uris.forEach((uri, i) => {
@@ -199,6 +255,25 @@ export function checkClientRules(record: ClientRecord, mode: Mode): RuleIssue[] 
     add(['code_challenge_method'], 'may be none only for a confidential web client (CLIENT-15, TOKEN-09)');
   }
   return issues;
+}
+
+/** CLIENT-07 RFC 7517 §4.7: why x5c[0] does not certify the RSA key (n, e), or undefined. */
+function x5cProblem(base64Der: string, n: string, e: string): string | undefined {
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(Buffer.from(base64Der, 'base64'));
+  } catch {
+    return 'x5c[0] is not a DER certificate (RFC 7517 §4.7)';
+  }
+  let same: boolean;
+  try {
+    const certified = certificate.publicKey.export({ format: 'jwk' });
+    const registered = createPublicKey({ key: { kty: 'RSA', n, e }, format: 'jwk' }).export({ format: 'jwk' });
+    same = certified.n === registered.n && certified.e === registered.e;
+  } catch {
+    same = false;
+  }
+  return same ? undefined : 'x5c[0] certifies a different key than n and e (RFC 7517 §4.7, CLIENT-07)';
 }
 
 /** CLIENT-12: not an error, but worth a line in the start-up log. */

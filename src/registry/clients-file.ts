@@ -2,8 +2,10 @@
 import { readFileSync } from 'node:fs';
 import type { Mode } from '../config.js';
 import { ClientRegistryError, parseClientRecords, type ParsedRegistry } from './client-registry.js';
+import { builtInScopeRegistry, type ScopeRegistry } from './scope-registry.js';
 
-export function loadClientRecords(path: string, mode: Mode): ParsedRegistry {
+/** The records, checked against the scope registry (CLIENT-16). */
+export function loadClientRecords(path: string, mode: Mode, scopes: ScopeRegistry = builtInScopeRegistry): ParsedRegistry {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -16,5 +18,5 @@ export function loadClientRecords(path: string, mode: Mode): ParsedRegistry {
   } catch (error) {
     throw new ClientRegistryError(path, [`OP_CLIENTS_FILE is not valid JSON (${(error as Error).message})`]);
   }
-  return parseClientRecords(json, mode, path);
+  return parseClientRecords(json, mode, path, scopes);
 }

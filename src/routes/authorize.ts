@@ -41,9 +41,11 @@ async function handle(request: FastifyRequest, reply: FastifyReply, raw: RawPara
   const outcome = await authorize(services, flowContext(request), { raw, sessionCookie: request.cookies[sessionCookie], languageCookie: request.cookies[languageCookie] });
   // SSO-02: the session cookie follows the restarted idle clock.
   if (outcome.session) setSessionCookie(reply, services, outcome.session);
-  if (outcome.kind === 'login') {
-    setInteractionCookie(reply, services, outcome.interactionId, outcome.sealedInteraction, outcome.lifetimeMs);
-    return reply.redirect(loginPageUrl(services, outcome.interactionId), 303);
+  if (outcome.kind === 'interaction') {
+    // The login page, or (AUTHZ-27) the consent page of a user the session already knows.
+    const { interactionId, sealedInteraction, lifetimeMs } = outcome.interaction;
+    setInteractionCookie(reply, services, interactionId, sealedInteraction, lifetimeMs);
+    return reply.redirect(loginPageUrl(services, interactionId), 303);
   }
   return deliverAuthorizationResponse(reply, outcome.response);
 }
@@ -62,11 +64,14 @@ export const authorizeModule: RouteModule = {
       (request, reply) => handle(request, reply, (request.body ?? {}) as RawParameters),
     );
   },
-  metadata: ({ config }) => ({
+  metadata: ({ config, scopes }) => ({
     authorization_endpoint: endpointUrl(config.issuer, authorizePath),
     response_types_supported: ['code'],
     response_modes_supported: ['query', 'form_post'],
-    scopes_supported: ['openid', 'profile'],
+    // DISC-04, CLIENT-16: the login scopes and the active API scopes open to every organisation
+    // (accessible_for_all); scopes granted to named organisations stay unlisted, and so do the
+    // provider's own scopes, which are registrations, not something to request.
+    scopes_supported: ['openid', 'profile', ...scopes.all().filter((scope) => !scope.builtIn && scope.active && scope.accessible_for_all).map((scope) => scope.name)],
     code_challenge_methods_supported: ['S256'],
     prompt_values_supported: ['consent', 'login', 'none'],
     acr_values_supported: [...acrLevels],

@@ -48,7 +48,7 @@ export const introspectionModule: RouteModule = {
         schema: {
           tags: ['token'],
           summary: 'Token introspection (RFC 7662)',
-          description: `Callers must be registered with the ${introspectionScope} scope and see only access tokens issued to themselves.`,
+          description: `Callers must be registered with the ${introspectionScope} scope; a token is visible only to a client that one of its scopes names in enforced_aud_for_introspection, and that every scope of the token naming introspectors names. JWT and opaque access tokens.`,
           consumes: ['application/x-www-form-urlencoded'],
           body: z.object({ token: z.string(), token_type_hint: z.string().optional() }).catchall(z.unknown()),
           response: { 200: introspectionResponse, 400: oauthErrorBody, 401: oauthErrorBody, 403: oauthErrorBody },

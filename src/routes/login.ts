@@ -1,17 +1,29 @@
-// The TestID login page (AUTHN-01…08, AUTHZ-26, AUTHZ-28): GET shows it, POST authenticates or
-// cancels (flows/login.ts). The pending request arrives sealed in the interaction cookie.
+// The pages of a pending interaction under /login/<id> (flows/login.ts): the TestID login page
+// (AUTHN-01…08, AUTHZ-26, AUTHZ-28) and the consent page (AUTHZ-27). GET shows the page of the
+// interaction's stage, POST takes its answer. The pending request arrives sealed in the
+// interaction cookie; each stage has its own id, cookie and page.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { showLogin, submitLogin, type LoginPage } from '../flows/login.js';
+import { showInteraction, submitInteraction, type InteractionPage } from '../flows/login.js';
 import type { Services } from '../flows/services.js';
 import { deliverAuthorizationResponse } from '../http/authorization-response.js';
-import { clearInteractionCookie, interactionCookie, languageCookie, loginPageUrl, sessionCookie, setLanguageCookie, setSessionCookie } from '../http/cookies.js';
+import {
+  clearInteractionCookie,
+  interactionCookie,
+  languageCookie,
+  loginPageUrl,
+  sessionCookie,
+  setInteractionCookie,
+  setLanguageCookie,
+  setSessionCookie,
+} from '../http/cookies.js';
 import { flowContext } from '../http/fastify.js';
 import { sendPage } from '../http/headers.js';
 import { isLocale } from '../i18n/locale.js';
 import type { LoginMessages } from '../i18n/messages.js';
 import { appendQueryParameters } from '../protocol/authorization-response.js';
 import { cspSourceFor } from '../protocol/redirect-uri.js';
+import { renderConsentPage } from '../views/consent-page.js';
 import { renderLoginPage } from '../views/login-page.js';
 import { renderFrontchannelPage, type Continuation } from '../views/logout-pages.js';
 import type { RouteModule } from './module.js';
@@ -19,21 +31,27 @@ import { documentOnly } from './schemas.js';
 
 const loginPath = '/login/:interactionId';
 
-function showPage(reply: FastifyReply, services: Services, page: LoginPage, status = 200): FastifyReply {
+function showPage(reply: FastifyReply, services: Services, shown: InteractionPage, status = 200): FastifyReply {
+  const { page } = shown;
   const action = loginPageUrl(services, page.interaction.id);
-  const rendered = renderLoginPage({
+  const common = {
     locale: page.locale,
     clientName: page.client.client_name,
     clientLogo: page.client.logo,
     action,
     csrf: page.interaction.csrf,
-    levels: page.levels,
-    selectedLevel: page.selectedLevel,
-    ...(page.pid !== undefined ? { pid: page.pid } : {}),
-    ...(page.problem !== undefined ? { problem: page.problem as keyof LoginMessages['problems'] } : {}),
-    languageLink: (l) => `${action}?lang=${l}`,
+    languageLink: (l: string) => `${action}?lang=${l}`,
     // docs/traps.md, form-action: the POST is answered by a redirect to the client, which form-action governs.
     formAction: ["'self'", cspSourceFor(page.interaction.request.redirect_uri)],
+  };
+  if (shown.kind === 'consent') return sendPage(reply, renderConsentPage({ ...common, scopes: shown.page.scopes }), status);
+  const login = shown.page;
+  const rendered = renderLoginPage({
+    ...common,
+    levels: login.levels,
+    selectedLevel: login.selectedLevel,
+    ...(login.pid !== undefined ? { pid: login.pid } : {}),
+    ...(login.problem !== undefined ? { problem: login.problem as keyof LoginMessages['problems'] } : {}),
   });
   return sendPage(reply, rendered, status);
 }
@@ -48,7 +66,7 @@ function formOf(body: unknown): Record<string, string | undefined> {
 async function submit(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const services = request.server.services;
   const { interactionId } = request.params as { interactionId: string };
-  const outcome = await submitLogin(services, flowContext(request), {
+  const outcome = await submitInteraction(services, flowContext(request), {
     interactionId,
     sealedInteraction: request.cookies[interactionCookie],
     languageCookie: request.cookies[languageCookie],
@@ -58,34 +76,47 @@ async function submit(request: FastifyRequest, reply: FastifyReply): Promise<Fas
   if (outcome.kind === 'page') return showPage(reply, services, outcome.page, outcome.status);
   clearInteractionCookie(reply, services, outcome.interactionId);
   if (outcome.session) setSessionCookie(reply, services, outcome.session);
-  if (outcome.kind === 'frontchannel') {
-    // SSO-07, LOGOUT-08: the previous person's clients are told before the new login proceeds.
-    const { target, parameters, locale } = outcome.response;
-    const next: Continuation =
-      target.response_mode === 'form_post'
-        ? { kind: 'form_post', action: target.redirect_uri, parameters }
-        : { kind: 'redirect', url: appendQueryParameters(target.redirect_uri, parameters) };
-    return sendPage(reply, renderFrontchannelPage(locale, outcome.notices, next));
+  const { next } = outcome;
+  let continuation: Continuation;
+  if (next.kind === 'interaction') {
+    // AUTHZ-27: the next stage (consent) has a page, a cookie and an id of its own.
+    const { interactionId: nextId, sealedInteraction, lifetimeMs } = next.interaction;
+    setInteractionCookie(reply, services, nextId, sealedInteraction, lifetimeMs);
+    continuation = { kind: 'redirect', url: loginPageUrl(services, nextId) };
+    if (!outcome.notices) return reply.redirect(continuation.url, 303);
+  } else {
+    if (!outcome.notices) return deliverAuthorizationResponse(reply, next.response);
+    const { target, parameters } = next.response;
+    continuation =
+      target.response_mode === 'form_post' ? { kind: 'form_post', action: target.redirect_uri, parameters } : { kind: 'redirect', url: appendQueryParameters(target.redirect_uri, parameters) };
   }
-  return deliverAuthorizationResponse(reply, outcome.response);
+  // SSO-07, LOGOUT-08: the previous person's clients are told before the new login proceeds.
+  return sendPage(reply, renderFrontchannelPage(outcome.locale, outcome.notices, continuation));
 }
 
 export const loginModule: RouteModule = {
   name: 'login',
   register(app) {
-    if (!app.services.authenticator) return; // AUTHN-03: no TestID outside test mode
+    // AUTHN-03: no TestID outside test mode. The consent page comes after a login, so without an
+    // authenticator there is nothing to show either (a real eID will register these pages too).
+    if (!app.services.authenticator) return;
     const params = z.object({ interactionId: z.string() });
     app.get(
       loginPath,
       {
         ...documentOnly,
         config: { errorStyle: 'html' },
-        schema: { tags: ['login'], summary: 'TestID login page (test mode only)', params, querystring: z.object({ lang: z.enum(['nb', 'nn', 'en', 'se']).optional() }) },
+        schema: {
+          tags: ['login'],
+          summary: 'The page of a pending login: the TestID login page (test mode only), or the consent page (AUTHZ-27)',
+          params,
+          querystring: z.object({ lang: z.enum(['nb', 'nn', 'en', 'se']).optional() }),
+        },
       },
       async (request, reply) => {
         const services = request.server.services;
         const lang = (request.query as { lang?: unknown }).lang;
-        const page = showLogin(services, flowContext(request), {
+        const page = showInteraction(services, flowContext(request), {
           interactionId: (request.params as { interactionId: string }).interactionId,
           sealedInteraction: request.cookies[interactionCookie],
           languageCookie: request.cookies[languageCookie],
@@ -103,10 +134,11 @@ export const loginModule: RouteModule = {
         config: { errorStyle: 'html' },
         schema: {
           tags: ['login'],
-          summary: 'Submit the TestID login form (action=login) or cancel it (action=cancel, ends in access_denied)',
+          summary:
+            'Answer the page: on the login page action=login (with pid and acr) or action=cancel (access_denied); on the consent page action=accept or action=decline (access_denied)',
           consumes: ['application/x-www-form-urlencoded'],
           params,
-          body: z.object({ csrf: z.string(), action: z.enum(['login', 'cancel']), pid: z.string().optional(), acr: z.string().optional() }),
+          body: z.object({ csrf: z.string(), action: z.enum(['login', 'cancel', 'accept', 'decline']), pid: z.string().optional(), acr: z.string().optional() }),
         },
       },
       submit,

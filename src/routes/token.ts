@@ -1,5 +1,6 @@
-// /token: RFC 6749 §3.2, §4.1.3, §5, §6; OIDC Core §3.1.3, §12 (TOKEN-01…17). The use case is
-// flows/token.ts (client authentication, then flows/code-grant.ts or flows/refresh-grant.ts).
+// /token: RFC 6749 §3.2, §4.1.3, §5, §6; OIDC Core §3.1.3, §12 (TOKEN-01…17); RFC 7523 §2.1
+// (TOKEN-21). The use case is flows/token.ts (client authentication, then flows/code-grant.ts or
+// flows/refresh-grant.ts; or flows/jwt-bearer-grant.ts, whose assertion authenticates the client).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { tokenEndpointPath } from '../flows/client-authentication.js';
@@ -7,6 +8,7 @@ import { exchangeToken } from '../flows/token.js';
 import { flowContext } from '../http/fastify.js';
 import { noStore } from '../http/headers.js';
 import { endpointUrl } from '../protocol/discovery.js';
+import { JWT_BEARER_GRANT } from '../protocol/token/jwt-bearer-grant.js';
 import { supportedGrantTypes, type FormBody } from '../protocol/token/token-request.js';
 import type { RouteModule } from './module.js';
 import { documentOnly, oauthErrorBody } from './schemas.js';
@@ -22,7 +24,7 @@ async function token(request: FastifyRequest, reply: FastifyReply): Promise<Fast
 }
 
 const tokenResponse = z.object({
-  access_token: z.string().describe('RS256 JWT (AT-02)'),
+  access_token: z.string().describe('RS256 JWT (AT-02), or an opaque handle when a scope has token_type OPAQUE (AT-01)'),
   token_type: z.literal('Bearer'),
   expires_in: z.number().int(),
   scope: z.string(),
@@ -41,15 +43,17 @@ export const tokenModule: RouteModule = {
           tags: ['token'],
           summary: 'Token endpoint (RFC 6749 §3.2, OIDC Core §3.1.3)',
           description:
-            'Grants: authorization_code and refresh_token. Client authentication: client_secret_basic, client_secret_post, private_key_jwt or none (public clients with PKCE).',
+            'Grants: authorization_code and refresh_token, with client authentication by client_secret_basic, client_secret_post, private_key_jwt (a registered key by kid, or a business certificate chain in x5c) or none (public clients with PKCE); ' +
+            `and ${JWT_BEARER_GRANT} for machine clients (TOKEN-21), whose assertion authenticates the client: the response is an access token only.`,
           consumes: ['application/x-www-form-urlencoded'],
           body: z
             .object({
-              grant_type: z.enum(['authorization_code', 'refresh_token']),
+              grant_type: z.enum(['authorization_code', 'refresh_token', JWT_BEARER_GRANT]),
               code: z.string().optional(),
               redirect_uri: z.string().optional(),
               code_verifier: z.string().optional(),
               refresh_token: z.string().optional(),
+              assertion: z.string().optional().describe(`${JWT_BEARER_GRANT}: the signed JWT grant (RFC 7523 §2.1)`),
               scope: z.string().optional().describe('refresh_token grant: a narrower scope'),
               client_id: z.string().optional(),
               client_secret: z.string().optional(),
@@ -65,7 +69,8 @@ export const tokenModule: RouteModule = {
   },
   metadata: ({ config }) => ({
     token_endpoint: endpointUrl(config.issuer, tokenPath),
-    grant_types_supported: [...supportedGrantTypes],
+    // DISC-04: the JWT-bearer grant is advertised because it is implemented (TOKEN-21).
+    grant_types_supported: [...supportedGrantTypes, JWT_BEARER_GRANT],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
     token_endpoint_auth_signing_alg_values_supported: ['RS256'],
     id_token_signing_alg_values_supported: ['RS256'],

@@ -1,5 +1,7 @@
-// AT-08: the record of every JWT access token, keyed by its jti (protocol/access-token.ts).
+// AT-08: the record of every access token (protocol/access-token.ts): a JWT's under its jti, an
+// opaque token's (AT-01) under the hash of its handle, so a copy of Redis holds no usable token.
 import type { AccessTokenRecord } from '../protocol/access-token.js';
+import { storageHash } from './hash.js';
 import type { KeySpace } from './keys.js';
 import type { Store, WriteOp } from './store.js';
 
@@ -9,21 +11,26 @@ export class AccessTokenStore {
     private readonly keys: KeySpace,
   ) {}
 
+  /** AT-01: the id an opaque token's record is kept under (and listed under in its grant). */
+  opaqueId(handle: string): string {
+    return storageHash(handle);
+  }
+
   /** Create, never overwrite: a deny record written by a racing revocation must win. */
-  registerOps(jti: string, record: AccessTokenRecord, ttlMs: number): WriteOp[] {
-    return [{ op: 'create', key: this.keys.accessToken(jti), value: record, ttlMs }];
+  registerOps(id: string, record: AccessTokenRecord, ttlMs: number): WriteOp[] {
+    return [{ op: 'create', key: this.keys.accessToken(id), value: record as never, ttlMs }];
   }
 
-  find(jti: string): Promise<AccessTokenRecord | null> {
-    return this.store.get<AccessTokenRecord>(this.keys.accessToken(jti));
+  find(id: string): Promise<AccessTokenRecord | null> {
+    return this.store.get<never>(this.keys.accessToken(id)) as Promise<AccessTokenRecord | null>;
   }
 
-  /** REVOKE-05: deny the jti until the token would have expired anyway. */
-  revokeOps(jti: string, record: Omit<AccessTokenRecord, 'revoked'>, ttlMs: number): WriteOp[] {
-    return [{ op: 'set', key: this.keys.accessToken(jti), value: { ...record, revoked: true }, ttlMs }];
+  /** REVOKE-05: deny the token until it would have expired anyway. */
+  revokeOps(id: string, record: Omit<AccessTokenRecord, 'revoked'>, ttlMs: number): WriteOp[] {
+    return [{ op: 'set', key: this.keys.accessToken(id), value: { ...record, revoked: true } as never, ttlMs }];
   }
 
-  revoke(jti: string, record: Omit<AccessTokenRecord, 'revoked'>, ttlMs: number): Promise<void> {
-    return this.store.write(this.revokeOps(jti, record, ttlMs));
+  revoke(id: string, record: Omit<AccessTokenRecord, 'revoked'>, ttlMs: number): Promise<void> {
+    return this.store.write(this.revokeOps(id, record, ttlMs));
   }
 }

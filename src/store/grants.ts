@@ -16,6 +16,8 @@ export interface GrantRevocation {
 /** Members of a grant's token set. */
 export const accessTokenMember = (jti: string): string => `at:${jti}`;
 export const refreshTokenMember = (tokenHash: string): string => `rt:${tokenHash}`;
+/** AUTHZ-27: the consent given with the grant is forgotten with it. */
+export const consentMember = (consentId: string): string => `cs:${consentId}`;
 
 export interface GrantLifetimes {
   /** ms: how long the grant may live at most (authorization_lifetime). */
@@ -52,6 +54,7 @@ export class GrantStore {
       const [kind, id = ''] = [member.slice(0, 2), member.slice(3)];
       if (kind === 'at') ops.push(...this.accessTokens.revokeOps(id, { grant_id: grantId, client_id: clientId, locale: '' }, lifetimes.accessTokenTtlMs));
       else if (kind === 'rt') ops.push({ op: 'del', key: this.keys.refreshToken(id) });
+      else if (kind === 'cs') ops.push({ op: 'del', key: this.keys.consent(id) });
     }
     await this.store.write(ops);
   }

@@ -12,10 +12,12 @@ export interface KeySpace {
   readonly code: (codeHash: string) => string;
   readonly grant: (grantId: string) => string;
   readonly grantTokens: (grantId: string) => string;
-  /** AT-08: one record per JWT access token: what /userinfo needs, and its revocation. */
-  readonly accessToken: (jti: string) => string;
+  /** AT-08: one record per access token (by jti, or by the hash of an opaque handle): what /userinfo needs, and its revocation. */
+  readonly accessToken: (id: string) => string;
   readonly refreshToken: (tokenHash: string) => string;
   readonly assertionJti: (clientId: string, jti: string) => string;
+  /** AUTHZ-27: a remembered consent, by the hash of person, client and scope set. */
+  readonly consent: (consentId: string) => string;
   readonly sharedSigningKey: () => string;
   readonly sharedSecret: (name: string) => string;
   /** The use marker of `redeem`; same hash tag as the record, so one slot. */
@@ -35,8 +37,9 @@ export function keySpace(prefix: string): KeySpace {
     grant: (id: string) => `${prefix}{g:${id}}`,
     grantTokens: (id: string) => `${prefix}{g:${id}}:tokens`,
     refreshToken: (hash: string) => `${prefix}{rt:${hash}}`,
-    accessToken: (jti: string) => `${prefix}{at:${jti}}`,
+    accessToken: (id: string) => `${prefix}{at:${id}}`,
     assertionJti: (clientId: string, jti: string) => `${prefix}{aj:${safe(clientId)}:${safe(jti)}}`,
+    consent: (id: string) => `${prefix}{cs:${id}}`,
     sharedSigningKey: () => `${prefix}{keys}:signing`,
     sharedSecret: (name: string) => `${prefix}{keys}:secret:${safe(name)}`,
     usedMarker: (recordKey: string) => `${recordKey}:used`,

@@ -6,8 +6,11 @@ import type { Clock } from '../../src/clock.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { defaultAuthenticator, type ProviderContext } from '../../src/flows/services.js';
 import { generatePrivateJwk, parseSigningKeySet, type SigningKeys } from '../../src/keys/signing-keys.js';
+import { loadTrustAnchors } from '../../src/keys/trust-store.js';
 import { StaticClientRegistry, parseClientRecords } from '../../src/registry/client-registry.js';
 import { loadClientRecords } from '../../src/registry/clients-file.js';
+import { parseScopeRecords } from '../../src/registry/scope-registry.js';
+import { loadScopeRecords } from '../../src/registry/scopes-file.js';
 import { keySpace } from '../../src/store/keys.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { createRedisClient, parseRedisUrl } from '../../src/store/redis-connection.js';
@@ -26,6 +29,8 @@ export interface TestProviderOptions {
   env?: Record<string, string>;
   /** Client records to use instead of the demo file. */
   clients?: unknown[];
+  /** Scope records to use instead of OP_SCOPES_FILE (CLIENT-16). */
+  scopes?: unknown[];
   store?: 'redis' | 'memory' | ProviderContext['store'];
   clock?: Clock;
   signingKeys?: SigningKeys;
@@ -53,14 +58,17 @@ export async function startTestProvider(options: TestProviderOptions = {}): Prom
     await redis.connect();
     store = redis;
   } else store = options.store;
+  const scopes = options.scopes ? parseScopeRecords(options.scopes) : loadScopeRecords(config.scopesFile);
   const clients = options.clients
-    ? parseClientRecords(options.clients, config.mode).clients
-    : loadClientRecords(config.clientsFile, config.mode).clients;
+    ? parseClientRecords(options.clients, config.mode, 'clients', scopes).clients
+    : loadClientRecords(config.clientsFile, config.mode, scopes).clients;
   const context: ProviderContext = {
     config,
     store,
     keys,
     registry: new StaticClientRegistry(clients),
+    scopes,
+    trustAnchors: loadTrustAnchors(config, false),
     signingKeys: options.signingKeys ?? (await testSigningKeys(config.issuer)),
     clock: options.clock ?? Date.now,
     cookieSecret: 'test-cookie-secret-0123456789-0123456789',

@@ -133,6 +133,8 @@ const closeServer = (server: Server | undefined): Promise<void> =>
 export interface ChromiumHarnessOptions {
   /** The provider's client records, given the relying party's origin (http://127.0.0.1:<port>). */
   clients: (rpOrigin: string) => unknown[];
+  /** Scope records (CLIENT-16); default: only the built-in scopes. */
+  scopes?: unknown[];
   relyingParty: RelyingPartyOptions;
 }
 
@@ -162,7 +164,7 @@ export async function startChromiumHarness(options: ChromiumHarnessOptions): Pro
   };
   try {
     rp = await startRelyingParty(rpPort, options.relyingParty);
-    provider = await startTestProvider({ env: { OP_ISSUER: issuer }, clients: options.clients(rp.origin) });
+    provider = await startTestProvider({ env: { OP_ISSUER: issuer }, clients: options.clients(rp.origin), ...(options.scopes ? { scopes: options.scopes } : {}) });
     await provider.app.listen({ port: opPort, host: '127.0.0.1' });
     if (existsSync(chromiumPath)) browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
     return { issuer, provider, rp, browser, close };

@@ -18,7 +18,7 @@ export type AuthorizationOutcome =
 /** Bounds that keep one request, and the cookie that carries it, small. */
 const maxLength = { state: 2048, nonce: 512, login_hint: 256, ui_locales: 100, resource: 2048 } as const;
 
-const pageError = (description: string, error: 'invalid_request' | 'invalid_client' = 'invalid_request') =>
+const pageError = (description: string, error: 'invalid_request' | 'invalid_client' | 'unauthorized_client' = 'invalid_request') =>
   new OAuthError(error, description, { mayRedirect: false });
 
 /** AUTHZ-03 RFC 6749 §4.1.2.1: present, single, known, active; else the error page. */
@@ -29,6 +29,14 @@ export function checkClient(raw: RawParameters, registry: ClientRegistry): Regis
   const client = registry.find(clientId.value);
   if (!client) throw pageError('Unknown or inactive client_id', 'invalid_client');
   return client;
+}
+
+/**
+ * AUTHZ-02 step 2, CLIENT-03: the client is registered for the code flow. A machine client
+ * (TOKEN-21) is not, and has no redirect_uri to send the error to.
+ */
+export function checkClientUsesCodeFlow(client: RegisteredClient): void {
+  if (!client.grant_types.includes('authorization_code')) throw pageError('The client is not registered for the authorization code flow', 'unauthorized_client');
 }
 
 /** AUTHZ-04: present, single, exactly registered; else the error page, never a redirect. */
@@ -217,6 +225,8 @@ const steps: readonly Step[] = [
   { at: ['par'], run: (d) => checkNoRequestUriPushed(d.raw) },
   // AUTHZ-02 step 2, AUTHZ-03: the client (at /par: the authenticated one, PAR-02).
   { at: both, run: (d, registry) => void (d.client = checkClient(d.raw, registry)) },
+  // AUTHZ-02 step 2, CLIENT-03: only clients of the code flow (a machine client has none).
+  { at: both, run: (d) => checkClientUsesCodeFlow(d.client!) },
   // AUTHZ-02 step 3, AUTHZ-04: the redirect target; from here on errors are redirected (ERR-02).
   {
     at: both,

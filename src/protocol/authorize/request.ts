@@ -31,3 +31,10 @@ export interface RedirectTarget {
   response_mode: ResponseMode;
   state?: string;
 }
+
+/** Where a validated request's response goes (ERR-02). */
+export const targetOf = (request: AuthorizationRequest): RedirectTarget => ({
+  redirect_uri: request.redirect_uri,
+  response_mode: request.response_mode,
+  ...(request.state !== undefined ? { state: request.state } : {}),
+});

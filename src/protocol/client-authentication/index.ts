@@ -18,6 +18,9 @@ export { JWT_BEARER_ASSERTION_TYPE, type RememberAssertionJti } from './private-
 
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
 
+/** AT-04: the access token's client_amr: the method, or virksomhetssertifikat for an x5c assertion. */
+export type ClientAmr = ClientAuthMethod | 'virksomhetssertifikat';
+
 export interface ClientAuthInput {
   /** The Authorization header, if any. */
   authorization: string | undefined;
@@ -35,6 +38,8 @@ export interface ClientAuthContext extends AssertionContext {
 export interface AuthenticatedClient {
   client: RegisteredClient;
   method: ClientAuthMethod;
+  /** AT-04: how the client proved itself, for the access token's client_amr. */
+  clientAmr: ClientAmr;
 }
 
 /**
@@ -104,6 +109,7 @@ export async function authenticateClient(input: ClientAuthInput, context: Client
     throw fail('The client must use its registered authentication method', `client ${quote(clientId)} registered ${client.token_endpoint_auth_method}, used ${method}`);
   }
 
+  let clientAmr: ClientAmr = method;
   switch (method) {
     case 'client_secret_basic':
       checkClientSecret(client, basic!.secret, method, now, fail);
@@ -112,11 +118,11 @@ export async function authenticateClient(input: ClientAuthInput, context: Client
       checkClientSecret(client, bodySecret!, method, now, fail);
       break;
     case 'private_key_jwt':
-      await verifyClientAssertion(assertion!, client, now, context, fail);
+      clientAmr = await verifyClientAssertion(assertion!, client, now, context, fail);
       break;
     case 'none':
       // TOKEN-09 RFC 6749 §2.1: a public client has no credentials; being registered as such suffices.
       break;
   }
-  return { client, method };
+  return { client, method, clientAmr };
 }

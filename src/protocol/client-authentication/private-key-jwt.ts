@@ -1,10 +1,13 @@
 // private_key_jwt (TOKEN-06…TOKEN-08): RFC 7523 §2.2 and §3 with RFC 7521 §4.2. The assertion is
-// verified with jose against the client's registered keys; the jti replay memory (TOKEN-07) is
-// passed in as a function, so this module does no I/O of its own.
-import { createLocalJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+// verified (jwt-assertion.ts) against the client's registered key named by kid, or the business
+// certificate in x5c (assertion-key.ts); the jti replay memory (TOKEN-07) is passed in as a
+// function, so this module does no I/O of its own.
 import { OAuthError } from '../../errors.js';
 import type { RegisteredClient } from '../../registry/client-registry.js';
-import { GENERIC_FAILURE, quote, type Fail } from './failure.js';
+import type { BusinessCertificateVerifier } from '../business-certificate.js';
+import { claimFault, decodeCompactJws, verifiesRs256, type ClaimFault } from '../jwt-assertion.js';
+import { assertionKey, type AssertionAmr } from './assertion-key.js';
+import { quote, type Fail } from './failure.js';
 
 /** RFC 7523 §2.2: the one client_assertion_type this provider accepts. */
 export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -23,6 +26,8 @@ export interface AssertionContext {
   rememberAssertionJti: RememberAssertionJti;
   /** TOKEN-07 flag requireJti (default false): refuse assertions without jti. */
   requireJti?: boolean;
+  /** TOKEN-08: the business certificate checker; absent = no certificate is trusted. */
+  certificates?: BusinessCertificateVerifier;
 }
 
 /** TOKEN-06 RFC 7521 §4.2, RFC 7523 §2.2: the assertion type, the assertion and client_id. */
@@ -41,61 +46,29 @@ export function clientIdOfAssertion(assertionType: string | undefined, assertion
   return bodyClientId;
 }
 
-const keySets = new WeakMap<RegisteredClient, ReturnType<typeof createLocalJWKSet>>();
-
-function keySetOf(client: RegisteredClient): ReturnType<typeof createLocalJWKSet> | undefined {
-  if (!client.jwks) return undefined;
-  let keySet = keySets.get(client);
-  if (!keySet) {
-    keySet = createLocalJWKSet(client.jwks);
-    keySets.set(client, keySet);
-  }
-  return keySet;
-}
-
-/** TOKEN-06…TOKEN-08 RFC 7523 §3: verify the assertion of a private_key_jwt client; throws invalid_client. */
-export async function verifyClientAssertion(assertion: string, client: RegisteredClient, nowMs: number, context: AssertionContext, fail: Fail): Promise<void> {
+/**
+ * TOKEN-06…TOKEN-08 RFC 7523 §3: verify the assertion of a private_key_jwt client; throws
+ * invalid_client. Resolves to how the client proved itself (AT-04).
+ */
+export async function verifyClientAssertion(assertion: string, client: RegisteredClient, nowMs: number, context: AssertionContext, fail: Fail): Promise<AssertionAmr> {
   const clientId = client.client_id;
   const who = `client ${quote(clientId)}`;
 
-  let header: ReturnType<typeof decodeProtectedHeader>;
-  try {
-    header = decodeProtectedHeader(assertion);
-  } catch {
-    throw fail('The client assertion is not a valid JWT', `${who}: undecodable assertion header`);
-  }
-  // TOKEN-08 RFC 7523 §3.2: RS256 only. Checked before any key is touched, so neither `none` nor
-  // an HMAC keyed with a public key can get through.
-  if (header.alg !== 'RS256') {
-    throw fail('The client assertion must be signed with RS256', `${who}: assertion alg ${quote(String(header.alg))}`);
-  }
-  // TOKEN-08 RFC 7515 §4.1.4: kid MUST select one of the registered keys. The x5c path of TOKEN-08
-  // is for clients without registered keys, and CLIENT-07 gives every private_key_jwt client keys.
-  if (typeof header.kid !== 'string' || header.kid === '') {
-    throw fail('The client assertion header must have a kid naming a registered key', `${who}: assertion without kid`);
-  }
-  const keySet = keySetOf(client);
-  if (!keySet) throw fail(GENERIC_FAILURE, `${who}: private_key_jwt client without registered jwks`);
+  const jws = decodeCompactJws(assertion);
+  if (!jws) throw fail('The client assertion is not a valid JWT', `${who}: undecodable assertion`);
+  // TOKEN-08: RS256; kid naming a registered key (locked and expiring, CLIENT-07), or x5c with a
+  // business certificate of the client's organisation when it has no registered keys.
+  const { key, clientAmr } = await assertionKey(jws.header, client, nowMs, context.certificates, fail, 'client assertion');
+  if (!verifiesRs256(jws, key)) throw fail('The client assertion signature is invalid', `${who}: signature`);
 
-  let payload: JWTPayload;
-  try {
-    ({ payload } = await jwtVerify(assertion, keySet, {
-      algorithms: ['RS256'],
-      // TOKEN-07 RFC 7523 §3 items 1, 2, 3, 4: iss = sub = client_id, aud names us, exp present; iat too.
-      issuer: clientId,
-      subject: clientId,
-      audience: [...context.audiences],
-      requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
-      currentDate: new Date(nowMs),
-      clockTolerance: CLOCK_SKEW_S,
-    }));
-  } catch (error) {
-    throw assertionError(error, who, fail);
-  }
-
+  const { payload } = jws;
   const nowS = Math.floor(nowMs / 1000);
-  const exp = payload.exp!;
-  const iat = payload.iat!;
+  // TOKEN-07 RFC 7523 §3 items 1, 2, 3, 4: iss = sub = client_id, aud names us, exp present; iat too.
+  const fault = claimFault(payload, { issuer: clientId, subject: clientId, audiences: context.audiences, required: ['iss', 'sub', 'aud', 'exp', 'iat'], nowSeconds: nowS, tolerance: CLOCK_SKEW_S });
+  if (fault) throw claimError(fault, who, fail);
+
+  const exp = payload.exp as number;
+  const iat = payload.iat as number;
   // TOKEN-07 (choice, skew 10 s): an assertion is not issued in the future.
   if (iat > nowS + CLOCK_SKEW_S) throw fail('The client assertion iat is in the future', `${who}: iat ${iat}, now ${nowS}`);
   if (exp <= iat) throw fail('The client assertion exp must be after its iat', `${who}: iat ${iat}, exp ${exp}`);
@@ -108,7 +81,7 @@ export async function verifyClientAssertion(assertion: string, client: Registere
   if (jti === undefined) {
     // TOKEN-07 flag requireJti: RFC 7523 §3 item 7 makes jti optional; the flag makes it mandatory.
     if (context.requireJti) throw fail('The client assertion must have a jti', `${who}: assertion without jti`);
-    return;
+    return clientAmr;
   }
   if (typeof jti !== 'string' || jti === '') throw fail('The client assertion jti must be a non-empty string', `${who}: jti of type ${typeof jti}`);
   // TOKEN-07 RFC 7523 §3 item 7: remember the jti until the assertion can no longer be accepted
@@ -116,29 +89,22 @@ export async function verifyClientAssertion(assertion: string, client: Registere
   const ttlMs = Math.max(1, (exp + CLOCK_SKEW_S) * 1000 - nowMs);
   const first = await context.rememberAssertionJti(clientId, jti, ttlMs);
   if (!first) throw fail('The client assertion jti has been used before', `${who}: replayed assertion jti`);
+  return clientAmr;
 }
 
-/** Map a jose verification error to invalid_client with a description that says what to fix. */
-function assertionError(error: unknown, who: string, fail: Fail): unknown {
-  if (!(error instanceof joseErrors.JOSEError)) return error;
-  const detail = `${who}: ${error.code}: ${error.message}`;
-  if (error instanceof joseErrors.JWTExpired) return fail('The client assertion has expired', detail);
-  if (error instanceof joseErrors.JWTClaimValidationFailed) {
-    if (error.reason === 'missing') return fail(`The client assertion must have the ${error.claim} claim`, detail);
-    switch (error.claim) {
-      case 'iss':
-      case 'sub':
-        return fail(`The client assertion ${error.claim} must be the client_id`, detail);
-      case 'aud':
-        return fail('The client assertion aud must be the issuer or the endpoint URL', detail);
-      case 'nbf':
-        return fail('The client assertion is not yet valid', detail);
-      default:
-        return fail(`The client assertion ${error.claim} claim is invalid`, detail);
-    }
+/** A refused claim as invalid_client with a description that says what to fix. */
+function claimError(fault: ClaimFault, who: string, fail: Fail): OAuthError {
+  const detail = `${who}: ${JSON.stringify(fault)}`;
+  switch (fault.kind) {
+    case 'missing':
+      return fail(`The client assertion must have the ${fault.claim} claim`, detail);
+    case 'mismatch':
+      return fault.claim === 'aud' ? fail('The client assertion aud must be the issuer or the endpoint URL', detail) : fail(`The client assertion ${fault.claim} must be the client_id`, detail);
+    case 'invalid':
+      return fail(`The client assertion ${fault.claim} claim is invalid`, detail);
+    case 'not-yet-valid':
+      return fail('The client assertion is not yet valid', detail);
+    case 'expired':
+      return fail('The client assertion has expired', detail);
   }
-  if (error instanceof joseErrors.JWKSNoMatchingKey) return fail('The client assertion kid names no registered key', detail);
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return fail('The client assertion signature is invalid', detail);
-  if (error instanceof joseErrors.JOSEAlgNotAllowed) return fail('The client assertion must be signed with RS256', detail);
-  return fail('The client assertion is not a valid signed JWT', detail);
 }

@@ -5,6 +5,7 @@
 import { OAuthError } from '../../errors.js';
 import type { RegisteredClient } from '../../registry/client-registry.js';
 import { verifierMatches, verifierPattern } from '../pkce.js';
+import { cappedGrantLifetime, type ScopePolicy } from '../scope-policy.js';
 import type { AuthenticatedSubject } from '../tokens.js';
 import { formParameter, type FormBody } from './token-request.js';
 
@@ -52,10 +53,16 @@ export const replayWindowMs = (client: Pick<RegisteredClient, 'access_token_life
 
 /**
  * TOKEN-15 RFC 6749 §10.4: authorization_lifetime is counted from the original login — the
- * authentication the grant rests on (auth_time), also when the code came from an SSO answer.
+ * authentication the grant rests on (auth_time), also when the code came from an SSO answer —
+ * or less when a scope's authorization_max_lifetime says so (CLIENT-16).
  */
-export const grantExpiresAt = (subject: Pick<AuthenticatedSubject, 'auth_time'>, client: Pick<RegisteredClient, 'authorization_lifetime'>): number =>
-  subject.auth_time * 1000 + client.authorization_lifetime * 1000;
+export const grantExpiresAt = (subject: Pick<AuthenticatedSubject, 'auth_time'>, client: Pick<RegisteredClient, 'authorization_lifetime'>, policy: ScopePolicy): number =>
+  subject.auth_time * 1000 + cappedGrantLifetime(client.authorization_lifetime, policy) * 1000;
+
+/** TOKEN-15: a grant that has ended (or ends within a second) yields no tokens. */
+export function checkGrantNotOver(grantEndsAtMs: number, nowMs: number): void {
+  if (grantEndsAtMs - nowMs < 1000) throw invalidGrant('authorization_lifetime has passed since the login');
+}
 
 const invalidGrant = (detail: string) => new OAuthError('invalid_grant', 'The authorization code is invalid, expired or was issued to another client', { detail });
 
@@ -89,8 +96,6 @@ export function checkCodeRedemption(record: CodeRecord, client: RegisteredClient
   if (record.client_id !== client.client_id) throw invalidGrant('code of another client');
   // TOKEN-11: 60 s, on the injected clock.
   if (record.expires_at <= nowMs) throw invalidGrant('code expired');
-  // TOKEN-15: a grant past authorization_lifetime (counted from the login) yields nothing.
-  if (grantExpiresAt(record.subject, client) - nowMs < 1000) throw invalidGrant('authorization_lifetime has passed since the login');
   // TOKEN-10 RFC 6749 §4.1.3: identical to the authorization request's redirect_uri.
   if (record.redirect_uri !== parameters.redirect_uri) throw invalidGrant('redirect_uri differs from the authorization request');
   const verifier = parameters.code_verifier;

@@ -1,0 +1,85 @@
+// The JWTs clients sign (RFC 7515 compact JWS with RS256, RFC 7519 claims; RFC 7523 §3): the client
+// assertion of private_key_jwt (TOKEN-06…08) and the grant of the JWT-bearer grant (TOKEN-21).
+// The signature is checked with node:crypto's synchronous RSA verify: a machine token costs one
+// such check, and WebCrypto's asynchronous job per verification cost more CPU than the check
+// itself. The claim checks follow RFC 7519 §4.1 as jose applies them (the same order and
+// tolerances), each failure a typed fault its caller turns into a description that names the rule.
+import { verify, type KeyObject } from 'node:crypto';
+
+export interface DecodedJws {
+  header: Readonly<Record<string, unknown>>;
+  payload: Readonly<Record<string, unknown>>;
+  /** BASE64URL(header) '.' BASE64URL(payload), RFC 7515 §5.2. */
+  signingInput: string;
+  signature: Buffer;
+}
+
+const base64urlPart = /^[A-Za-z0-9_-]*$/;
+
+const jsonObject = (part: string): Record<string, unknown> | undefined => {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** RFC 7515 §7.1: three base64url parts, a JSON object header and payload; undefined otherwise. */
+export function decodeCompactJws(token: string): DecodedJws | undefined {
+  if (token.length > 65_536) return undefined;
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts.every((part) => base64urlPart.test(part)) || parts[0] === '' || parts[1] === '') return undefined;
+  const [h, p, s] = parts as [string, string, string];
+  const header = jsonObject(h);
+  const payload = jsonObject(p);
+  if (!header || !payload) return undefined;
+  return { header, payload, signingInput: `${h}.${p}`, signature: Buffer.from(s, 'base64url') };
+}
+
+/**
+ * RFC 7518 §3.3: RSASSA-PKCS1-v1_5 with SHA-256 by `key`. RFC 7515 §4.1.11: a critical header
+ * extension we do not understand makes the JWS invalid; none is understood.
+ */
+export function verifiesRs256(jws: DecodedJws, key: KeyObject): boolean {
+  if (jws.header.alg !== 'RS256' || jws.header.crit !== undefined || jws.signature.length === 0) return false;
+  return verify('sha256', Buffer.from(jws.signingInput), key, jws.signature);
+}
+
+/** Why the claims of an assertion were refused. */
+export type ClaimFault =
+  | { kind: 'missing'; claim: string }
+  | { kind: 'mismatch'; claim: 'iss' | 'sub' | 'aud' }
+  | { kind: 'invalid'; claim: 'iat' | 'nbf' | 'exp' }
+  | { kind: 'not-yet-valid' }
+  | { kind: 'expired' };
+
+export interface ClaimExpectations {
+  issuer: string;
+  /** RFC 7523 §3 item 2: checked when given. */
+  subject?: string;
+  /** RFC 7523 §3 item 3: the aud claim must contain one of these. */
+  audiences: readonly string[];
+  /** Claims that must be present (besides iss, sub and aud when expected). */
+  required: readonly string[];
+  nowSeconds: number;
+  /** Seconds of clock skew tolerated on nbf and exp. */
+  tolerance: number;
+}
+
+/** RFC 7519 §4.1, RFC 7523 §3: the fault of the first claim that fails, or undefined. */
+export function claimFault(payload: Readonly<Record<string, unknown>>, expected: ClaimExpectations): ClaimFault | undefined {
+  const present = new Set(['iss', ...(expected.subject !== undefined ? ['sub'] : []), 'aud', ...[...expected.required].reverse()]);
+  for (const claim of present) if (!Object.hasOwn(payload, claim)) return { kind: 'missing', claim };
+  if (payload.iss !== expected.issuer) return { kind: 'mismatch', claim: 'iss' };
+  if (expected.subject !== undefined && payload.sub !== expected.subject) return { kind: 'mismatch', claim: 'sub' };
+  const audiences = typeof payload.aud === 'string' ? [payload.aud] : Array.isArray(payload.aud) ? payload.aud : [];
+  if (!audiences.some((aud) => typeof aud === 'string' && expected.audiences.includes(aud))) return { kind: 'mismatch', claim: 'aud' };
+  // RFC 7519 §2: NumericDate values are numbers.
+  for (const claim of ['iat', 'nbf', 'exp'] as const) {
+    if (payload[claim] !== undefined && (typeof payload[claim] !== 'number' || !Number.isFinite(payload[claim]))) return { kind: 'invalid', claim };
+  }
+  if (typeof payload.nbf === 'number' && payload.nbf > expected.nowSeconds + expected.tolerance) return { kind: 'not-yet-valid' };
+  if (typeof payload.exp === 'number' && payload.exp <= expected.nowSeconds - expected.tolerance) return { kind: 'expired' };
+  return undefined;
+}

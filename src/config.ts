@@ -28,6 +28,8 @@ export interface Config {
   /** PAR-05: seconds a pushed request_uri stays usable. */
   readonly parLifetime: number;
   readonly logLevel: LogLevel;
+  /** ms a Redis command may take before the request is answered 503 (store outage). */
+  readonly redisTimeoutMs: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -48,6 +50,12 @@ export class ConfigError extends Error {
 
 const isLoopbackHost = (hostname: string): boolean =>
   hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '[::1]' || /^127\./.test(hostname);
+
+/** A whole number from `min` to `max` (`unit` names it in the message), with a default. */
+const wholeNumber = (min: number, max: number, unit: string, fallback: number, why = '') => {
+  const message = `must be a whole number of ${unit} from ${min} to ${max}${why}`;
+  return z.coerce.number({ message }).int({ message }).min(min, { message }).max(max, { message }).default(fallback);
+};
 
 // Every message names the variable and the rule; none repeats the value, which may be a secret.
 const envSchema = z
@@ -114,6 +122,7 @@ const envSchema = z
         message: 'must be one of fatal, error, warn, info, debug, trace, silent',
       })
       .default('info'),
+    OP_REDIS_TIMEOUT_MS: wholeNumber(50, 10_000, 'milliseconds', 1000),
   })
   .superRefine((env, ctx) => {
     if (env.OP_MODE !== 'prod') return;
@@ -168,5 +177,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecret: e.OP_COOKIE_SECRET,
     parLifetime: e.OP_PAR_LIFETIME,
     logLevel: e.OP_LOG_LEVEL,
+    redisTimeoutMs: e.OP_REDIS_TIMEOUT_MS,
   });
 }

@@ -1,7 +1,7 @@
 // The authorization request as a use case (AUTHZ-01…28, PAR-07…09, SSO-02…08): resolve a pushed
 // request or validate the parameters (protocol/authorize/checks.ts), then answer from the
 // browser's session with a code (SSO-04), send the user to log in, or redirect an error.
-import { OAuthError } from '../errors.js';
+import { OAuthError, StoreUnavailableError, storeOutage } from '../errors.js';
 import { chooseLocale, type Locale } from '../i18n/locale.js';
 import { errorParameters, successParameters, type ResponseParameters } from '../protocol/authorization-response.js';
 import { parseAuthorizationRequest } from '../protocol/authorize/checks.js';
@@ -64,7 +64,8 @@ export async function authorize(services: Services, flow: FlowContext, input: Au
   const { raw } = input;
   let client: RegisteredClient;
   let request: AuthorizationRequest;
-  let session: LoadedSession | null;
+  /** Undefined until read: the PAR path reads it together with the pushed request. */
+  let session: LoadedSession | null | undefined;
   if (refersToPushedRequest(raw)) {
     // AUTHZ-02 step 1, PAR-07…09: resolve the pushed request; nothing else on the URL counts.
     const reference = parsePushedRequestReference(raw, registry);
@@ -94,9 +95,17 @@ export async function authorize(services: Services, flow: FlowContext, input: Au
     if (outcome.ignoredAcrValues.length > 0) flow.log.info({ acr_values: outcome.ignoredAcrValues }, 'unknown acr_values ignored (AUTHZ-11)');
     client = outcome.client;
     request = outcome.request;
-    session = await findBrowserSession(services, input.sessionCookie, clock());
   }
-  return continueAuthorization(services, client, request, session, chooseLocale(input.languageCookie, request.ui_locales));
+  const locale = chooseLocale(input.languageCookie, request.ui_locales);
+  try {
+    if (session === undefined) session = await findBrowserSession(services, input.sessionCookie, clock());
+    return await continueAuthorization(services, client, request, session, locale);
+  } catch (error) {
+    // ERR-02 RFC 6749 §4.1.2.1: the redirect_uri is verified, so a store outage is redirected as
+    // temporarily_unavailable with state and iss (before this point it is the 503 error page).
+    if (error instanceof StoreUnavailableError) return respondWithError(targetOf(request), storeOutage(error, true), config.issuer, locale);
+    throw error;
+  }
 }
 
 /** After validation: answer from the session (SSO-04), send the user to log in, or redirect an error. */

@@ -2,7 +2,7 @@
 // authenticator's page for a pending interaction, and take its submission: cancel (access_denied),
 // a refused identity (the page again, with the problem), or a login that builds the browser
 // session and issues the code.
-import { OAuthError } from '../errors.js';
+import { OAuthError, StoreUnavailableError, storeOutage } from '../errors.js';
 import { chooseLocale, type Locale } from '../i18n/locale.js';
 import { acrRank, type AcrLevel } from '../protocol/acr.js';
 import { errorParameters, successParameters } from '../protocol/authorization-response.js';
@@ -84,10 +84,23 @@ export type LoginOutcome =
 
 /** POST: cancel, or authenticate and answer the client. */
 export async function submitLogin(services: Services, flow: FlowContext, input: LoginSubmission): Promise<LoginOutcome> {
-  const { config, clock, store } = services;
   const { interaction, client } = openPending(services, flow, input);
   checkCsrf(interaction, input.form.csrf);
   const locale = chooseLocale(input.languageCookie, interaction.request.ui_locales);
+  const target = targetOf(interaction.request);
+  try {
+    return await completeLogin(services, flow, input, interaction, client, locale);
+  } catch (error) {
+    // ERR-02: the pending request's redirect_uri was verified at /authorize, so a store outage is
+    // redirected as temporarily_unavailable with state and iss (RFC 6749 §4.1.2.1).
+    if (!(error instanceof StoreUnavailableError)) throw error;
+    const outage = storeOutage(error, true);
+    return { kind: 'respond', interactionId: interaction.id, response: { target, parameters: errorParameters(outage, target, services.config.issuer), locale } };
+  }
+}
+
+async function completeLogin(services: Services, flow: FlowContext, input: LoginSubmission, interaction: Interaction, client: RegisteredClient, locale: Locale): Promise<LoginOutcome> {
+  const { config, clock, store } = services;
   const target = targetOf(interaction.request);
   const now = clock();
 

@@ -4,7 +4,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { chooseLocale, languageCookie } from '../i18n/locale.js';
-import { OAuthError, isOAuthError } from '../errors.js';
+import { OAuthError, StoreUnavailableError, isOAuthError, storeOutage } from '../errors.js';
 import { renderErrorPage } from '../views/error-page.js';
 import { noStore, sendPage } from './headers.js';
 
@@ -32,6 +32,8 @@ function fromFastifyError(error: FastifyError): OAuthError | undefined {
 
 export function toOAuthError(error: unknown, referenceId: string): OAuthError {
   if (isOAuthError(error)) return error;
+  // Store outage (docs/interface.md, "Operations"): 503 with Retry-After, never a 500 or a hang.
+  if (error instanceof StoreUnavailableError) return storeOutage(error);
   const known = error instanceof Error ? fromFastifyError(error as FastifyError) : undefined;
   return known ?? new OAuthError('server_error', `An unexpected error occurred; reference ${referenceId}`, { mayRedirect: false });
 }
@@ -39,14 +41,16 @@ export function toOAuthError(error: unknown, referenceId: string): OAuthError {
 /** Reply with an OAuthError in the style of the route: JSON (ERR-03) or the error page (ERR-01). */
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: OAuthError): FastifyReply {
   if (error.wwwAuthenticate) reply.header('www-authenticate', error.wwwAuthenticate);
+  if (error.retryAfter !== undefined) reply.header('retry-after', String(error.retryAfter));
   if (request.routeOptions.config?.errorStyle === 'html') {
     const cookies = (request as FastifyRequest & { cookies?: Record<string, string | undefined> }).cookies;
     // AUTHZ-13, AUTHZ-01: ui_locales from the query (GET) or the form (POST).
     const uiLocales = [request.query, request.body].map((p) => (p as Record<string, unknown> | undefined)?.ui_locales).find((v) => typeof v === 'string') as string | undefined;
     const locale = chooseLocale(cookies?.[languageCookie], uiLocales);
     const page = renderErrorPage({ locale, error: error.error, description: error.description, referenceId: request.id, clientName: request.clientName });
-    // ERR-01: a browser error that must not redirect is a 400 page (5xx stays 5xx).
-    return sendPage(reply, page, error.status >= 500 ? error.status : 400);
+    // ERR-01: a browser error that must not redirect is a 400 page; 5xx stays 5xx and a rate
+    // limit stays 429, so that clients and proxies see them for what they are.
+    return sendPage(reply, page, error.status >= 500 || error.status === 429 ? error.status : 400);
   }
   return noStore(reply).code(error.status).type('application/json; charset=utf-8').send(JSON.stringify(error.toJSON()));
 }
@@ -56,7 +60,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const error = toOAuthError(raw, request.id);
     // ERR-06: reference id (the request id on every line), client and endpoint; no token, secret or pid.
     const fields = { error: error.error, status: error.status, client_id: request.clientId, endpoint: request.routeOptions.url, detail: error.detail };
-    if (error.status >= 500) request.log.error({ ...fields, err: raw }, 'request failed');
+    // A store outage is logged without a stack: the client's own error events say what broke.
+    if (raw instanceof StoreUnavailableError) request.log.warn(fields, 'request failed: store unavailable');
+    else if (error.status >= 500) request.log.error({ ...fields, err: raw }, 'request failed');
     else request.log.info(fields, 'request refused');
     return sendError(request, reply, error);
   });

@@ -1,6 +1,6 @@
 // The Redis implementation of Store. Single-use operations are one atomic command each:
 // GETDEL for take, SET NX for setIfAbsent, a Lua script for redeem. Never find-then-delete.
-import type { Cluster, Redis } from 'ioredis';
+import { ReplyError, type Cluster, type Redis } from 'ioredis';
 import type { RedisClient, RedisTopology } from './redis-connection.js';
 import { StoreUnavailableError, type Json, type RedeemGuard, type Redemption, type Store, type WriteOp } from './store.js';
 
@@ -30,6 +30,17 @@ interface RedeemCommand {
 const parse = <T extends Json>(raw: string | null | undefined): T | null => (raw == null ? null : (JSON.parse(raw) as T));
 
 const ttl = (ms: number): number => Math.max(1, Math.ceil(ms));
+
+/**
+ * Replies by which Redis says it cannot serve now (still loading, a script too slow, a failover
+ * or read-only replica, out of memory): an outage, not a bug of ours. Any other reply error is
+ * ours and stays a 500.
+ */
+const unavailableReply = /^(LOADING|BUSY|MASTERDOWN|READONLY|CLUSTERDOWN|TRYAGAIN|OOM|NOREPLICAS|MISCONF)\b/;
+
+/** Why a command failed, for the log: an errno code or ioredis' message, never a value. */
+const reasonOf = (error: unknown): string =>
+  error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message.slice(0, 100)) : String(error).slice(0, 100);
 
 export class RedisStore implements Store {
   readonly kind = 'redis' as const;
@@ -65,59 +76,79 @@ export class RedisStore implements Store {
       await this.ping();
     } catch (error) {
       client.disconnect();
-      const reason = error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : String(error);
-      throw new StoreUnavailableError(`cannot reach Redis at ${this.description} (${reason})`, { cause: error });
+      const cause = error instanceof StoreUnavailableError ? error.cause : error;
+      throw new StoreUnavailableError(`cannot reach Redis at ${this.description} (${reasonOf(cause)})`, { cause });
     } finally {
       clearTimeout(timer);
     }
   }
 
-  async get<T extends Json>(key: string): Promise<T | null> {
-    return parse<T>(await this.#client.get(key));
+  /**
+   * Every operation goes through here: a connection or timeout failure, or a reply by which Redis
+   * says it cannot serve, becomes StoreUnavailableError (503, never a hang). The commands are
+   * issued synchronously inside `operation`, so auto-pipelining still sends the commands of one
+   * request together.
+   */
+  async #run<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (error instanceof ReplyError && !unavailableReply.test((error as Error).message)) throw error;
+      throw new StoreUnavailableError(`Redis at ${this.description} cannot serve (${reasonOf(error)})`, { cause: error });
+    }
   }
 
-  async getMany<T extends Json>(keys: readonly string[]): Promise<(T | null)[]> {
+  get<T extends Json>(key: string): Promise<T | null> {
+    return this.#run(async () => parse<T>(await this.#client.get(key)));
+  }
+
+  getMany<T extends Json>(keys: readonly string[]): Promise<(T | null)[]> {
     // Separate GETs, not MGET: MGET cannot span Cluster slots. Auto-pipelining sends them together.
-    const raws = await Promise.all(keys.map((key) => this.#client.get(key)));
-    return raws.map((raw) => parse<T>(raw));
+    return this.#run(async () => (await Promise.all(keys.map((key) => this.#client.get(key)))).map((raw) => parse<T>(raw)));
   }
 
-  async set(key: string, value: Json, ttlMs: number): Promise<void> {
-    await this.#client.set(key, JSON.stringify(value), 'PX', ttl(ttlMs));
+  set(key: string, value: Json, ttlMs: number): Promise<void> {
+    return this.#run(async () => void (await this.#client.set(key, JSON.stringify(value), 'PX', ttl(ttlMs))));
   }
 
-  async setIfAbsent(key: string, value: Json, ttlMs: number): Promise<boolean> {
-    return (await this.#client.set(key, JSON.stringify(value), 'PX', ttl(ttlMs), 'NX')) === 'OK';
+  setIfAbsent(key: string, value: Json, ttlMs: number): Promise<boolean> {
+    return this.#run(async () => (await this.#client.set(key, JSON.stringify(value), 'PX', ttl(ttlMs), 'NX')) === 'OK');
   }
 
-  async take<T extends Json>(key: string): Promise<T | null> {
-    return parse<T>(await this.#client.getdel(key));
+  take<T extends Json>(key: string): Promise<T | null> {
+    return this.#run(async () => parse<T>(await this.#client.getdel(key)));
   }
 
-  async redeem<T extends Json>(key: string, markerTtlMs: number, guard?: RedeemGuard): Promise<Redemption<T>> {
+  redeem<T extends Json>(key: string, markerTtlMs: number, guard?: RedeemGuard): Promise<Redemption<T>> {
     const redeem = this.#client.opRedeem;
     if (!redeem) throw new Error('opRedeem script is not defined');
-    const result = await redeem.call(this.#client, key, this.#usedMarker(key), ttl(markerTtlMs), ...(guard ? [guard.field, guard.equals] : []));
-    if (!result) return { state: 'missing' };
-    if (Number(result[0]) === 2) return { state: 'mismatch' };
-    const value = parse<T>(result[1]) as T;
-    return Number(result[0]) === 1 ? { state: 'fresh', value } : { state: 'used', value };
+    return this.#run(async () => {
+      const result = await redeem.call(this.#client, key, this.#usedMarker(key), ttl(markerTtlMs), ...(guard ? [guard.field, guard.equals] : []));
+      if (!result) return { state: 'missing' };
+      if (Number(result[0]) === 2) return { state: 'mismatch' };
+      const value = parse<T>(result[1]) as T;
+      return Number(result[0]) === 1 ? { state: 'fresh', value } : { state: 'used', value };
+    });
   }
 
-  async del(...keys: string[]): Promise<void> {
-    if (keys.length === 0) return;
-    await Promise.all(keys.map((key) => this.#client.del(key)));
+  del(...keys: string[]): Promise<void> {
+    if (keys.length === 0) return Promise.resolve();
+    return this.#run(async () => void (await Promise.all(keys.map((key) => this.#client.del(key)))));
   }
 
-  async addToSet(key: string, members: readonly string[], ttlMs: number): Promise<void> {
-    await this.write([{ op: 'sadd', key, members: [...members], ttlMs }]);
+  addToSet(key: string, members: readonly string[], ttlMs: number): Promise<void> {
+    return this.write([{ op: 'sadd', key, members: [...members], ttlMs }]);
   }
 
-  async members(key: string): Promise<string[]> {
-    return this.#client.smembers(key);
+  members(key: string): Promise<string[]> {
+    return this.#run(() => this.#client.smembers(key));
   }
 
-  async write(ops: readonly WriteOp[]): Promise<void> {
+  write(ops: readonly WriteOp[]): Promise<void> {
+    return this.#run(() => this.#write(ops));
+  }
+
+  async #write(ops: readonly WriteOp[]): Promise<void> {
     const client = this.#client;
     const pending: Promise<unknown>[] = [];
     for (const op of ops) {
@@ -146,13 +177,15 @@ export class RedisStore implements Store {
     await Promise.all(pending);
   }
 
-  async ping(): Promise<void> {
-    await this.#client.ping();
+  ping(): Promise<void> {
+    return this.#run(async () => void (await this.#client.ping()));
   }
 
+  /** QUIT (pending replies arrive first); a Redis that is away is simply disconnected. */
   async close(): Promise<void> {
     try {
-      await this.#client.quit();
+      if (this.#client.status === 'ready') await this.#client.quit();
+      else this.#client.disconnect();
     } catch {
       this.#client.disconnect();
     }

@@ -63,12 +63,8 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export class StoreUnavailableError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StoreUnavailableError';
-  }
-}
+/** Thrown when the store cannot serve; defined in the kernel so the error handler knows it. */
+export { StoreUnavailableError } from '../errors.js';
 
 /**
  * The writes that take back `ops`, for writes that only created records and added set members

@@ -134,6 +134,7 @@ async function continueAuthorization(services: Services, client: RegisteredClien
   }
   // The user must authenticate: the validated request travels sealed in a cookie bound to this
   // browser, so showing the login page costs no store round trip.
-  const { interaction, sealed } = startInteraction(services, request, now);
+  const { interaction, sealed, ops } = startInteraction(services, request, now);
+  if (ops.length > 0) await services.store.write(ops);
   return { kind: 'login', interactionId: interaction.id, sealedInteraction: sealed, lifetimeMs: interactionLifetimeMs };
 }

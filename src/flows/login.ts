@@ -39,8 +39,8 @@ export interface LoginPage {
 }
 
 /** The pending interaction and its client, or the error page (CLIENT-17: a client deactivated meanwhile is unknown). */
-function openPending(services: Services, flow: FlowContext, input: LoginInput): { interaction: Interaction; client: RegisteredClient } {
-  const interaction = openInteraction(services, input.interactionId, input.sealedInteraction);
+async function openPending(services: Services, flow: FlowContext, input: LoginInput): Promise<{ interaction: Interaction; client: RegisteredClient }> {
+  const interaction = await openInteraction(services, input.interactionId, input.sealedInteraction);
   const client = services.registry.find(interaction.request.client_id);
   if (!client) throw new OAuthError('invalid_client', 'Unknown or inactive client_id', { mayRedirect: false });
   flow.noteClient(client);
@@ -63,8 +63,8 @@ function loginPage(services: Services, interaction: Interaction, client: Registe
 }
 
 /** GET: the login page. `chosenLocale` is an active language choice in our UI (AUTHZ-13). */
-export function showLogin(services: Services, flow: FlowContext, input: LoginInput & { chosenLocale?: Locale }): LoginPage {
-  const { interaction, client } = openPending(services, flow, input);
+export async function showLogin(services: Services, flow: FlowContext, input: LoginInput & { chosenLocale?: Locale }): Promise<LoginPage> {
+  const { interaction, client } = await openPending(services, flow, input);
   const locale = input.chosenLocale ?? chooseLocale(input.languageCookie, interaction.request.ui_locales);
   return loginPage(services, interaction, client, locale);
 }
@@ -84,7 +84,7 @@ export type LoginOutcome =
 
 /** POST: cancel, or authenticate and answer the client. */
 export async function submitLogin(services: Services, flow: FlowContext, input: LoginSubmission): Promise<LoginOutcome> {
-  const { interaction, client } = openPending(services, flow, input);
+  const { interaction, client } = await openPending(services, flow, input);
   checkCsrf(interaction, input.form.csrf);
   const locale = chooseLocale(input.languageCookie, interaction.request.ui_locales);
   const target = targetOf(interaction.request);
@@ -128,7 +128,7 @@ async function completeLogin(services: Services, flow: FlowContext, input: Login
   const newCookie = newSessionCookieValue();
   const remainingMs = sessionRemainingMs(record, now);
   const { code, ops } = issueCodeOps(services, client, interaction.request, subject, record, now);
-  const writes = [...services.sessions.saveOps(newCookie, record, remainingMs), ...ops];
+  const writes = [...services.sessions.saveOps(newCookie, record, remainingMs), ...ops, ...(interaction.stored ? services.interactions.deleteRequestOps(interaction.id) : [])];
   // One round trip for a fresh browser: the single-use claim on the interaction travels with
   // writes that only create new records. A replayed form (double submit, back button) loses the
   // claim and removes what it created; it never touched the live session, so nobody is logged

@@ -84,7 +84,7 @@ export const loginModule: RouteModule = {
       async (request, reply) => {
         const services = request.server.services;
         const lang = (request.query as { lang?: unknown }).lang;
-        const page = showLogin(services, flowContext(request), {
+        const page = await showLogin(services, flowContext(request), {
           interactionId: (request.params as { interactionId: string }).interactionId,
           sealedInteraction: request.cookies[interactionCookie],
           languageCookie: request.cookies[languageCookie],

@@ -8,6 +8,8 @@ export interface KeySpace {
   readonly sessionParticipants: (sid: string) => string;
   /** The single-use marker of an interaction (the interaction itself travels sealed in a cookie). */
   readonly interactionUsed: (interactionId: string) => string;
+  /** The authorization request of an interaction too large to travel in its cookie. */
+  readonly interactionRequest: (interactionId: string) => string;
   readonly pushedRequest: (handle: string) => string;
   readonly code: (codeHash: string) => string;
   readonly grant: (grantId: string) => string;
@@ -30,6 +32,7 @@ export function keySpace(prefix: string): KeySpace {
     session: (id: string) => `${prefix}{s:${id}}`,
     sessionParticipants: (sid: string) => `${prefix}{sid:${sid}}:participants`,
     interactionUsed: (id: string) => `${prefix}{i:${id}}:used`,
+    interactionRequest: (id: string) => `${prefix}{i:${id}}:request`,
     pushedRequest: (handle: string) => `${prefix}{par:${handle}}`,
     code: (hash: string) => `${prefix}{c:${hash}}`,
     grant: (id: string) => `${prefix}{g:${id}}`,

@@ -15,8 +15,17 @@ export type AuthorizationOutcome =
   /** `target` is absent when the error must not redirect (AUTHZ-03, AUTHZ-04). */
   | { ok: false; error: OAuthError; client?: RegisteredClient; target?: RedirectTarget };
 
-/** Bounds that keep one request, and the cookie that carries it, small. */
+/** Bounds that keep one request, and everything that stores or carries it, small. */
 const maxLength = { state: 2048, nonce: 512, login_hint: 256, ui_locales: 100, resource: 2048 } as const;
+/** RFC 8707 lets resource repeat; 10 is plenty for one login and bounds what is stored. */
+export const maxResourceValues = 10;
+/** The names and values of all parameters together, in bytes (docs/interface.md, "Operations"). */
+export const maxParameterBytes = 8192;
+/**
+ * At /par these authenticate the client (PAR-02) and are never stored, so they do not count: a
+ * client assertion carrying a certificate chain may be larger than a whole request.
+ */
+const clientAuthenticationParameters = new Set(['client_secret', 'client_assertion', 'client_assertion_type']);
 
 const pageError = (description: string, error: 'invalid_request' | 'invalid_client' = 'invalid_request') =>
   new OAuthError(error, description, { mayRedirect: false });
@@ -47,6 +56,20 @@ const responseModes: readonly string[] = ['query', 'form_post'];
 function deliveryMode(raw: RawParameters): ResponseMode {
   const mode = valueOf(raw, 'response_mode');
   return mode !== undefined && responseModes.includes(mode) ? (mode as ResponseMode) : 'query';
+}
+
+/**
+ * Every request the provider keeps (a pushed request, the pending login) is bounded: the names
+ * and values of its parameters together may not exceed maxParameterBytes, whether the provider
+ * understands them or not (AUTHZ-22 ignores unknown ones, but they were sent).
+ */
+export function checkTotalSize(raw: RawParameters, endpoint: AuthorizationEndpoint): void {
+  let bytes = 0;
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined || (endpoint === 'par' && clientAuthenticationParameters.has(name))) continue;
+    for (const one of Array.isArray(value) ? value : [value]) bytes += Buffer.byteLength(name) + Buffer.byteLength(one);
+  }
+  if (bytes > maxParameterBytes) throw new OAuthError('invalid_request', `The authorization parameters exceed ${maxParameterBytes} bytes in total`);
 }
 
 /** AUTHZ-02 step 4, RFC 6749 §3.1: no parameter more than once (RFC 8707 `resource` excepted). */
@@ -135,6 +158,7 @@ export function checkPrompt(raw: RawParameters): PromptValue[] {
 /** AUTHZ-25 RFC 8707 §2: absolute URIs without a fragment. */
 export function checkResource(raw: RawParameters): string[] {
   const resources = valuesOf(raw, 'resource');
+  if (resources.length > maxResourceValues) throw new OAuthError('invalid_request', `resource may be given at most ${maxResourceValues} times`);
   for (const resource of resources) {
     let valid = resource.length <= maxLength.resource && !resource.includes('#');
     if (valid) {
@@ -216,6 +240,8 @@ const steps: readonly Step[] = [
       d.request.redirect_uri = redirectUri;
     },
   },
+  { at: ['authorize'], rule: 'bounded requests', run: (d) => checkTotalSize(d.raw, 'authorize') },
+  { at: ['par'], rule: 'bounded requests', run: (d) => checkTotalSize(d.raw, 'par') },
   { at: both, rule: 'AUTHZ-02 step 4', run: (d) => checkNoRepeatedParameters(d.raw) },
   { at: both, rule: 'AUTHZ-02 step 5, AUTHZ-15', run: (d) => void (d.request.response_mode = checkResponseMode(d.raw)) },
   { at: both, rule: 'AUTHZ-02 step 6, AUTHZ-05', run: (d) => checkResponseType(d.raw) },

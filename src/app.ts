@@ -9,7 +9,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { buildServices, type ProviderContext } from './flows/services.js';
 import './http/fastify.js';
 import { registerCors } from './http/cors.js';
-import { registerErrorHandling } from './http/error-handler.js';
+import { clientErrorHandler, registerErrorHandling } from './http/error-handler.js';
 import { BatchedStdout } from './http/log-stream.js';
 import { generateRequestId, loggerOptions } from './http/logging.js';
 import { authorizeModule } from './routes/authorize.js';
@@ -50,8 +50,31 @@ export interface BuildOptions {
   logStream?: NodeJS.WritableStream;
 }
 
+/**
+ * The listener's limits (docs/interface.md, "Operations"). A request whose headers and body have
+ * not arrived within OP_REQUEST_TIMEOUT is answered 408 and its connection closed (Node checks
+ * every second, not every 30 s); headers alone get at most 10 s; a connection silent for twice
+ * OP_REQUEST_TIMEOUT mid-request (a client that stops reading) is closed; an idle keep-alive
+ * connection lives OP_KEEP_ALIVE_TIMEOUT (above the usual 60 s of load balancers, so that they
+ * close first) and carries at most OP_MAX_REQUESTS_PER_SOCKET requests.
+ */
+function listenerOptions(config: ProviderContext['config']) {
+  const requestTimeoutMs = config.requestTimeout * 1000;
+  return {
+    requestTimeout: requestTimeoutMs,
+    // Longer than the request timeout, so that a slow request is answered 408 before its
+    // connection counts as silent.
+    connectionTimeout: 2 * requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeout * 1000,
+    maxRequestsPerSocket: config.maxRequestsPerSocket,
+    http: { headersTimeout: Math.min(10_000, requestTimeoutMs), connectionsCheckingInterval: Math.min(1000, requestTimeoutMs) },
+  };
+}
+
 export async function buildApp(context: ProviderContext, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
+    ...listenerOptions(context.config),
+    clientErrorHandler,
     logger: { ...loggerOptions(context.config.logLevel), stream: options.logStream ?? new BatchedStdout() },
     genReqId: generateRequestId,
     // One line per request, written when it completes (below), instead of Fastify's two.
@@ -69,6 +92,18 @@ export async function buildApp(context: ProviderContext, options: BuildOptions =
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  // Shutdown: requests already in flight when closing starts are answered with Connection: close,
+  // so their keep-alive connections end with them instead of idling until the keep-alive timeout
+  // (Fastify itself answers later arrivals 503 with Connection: close).
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close');
+    done(null, payload);
   });
   // ERR-06: method, redacted URL, status, duration and client on one line per request.
   app.addHook('onResponse', async (request, reply) => {

@@ -30,6 +30,12 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** ms a Redis command may take before the request is answered 503 (store outage). */
   readonly redisTimeoutMs: number;
+  /** Seconds a request (headers and body) may take to arrive, and a connection may stay silent mid-request. */
+  readonly requestTimeout: number;
+  /** Seconds an idle keep-alive connection is kept open. */
+  readonly keepAliveTimeout: number;
+  /** Requests one keep-alive connection may carry before it is closed (0: no limit). */
+  readonly maxRequestsPerSocket: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -123,6 +129,9 @@ const envSchema = z
       })
       .default('info'),
     OP_REDIS_TIMEOUT_MS: wholeNumber(50, 10_000, 'milliseconds', 1000),
+    OP_REQUEST_TIMEOUT: wholeNumber(1, 300, 'seconds', 30),
+    OP_KEEP_ALIVE_TIMEOUT: wholeNumber(1, 600, 'seconds', 72),
+    OP_MAX_REQUESTS_PER_SOCKET: wholeNumber(0, 1_000_000, 'requests', 1000),
   })
   .superRefine((env, ctx) => {
     if (env.OP_MODE !== 'prod') return;
@@ -178,5 +187,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     parLifetime: e.OP_PAR_LIFETIME,
     logLevel: e.OP_LOG_LEVEL,
     redisTimeoutMs: e.OP_REDIS_TIMEOUT_MS,
+    requestTimeout: e.OP_REQUEST_TIMEOUT,
+    keepAliveTimeout: e.OP_KEEP_ALIVE_TIMEOUT,
+    maxRequestsPerSocket: e.OP_MAX_REQUESTS_PER_SOCKET,
   });
 }

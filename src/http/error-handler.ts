@@ -1,6 +1,7 @@
 // The one place where errors become responses (ERR-01…ERR-04, ERR-06). An OAuthError is shown as
 // it is; Fastify's own request errors (schema, body, media type) become invalid_request (docs/traps.md,
 // schema-errors); anything else becomes server_error with no detail beyond a reference id.
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { chooseLocale, languageCookie } from '../i18n/locale.js';
@@ -53,6 +54,27 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: O
     return sendPage(reply, page, error.status >= 500 || error.status === 429 ? error.status : 400);
   }
   return noStore(reply).code(error.status).type('application/json; charset=utf-8').send(JSON.stringify(error.toJSON()));
+}
+
+/**
+ * Errors Node raises before a request reaches Fastify (a body not in full within the request
+ * timeout: 408; headers too large: 431; anything unparsable: 400), answered in the ERR-03 shape
+ * and the connection closed.
+ */
+export function clientErrorHandler(this: FastifyInstance, error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, reason, description] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'Request Timeout', 'The request did not arrive in full in time']
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', 'The request headers are too large']
+        : [400, 'Bad Request', 'The request cannot be parsed'];
+  this.log.info({ status, reason: error.code }, 'connection refused');
+  if (socket.writable) {
+    const body = JSON.stringify({ error: 'invalid_request', error_description: description });
+    socket.write(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nCache-Control: no-store\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  }
+  socket.destroy();
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {

@@ -36,6 +36,8 @@ export interface Config {
   readonly keepAliveTimeout: number;
   /** Requests one keep-alive connection may carry before it is closed (0: no limit). */
   readonly maxRequestsPerSocket: number;
+  /** TOKEN-07 flag requireJti: client assertions must carry a jti (default true). */
+  readonly requireAssertionJti: boolean;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -62,6 +64,13 @@ const wholeNumber = (min: number, max: number, unit: string, fallback: number, w
   const message = `must be a whole number of ${unit} from ${min} to ${max}${why}`;
   return z.coerce.number({ message }).int({ message }).min(min, { message }).max(max, { message }).default(fallback);
 };
+
+/** `true` or `false`, with a default. */
+const flag = (fallback: boolean, why = '') =>
+  z
+    .enum(['true', 'false'], { message: `must be true or false${why}` })
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => value === 'true');
 
 // Every message names the variable and the rule; none repeats the value, which may be a secret.
 const envSchema = z
@@ -132,6 +141,7 @@ const envSchema = z
     OP_REQUEST_TIMEOUT: wholeNumber(1, 300, 'seconds', 30),
     OP_KEEP_ALIVE_TIMEOUT: wholeNumber(1, 600, 'seconds', 72),
     OP_MAX_REQUESTS_PER_SOCKET: wholeNumber(0, 1_000_000, 'requests', 1000),
+    OP_REQUIRE_ASSERTION_JTI: flag(true, ' (TOKEN-07)'),
   })
   .superRefine((env, ctx) => {
     if (env.OP_MODE !== 'prod') return;
@@ -190,5 +200,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeout: e.OP_REQUEST_TIMEOUT,
     keepAliveTimeout: e.OP_KEEP_ALIVE_TIMEOUT,
     maxRequestsPerSocket: e.OP_MAX_REQUESTS_PER_SOCKET,
+    requireAssertionJti: e.OP_REQUIRE_ASSERTION_JTI,
   });
 }

@@ -19,7 +19,7 @@ export interface PushedRequestUri {
 export async function pushAuthorizationRequest(services: Services, flow: FlowContext, input: { authorization: string | undefined; body: RawParameters }): Promise<PushedRequestUri> {
   const { config, clock } = services;
   // PAR-02 RFC 9126 §2: exactly as at the token endpoint.
-  const { client } = await authenticateCaller(services, flow, input, parPath);
+  const { client } = await authenticateCaller(services, flow, input);
   // PAR-03 RFC 9126 §2.1: all of /authorize's checks that need no user, now (the table in
   // protocol/authorize/checks.ts says where /par differs); every failure is JSON (PAR-06).
   const outcome = parseAuthorizationRequest({ ...input.body, client_id: client.client_id }, services.registry, 'par');

@@ -35,7 +35,7 @@ async function findToken(services: Services, token: string, hint: string | undef
 /** REVOKE-04 RFC 7009 §2.2: resolves for valid, expired and unknown tokens alike (200). */
 export async function revokeToken(services: Services, flow: FlowContext, input: ClientAuthInput): Promise<void> {
   // REVOKE-02 RFC 7009 §2.1: the client authenticates with its registered method.
-  const { client } = await authenticateCaller(services, flow, input, revocationPath);
+  const { client } = await authenticateCaller(services, flow, input);
   const token = formParameter(input.body, 'token');
   if (token === undefined) throw new OAuthError('invalid_request', 'token is missing');
   const found = await findToken(services, token, formParameter(input.body, 'token_type_hint'));

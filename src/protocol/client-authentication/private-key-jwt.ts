@@ -9,19 +9,21 @@ import { GENERIC_FAILURE, quote, type Fail } from './failure.js';
 /** RFC 7523 §2.2: the one client_assertion_type this provider accepts. */
 export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
-/** TOKEN-07 (choice): clock skew tolerated on exp and iat, in seconds. */
+/** TOKEN-07 (choice): clock skew tolerated on iat, in seconds; exp gets none. */
 const CLOCK_SKEW_S = 10;
 /** TOKEN-07: longest accepted assertion lifetime, exp − iat, in seconds. */
 const MAX_ASSERTION_LIFETIME_S = 120;
+/** TOKEN-07 (choice): the jti is kept as a replay marker, so its length is bounded. */
+export const MAX_JTI_LENGTH = 256;
 
 /** TOKEN-07: remember a jti until `ttlMs` has passed; false when it was seen before (atomic). */
 export type RememberAssertionJti = (clientId: string, jti: string, ttlMs: number) => Promise<boolean>;
 
 export interface AssertionContext {
-  /** Values accepted as the assertion's aud: the issuer and the endpoint's own URL(s). */
+  /** The values one of which the assertion's aud must be: the issuer and the token endpoint URL. */
   audiences: readonly string[];
   rememberAssertionJti: RememberAssertionJti;
-  /** TOKEN-07 flag requireJti (default false): refuse assertions without jti. */
+  /** TOKEN-07 flag requireJti (default true, OP_REQUIRE_ASSERTION_JTI): refuse assertions without jti. */
   requireJti?: boolean;
 }
 
@@ -81,16 +83,25 @@ export async function verifyClientAssertion(assertion: string, client: Registere
   try {
     ({ payload } = await jwtVerify(assertion, keySet, {
       algorithms: ['RS256'],
-      // TOKEN-07 RFC 7523 §3 items 1, 2, 3, 4: iss = sub = client_id, aud names us, exp present; iat too.
+      // TOKEN-07 RFC 7523 §3 items 1, 2, 4: iss = sub = client_id, exp present; iat and aud too.
       issuer: clientId,
       subject: clientId,
-      audience: [...context.audiences],
       requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
       currentDate: new Date(nowMs),
-      clockTolerance: CLOCK_SKEW_S,
+      // TOKEN-07: no tolerance on exp (an expired assertion is never accepted); iat is checked below.
+      clockTolerance: 0,
     }));
   } catch (error) {
     throw assertionError(error, who, fail);
+  }
+
+  // TOKEN-07 RFC 7523 §3 item 3, with the audience-injection fix of 2025 (draft-ietf-oauth-rfc7523bis):
+  // aud is one string, and it names this server as the issuer or the token endpoint, at every
+  // endpoint that takes client authentication. An array, or another endpoint's URL (the PAR URL
+  // that RFC 9126 §2 would allow), could make an assertion meant for someone else count here.
+  const { aud } = payload;
+  if (typeof aud !== 'string' || !context.audiences.includes(aud)) {
+    throw fail('The client assertion aud must be one string: the issuer or the token endpoint URL', `${who}: aud ${quote(JSON.stringify(aud) ?? '')}`);
   }
 
   const nowS = Math.floor(nowMs / 1000);
@@ -106,13 +117,15 @@ export async function verifyClientAssertion(assertion: string, client: Registere
 
   const { jti } = payload;
   if (jti === undefined) {
-    // TOKEN-07 flag requireJti: RFC 7523 §3 item 7 makes jti optional; the flag makes it mandatory.
-    if (context.requireJti) throw fail('The client assertion must have a jti', `${who}: assertion without jti`);
+    // TOKEN-07 flag requireJti: RFC 7523 §3 item 7 makes jti optional; without it an assertion
+    // can be replayed for its whole lifetime, so it is required unless the operator opts out.
+    if (context.requireJti ?? true) throw fail('The client assertion must have a jti', `${who}: assertion without jti`);
     return;
   }
   if (typeof jti !== 'string' || jti === '') throw fail('The client assertion jti must be a non-empty string', `${who}: jti of type ${typeof jti}`);
+  if (jti.length > MAX_JTI_LENGTH) throw fail(`The client assertion jti must be at most ${MAX_JTI_LENGTH} characters`, `${who}: jti of ${jti.length} characters`);
   // TOKEN-07 RFC 7523 §3 item 7: remember the jti until the assertion can no longer be accepted
-  // (exp + skew); atomic, so of two concurrent uses exactly one wins.
+  // (exp; kept a skew longer, which costs nothing); atomic, so of two concurrent uses exactly one wins.
   const ttlMs = Math.max(1, (exp + CLOCK_SKEW_S) * 1000 - nowMs);
   const first = await context.rememberAssertionJti(clientId, jti, ttlMs);
   if (!first) throw fail('The client assertion jti has been used before', `${who}: replayed assertion jti`);
@@ -129,8 +142,6 @@ function assertionError(error: unknown, who: string, fail: Fail): unknown {
       case 'iss':
       case 'sub':
         return fail(`The client assertion ${error.claim} must be the client_id`, detail);
-      case 'aud':
-        return fail('The client assertion aud must be the issuer or the endpoint URL', detail);
       case 'nbf':
         return fail('The client assertion is not yet valid', detail);
       default:

@@ -1,7 +1,8 @@
-// The authorization_code grant as a use case (TOKEN-10…12, TOKEN-15): redeem the code atomically,
-// let protocol/token/authorization-code-grant.ts decide, revoke on replay (TOKEN-11), mint.
+// The authorization_code grant as a use case (TOKEN-10…12, TOKEN-15): redeem the code atomically
+// with its bindings, let protocol/token/authorization-code-grant.ts decide, revoke on replay
+// (TOKEN-11), mint.
 import type { AuthenticatedClient } from '../protocol/client-authentication/index.js';
-import { decideCodeGrant, grantExpiresAt, parseCodeGrant, replayWindowMs } from '../protocol/token/authorization-code-grant.js';
+import { codeBindings, decideCodeGrant, grantExpiresAt, parseCodeGrant, replayWindowMs } from '../protocol/token/authorization-code-grant.js';
 import type { FormBody } from '../protocol/token/token-request.js';
 import type { FlowContext, Services } from './services.js';
 import { grantFacts, mintAccessToken, mintIdToken, mintRefreshToken, revokeGrant, type TokenResponse } from './token-issuance.js';
@@ -9,9 +10,10 @@ import { grantFacts, mintAccessToken, mintIdToken, mintRefreshToken, revokeGrant
 export async function authorizationCodeGrant(services: Services, flow: FlowContext, caller: AuthenticatedClient, body: FormBody): Promise<TokenResponse> {
   const { client } = caller;
   const parameters = parseCodeGrant(body);
-  const redemption = await services.codes.redeem(parameters.code, client.client_id, replayWindowMs(client));
+  // TOKEN-10, TOKEN-11: the bindings are proven in the same atomic step that uses the code up.
+  const redemption = await services.codes.redeem(parameters.code, codeBindings(client, parameters), replayWindowMs(client));
   const now = services.clock();
-  const decision = decideCodeGrant(redemption, client, parameters, now);
+  const decision = decideCodeGrant(redemption, parameters, now);
   if (decision.kind === 'replay') {
     // TOKEN-11 RFC 6749 §4.1.2, §10.5: a second redemption revokes everything the first issued.
     await revokeGrant(services, decision.record.grant_id, client, 'authorization code replayed');

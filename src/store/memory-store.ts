@@ -215,12 +215,14 @@ export class MemoryStore implements Store {
     return JSON.parse(text) as T;
   }
 
-  async redeem<T extends Json>(key: string, markerTtlMs: number, guard?: RedeemGuard): Promise<Redemption<T>> {
+  async redeem<T extends Json>(key: string, markerTtlMs: number, guards: readonly RedeemGuard[] = []): Promise<Redemption<T>> {
     const text = this.#text(key);
     if (text === null) return { state: 'missing' };
     const value = JSON.parse(text) as T;
-    if (guard && (value === null || typeof value !== 'object' || Array.isArray(value) || (value as Record<string, unknown>)[guard.field] !== guard.equals)) {
-      return { state: 'mismatch' };
+    for (const guard of guards) {
+      const record = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+      const actual = record?.[guard.field] ?? null;
+      if (actual !== guard.equals) return { state: 'mismatch', field: guard.field, absent: actual === null };
     }
     const marker = this.#usedMarker(key);
     if (this.#live(marker)) return { state: 'used', value };

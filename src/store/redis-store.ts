@@ -4,17 +4,28 @@ import { ReplyError, type Cluster, type Redis } from 'ioredis';
 import type { RedisClient, RedisTopology } from './redis-connection.js';
 import { StoreUnavailableError, type Json, type RedeemGuard, type Redemption, type Store, type WriteOp } from './store.js';
 
-// KEYS[1] the record, KEYS[2] its use marker (same hash tag). ARGV[1] marker TTL in ms; ARGV[2]
-// and ARGV[3], when given, a field of the JSON record and the value it must have.
-// Returns false when the record is gone, {2} on a guard mismatch (nothing marked), else
+// KEYS[1] the record, KEYS[2] its use marker (same hash tag). ARGV[1] marker TTL in ms; then
+// pairs of a top-level field of the JSON record and the value it must have ('' = must be absent).
+// Returns false when the record is gone, {2, i, absent} when guard i fails (nothing marked), else
 // {1 = first use | 0 = replay, record}. The first use also keeps the record as long as the
-// marker, so a replay can still be answered.
+// marker, so a replay can still be answered. The guards compare hashes and ids, not secrets, so a
+// plain comparison is fine here.
 const redeemScript = `
 local v = redis.call('GET', KEYS[1])
 if not v then return false end
-if ARGV[2] then
+if #ARGV > 1 then
   local ok, record = pcall(cjson.decode, v)
-  if not ok or type(record) ~= 'table' or record[ARGV[2]] ~= ARGV[3] then return {2} end
+  if not ok or type(record) ~= 'table' then return {2, 1, 1} end
+  for i = 2, #ARGV, 2 do
+    local actual = record[ARGV[i]]
+    if actual == cjson.null then actual = nil end
+    local expected = ARGV[i + 1]
+    if expected == '' then
+      if actual ~= nil then return {2, i / 2, 0} end
+    elseif actual ~= expected then
+      return {2, i / 2, actual == nil and 1 or 0}
+    end
+  end
 end
 if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1]) then
   if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
@@ -24,7 +35,7 @@ return {0, v}
 `;
 
 interface RedeemCommand {
-  opRedeem(record: string, marker: string, markerTtlMs: number, ...guard: string[]): Promise<[number, string?] | null>;
+  opRedeem(record: string, marker: string, markerTtlMs: number, ...guards: string[]): Promise<[number, (string | number)?, number?] | null>;
 }
 
 const parse = <T extends Json>(raw: string | null | undefined): T | null => (raw == null ? null : (JSON.parse(raw) as T));
@@ -119,14 +130,14 @@ export class RedisStore implements Store {
     return this.#run(async () => parse<T>(await this.#client.getdel(key)));
   }
 
-  redeem<T extends Json>(key: string, markerTtlMs: number, guard?: RedeemGuard): Promise<Redemption<T>> {
+  redeem<T extends Json>(key: string, markerTtlMs: number, guards: readonly RedeemGuard[] = []): Promise<Redemption<T>> {
     const redeem = this.#client.opRedeem;
     if (!redeem) throw new Error('opRedeem script is not defined');
     return this.#run(async () => {
-      const result = await redeem.call(this.#client, key, this.#usedMarker(key), ttl(markerTtlMs), ...(guard ? [guard.field, guard.equals] : []));
+      const result = await redeem.call(this.#client, key, this.#usedMarker(key), ttl(markerTtlMs), ...guards.flatMap((g) => [g.field, g.equals ?? '']));
       if (!result) return { state: 'missing' };
-      if (Number(result[0]) === 2) return { state: 'mismatch' };
-      const value = parse<T>(result[1]) as T;
+      if (Number(result[0]) === 2) return { state: 'mismatch', field: guards[Number(result[1]) - 1]?.field ?? '', absent: Number(result[2]) === 1 };
+      const value = parse<T>(result[1] as string) as T;
       return Number(result[0]) === 1 ? { state: 'fresh', value } : { state: 'used', value };
     });
   }

@@ -16,13 +16,20 @@ export type Redemption<T> =
   | { state: 'fresh'; value: T }
   /** Someone redeemed it before: a replay (TOKEN-11, TOKEN-14). */
   | { state: 'used'; value: T }
-  /** The guard did not match (e.g. another client's token): nothing was marked. */
-  | { state: 'mismatch' };
+  /**
+   * A guard did not hold (another client's token, a wrong PKCE verifier …): nothing was marked.
+   * `field` is the first guard that failed; `absent` says the record lacks that field.
+   */
+  | { state: 'mismatch'; field: string; absent: boolean };
 
-/** A redemption only counts when this top-level field of the JSON record has this value. */
+/**
+ * A redemption only counts when this top-level field of the JSON record has this value, or
+ * (`equals: null`) when the record lacks the field. Guards are checked in order, in the same
+ * atomic operation as the use.
+ */
 export interface RedeemGuard {
   field: string;
-  equals: string;
+  equals: string | null;
 }
 
 export type WriteOp =
@@ -48,10 +55,11 @@ export interface Store {
    * Atomic single use that remembers the use: the first caller gets `fresh`, every later one
    * `used` with the same value (so a replay can be answered by revoking what the first use
    * issued). The use marker lives `markerTtlMs`, and the first use keeps the value at least as
-   * long, so replays stay detectable for that whole time. With a guard, a record whose field
-   * differs is reported as `mismatch` and left untouched, so nobody can burn someone else's.
+   * long, so replays stay detectable for that whole time. A record that fails a guard is
+   * reported as `mismatch` and left untouched, so nobody can burn someone else's value, or one
+   * whose binding (a PKCE verifier) they cannot prove.
    */
-  redeem<T extends Json>(key: string, markerTtlMs: number, guard?: RedeemGuard): Promise<Redemption<T>>;
+  redeem<T extends Json>(key: string, markerTtlMs: number, guards?: readonly RedeemGuard[]): Promise<Redemption<T>>;
   del(...keys: string[]): Promise<void>;
   /** Add members to a set and (re)set its TTL. */
   addToSet(key: string, members: readonly string[], ttlMs: number): Promise<void>;

@@ -11,7 +11,7 @@ import './http/fastify.js';
 import { registerCors } from './http/cors.js';
 import { clientErrorHandler, registerErrorHandling } from './http/error-handler.js';
 import { BatchedStdout } from './http/log-stream.js';
-import { generateRequestId, loggerOptions } from './http/logging.js';
+import { callerRequestId, generateRequestId, loggerOptions } from './http/logging.js';
 import { authorizeModule } from './routes/authorize.js';
 import { endSessionModule } from './routes/endsession.js';
 import { healthModule } from './routes/health.js';
@@ -108,7 +108,7 @@ export async function buildApp(context: ProviderContext, options: BuildOptions =
   // ERR-06: method, redacted URL, status, duration and client on one line per request.
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
-      { req: request, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, client_id: request.clientId },
+      { req: request, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, client_id: request.clientId, caller_request_id: callerRequestId(request.raw) },
       'request completed',
     );
   });

@@ -92,7 +92,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
   const methods: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
   app.setNotFoundHandler((request, reply) => {
     const url = request.url.split('?')[0] ?? '/';
-    const allowed = methods.filter((method) => app.hasRoute({ url, method }));
+    // The router matches the path as it would for a request (parameters included, /login/<id>).
+    const allowed = methods.filter((method) => app.findRoute({ url, method }) !== null);
     if (allowed.length > 0) {
       // ERR-04: a known endpoint asked with the wrong method is 405 with Allow.
       reply.header('allow', allowed.join(', '));

@@ -4,19 +4,24 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
+import underPressure from '@fastify/under-pressure';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { buildServices, type ProviderContext } from './flows/services.js';
+import { OAuthError } from './errors.js';
+import { buildServices, type ProviderContext, type Services } from './flows/services.js';
 import './http/fastify.js';
 import { registerCors } from './http/cors.js';
 import { clientErrorHandler, registerErrorHandling } from './http/error-handler.js';
 import { BatchedStdout } from './http/log-stream.js';
 import { callerRequestId, generateRequestId, loggerOptions } from './http/logging.js';
+import { registerRouteRateLimits } from './http/rate-limit.js';
+import { openAuditLog } from './operations/audit.js';
 import { authorizeModule } from './routes/authorize.js';
 import { endSessionModule } from './routes/endsession.js';
 import { healthModule } from './routes/health.js';
 import { jwksModule } from './routes/jwks.js';
 import { loginModule } from './routes/login.js';
+import { metricsModule, metricsPath, registerMetricsRoute } from './routes/metrics.js';
 import type { RouteModule } from './routes/module.js';
 import { parModule, parPath } from './routes/par.js';
 import { introspectionModule } from './routes/introspection.js';
@@ -32,6 +37,7 @@ const bodyLimitBytes = 64 * 1024;
 export function routeModules(): RouteModule[] {
   const modules: RouteModule[] = [
     healthModule,
+    metricsModule,
     jwksModule,
     parModule,
     authorizeModule,
@@ -48,7 +54,14 @@ export function routeModules(): RouteModule[] {
 export interface BuildOptions {
   /** Where log lines go (default stdout); tests read them to prove what is never logged. */
   logStream?: NodeJS.WritableStream;
+  /** How often the event-loop lag is sampled for load shedding (ms, default 1000). */
+  loadSampleIntervalMs?: number;
 }
+
+/** Never shed: how an orchestrator and Prometheus see that the process is overloaded. */
+const neverShed = new Set(['/healthz', '/readyz', metricsPath]);
+/** Seconds a shed client is asked to wait. */
+const shedRetryAfterSeconds = 5;
 
 /**
  * The listener's limits (docs/interface.md, "Operations"). A request whose headers and body have
@@ -82,10 +95,15 @@ export async function buildApp(context: ProviderContext, options: BuildOptions =
     bodyLimit: bodyLimitBytes,
     // Endpoint URLs come from OP_ISSUER, never from Host headers (docs/interface.md).
     return503OnClosing: true,
+    // The source address of per-address limits: the socket's, or behind OP_TRUST_PROXY proxies
+    // the one they forward (X-Forwarded-For). Trusting no proxy is the only safe default.
+    trustProxy: context.config.trustProxy ?? false,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
   });
 
-  app.decorate('services', buildServices(context));
+  const services = buildServices(context, openAuditLog(context.config.auditLog, context.clock));
+  app.decorate('services', services);
+  app.addHook('onClose', async () => services.audit.close());
   app.decorateRequest('clientId', undefined);
   app.decorateRequest('clientName', undefined);
   app.setValidatorCompiler(validatorCompiler);
@@ -105,10 +123,12 @@ export async function buildApp(context: ProviderContext, options: BuildOptions =
     if (closing) reply.header('connection', 'close');
     done(null, payload);
   });
-  // ERR-06: method, redacted URL, status, duration and client on one line per request.
+  // ERR-06: method, redacted URL, status, duration and client on one line per request; and the
+  // request metrics (route pattern, never the path, so their series stay bounded).
   app.addHook('onResponse', async (request, reply) => {
+    services.metrics.request(request.routeOptions.url, request.method, reply.statusCode, reply.elapsedTime / 1000);
     request.log.info(
-      { req: request, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, client_id: request.clientId, caller_request_id: callerRequestId(request.raw) },
+      { req: request, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, client_id: request.clientId, caller_request_id: callerRequestId(request.headers) },
       'request completed',
     );
   });
@@ -152,9 +172,40 @@ export async function buildApp(context: ProviderContext, options: BuildOptions =
     transform: jsonSchemaTransform,
   });
   registerErrorHandling(app);
+  await registerLoadShedding(app, services, options);
+  await registerRouteRateLimits(app);
 
   // TOKEN-18: the endpoints a browser client calls from its own origin.
   registerCors(app, [parPath, tokenPath, revocationPath, userinfoPath]);
   for (const module of routeModules()) await app.register(async (scope) => module.register(scope));
+  return app;
+}
+
+/**
+ * Load shedding (@fastify/under-pressure): while the event loop lags beyond
+ * OP_MAX_EVENT_LOOP_DELAY_MS, every request but health, readiness and metrics is answered 503
+ * temporarily_unavailable with Retry-After (JSON or the error page, by the one error handler),
+ * and /readyz says 503. Checking costs a comparison per request; sampling runs on a timer.
+ */
+async function registerLoadShedding(app: FastifyInstance, services: Services, options: BuildOptions): Promise<void> {
+  const overloaded = () =>
+    new OAuthError('temporarily_unavailable', 'The service is overloaded; try again shortly', { status: 503, retryAfter: shedRetryAfterSeconds, mayRedirect: false });
+  await app.register(underPressure, {
+    maxEventLoopDelay: services.config.maxEventLoopDelayMs,
+    sampleInterval: options.loadSampleIntervalMs ?? 1000,
+    pressureHandler: (request) => {
+      if (neverShed.has(request.routeOptions.url ?? '')) return undefined;
+      services.metrics.loadShed();
+      // A rejected promise goes to the error handler (under-pressure calls next(error)).
+      return Promise.reject(overloaded());
+    },
+  });
+}
+
+/** OP_METRICS_PORT: a listener of its own that serves /metrics and nothing else. */
+export function buildMetricsApp(services: Services): FastifyInstance {
+  const app: FastifyInstance = Fastify({ logger: false });
+  app.decorate('services', services);
+  registerMetricsRoute(app);
   return app;
 }

@@ -38,6 +38,23 @@ export interface Config {
   readonly maxRequestsPerSocket: number;
   /** TOKEN-07 flag requireJti: client assertions must carry a jti (default true). */
   readonly requireAssertionJti: boolean;
+  /** Per minute; 0 turns a traffic limit off. */
+  readonly rateLimits: {
+    readonly clientAuthenticationFailures: number;
+    readonly parPerAddress: number;
+    readonly parPerClient: number;
+    readonly authorizePerAddress: number;
+    /** Rejected identity numbers one login accepts; the next submission ends it (429). */
+    readonly loginAttempts: number;
+  };
+  /** Where the audit log goes: a file path or `stdout`; unset: no audit log. */
+  readonly auditLog: string | undefined;
+  /** Serve /metrics only on this port (not on the public listener). */
+  readonly metricsPort: number | undefined;
+  /** The proxies in front whose X-Forwarded-For counts: addresses, CIDR ranges, or loopback/linklocal/uniquelocal; unset: none. */
+  readonly trustProxy: string | undefined;
+  /** Shed load (503) when the event loop lags more than this many ms; 0: never. */
+  readonly maxEventLoopDelayMs: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -142,6 +159,25 @@ const envSchema = z
     OP_KEEP_ALIVE_TIMEOUT: wholeNumber(1, 600, 'seconds', 72),
     OP_MAX_REQUESTS_PER_SOCKET: wholeNumber(0, 1_000_000, 'requests', 1000),
     OP_REQUIRE_ASSERTION_JTI: flag(true, ' (TOKEN-07)'),
+    OP_RATE_LIMIT_CLIENT_AUTH: wholeNumber(1, 100_000, 'failed authentications per minute', 30),
+    OP_RATE_LIMIT_LOGIN_ATTEMPTS: wholeNumber(1, 1000, 'attempts', 10),
+    OP_RATE_LIMIT_PAR_PER_ADDRESS: wholeNumber(0, 10_000_000, 'requests per minute', 600, ' (0 = off)'),
+    OP_RATE_LIMIT_PAR_PER_CLIENT: wholeNumber(0, 10_000_000, 'requests per minute', 1200, ' (0 = off)'),
+    OP_RATE_LIMIT_AUTHORIZE_PER_ADDRESS: wholeNumber(0, 10_000_000, 'requests per minute', 600, ' (0 = off)'),
+    OP_AUDIT_LOG: z.string().min(1).optional(),
+    OP_METRICS_PORT: z.coerce
+      .number({ message: 'must be a whole number from 1 to 65535' })
+      .int({ message: 'must be a whole number from 1 to 65535' })
+      .min(1, { message: 'must be a whole number from 1 to 65535' })
+      .max(65535, { message: 'must be a whole number from 1 to 65535' })
+      .optional(),
+    OP_TRUST_PROXY: z
+      .string()
+      .regex(/^((loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(\/\d{1,3})?)(\s*,\s*|$))+$/, {
+        message: 'must be a comma-separated list of proxy addresses, CIDR ranges or loopback, linklocal, uniquelocal',
+      })
+      .optional(),
+    OP_MAX_EVENT_LOOP_DELAY_MS: wholeNumber(0, 60_000, 'milliseconds', 1000, ' (0 = off)'),
   })
   .superRefine((env, ctx) => {
     if (env.OP_MODE !== 'prod') return;
@@ -201,5 +237,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     keepAliveTimeout: e.OP_KEEP_ALIVE_TIMEOUT,
     maxRequestsPerSocket: e.OP_MAX_REQUESTS_PER_SOCKET,
     requireAssertionJti: e.OP_REQUIRE_ASSERTION_JTI,
+    rateLimits: {
+      clientAuthenticationFailures: e.OP_RATE_LIMIT_CLIENT_AUTH,
+      parPerAddress: e.OP_RATE_LIMIT_PAR_PER_ADDRESS,
+      parPerClient: e.OP_RATE_LIMIT_PAR_PER_CLIENT,
+      authorizePerAddress: e.OP_RATE_LIMIT_AUTHORIZE_PER_ADDRESS,
+      loginAttempts: e.OP_RATE_LIMIT_LOGIN_ATTEMPTS,
+    },
+    auditLog: e.OP_AUDIT_LOG,
+    metricsPort: e.OP_METRICS_PORT,
+    trustProxy: e.OP_TRUST_PROXY,
+    maxEventLoopDelayMs: e.OP_MAX_EVENT_LOOP_DELAY_MS,
   });
 }

@@ -118,3 +118,8 @@ export function storeOutage(cause: StoreUnavailableError, mayRedirect = false): 
     detail: cause.message,
   });
 }
+
+/** 429 with Retry-After (RFC 6585 §4) for a rate limit: JSON on API endpoints, the error page on browser endpoints. */
+export function rateLimited(retryAfter: number, description: string): OAuthError {
+  return new OAuthError('temporarily_unavailable', description, { status: 429, retryAfter: Math.max(1, Math.ceil(retryAfter)), mayRedirect: false });
+}

@@ -2,7 +2,7 @@
 // SIGTERM/SIGINT. Any start-up problem ends the process with a message naming what to fix.
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './app.js';
+import { buildApp, buildMetricsApp } from './app.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { defaultAuthenticator } from './flows/services.js';
@@ -26,7 +26,7 @@ const startupErrors = [ConfigError, ClientRegistryError, SigningKeyError, StoreU
 const drainMs = 3000;
 const shutdownDeadlineMs = 4500;
 
-async function shutdown(app: FastifyInstance, store: { close(): Promise<void> }): Promise<void> {
+async function shutdown(app: FastifyInstance, store: { close(): Promise<void> }, metricsApp: FastifyInstance | undefined): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const drained = app.close();
   const outcome = await Promise.race([drained.then(() => 'drained'), new Promise((resolve) => (timer = setTimeout(resolve, drainMs, 'late')))]);
@@ -36,6 +36,7 @@ async function shutdown(app: FastifyInstance, store: { close(): Promise<void> })
     app.server.closeAllConnections();
     await drained;
   }
+  await metricsApp?.close();
   await store.close();
 }
 
@@ -67,14 +68,17 @@ async function main(): Promise<void> {
       store.onConnectionError = (error) => log.warn({ store: store.description, reason: (error as NodeJS.ErrnoException).code ?? error.message }, 'Redis connection problem');
     }
     for (const warning of warnings) log.warn(warning);
+    // OP_METRICS_PORT: /metrics on a listener of its own, off the public one.
+    const metricsApp = config.metricsPort !== undefined ? buildMetricsApp(app.services) : undefined;
     // SIGHUP is not a reason to stop (it reloads the signing keys, below).
     closeWithGrace({ delay: shutdownDeadlineMs, skip: ['SIGHUP'], logger: { error: (message: unknown) => log.error({ reason: String(message) }, 'shutdown failed') } }, async ({ signal, err }) => {
       if (err) log.error({ err }, 'closing after an uncaught error');
       else log.info({ signal }, 'closing');
-      await shutdown(app, store);
+      await shutdown(app, store, metricsApp);
       log.info('closed');
     });
     await app.listen({ port: config.port, host: config.host });
+    if (metricsApp) await metricsApp.listen({ port: config.metricsPort!, host: config.host });
     log.info(
       {
         issuer: config.issuer,

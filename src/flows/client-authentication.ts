@@ -1,8 +1,8 @@
 // Client authentication for the endpoints that take it (TOKEN-03…09, PAR-02, REVOKE-02,
 // INTROSPECT-02): the protocol rules (protocol/client-authentication/) with this provider's
-// registry, clock and jti memory.
+// registry, clock and jti memory, and the limit on failed authentications per client_id.
 import { OAuthError } from '../errors.js';
-import { authenticateClient, type AuthenticatedClient, type ClientAuthInput } from '../protocol/client-authentication/index.js';
+import { authenticateClient, claimedClientId, type AuthenticatedClient, type ClientAuthInput } from '../protocol/client-authentication/index.js';
 import { GENERIC_FAILURE } from '../protocol/client-authentication/failure.js';
 import { endpointUrl } from '../protocol/discovery.js';
 import type { FlowContext, Services } from './services.js';
@@ -25,13 +25,27 @@ function audiencesFor(issuer: string): readonly string[] {
   return audiences;
 }
 
+const tooManyFailures = 'Too many failed client authentications for this client_id; try again later';
+
 /**
  * Authenticate the caller of a back-channel endpoint. The client is noted for the log (ERR-06).
  * In prod mode a failed authentication says only that it failed (the log has the cause); in test
  * mode it names the rule, so an integrator can fix their side.
+ *
+ * Failed authentications are limited per client_id (OP_RATE_LIMIT_CLIENT_AUTH a minute): the
+ * failure that goes over the limit, and every attempt after it in that minute, gets 429, so
+ * guessing a secret or replaying stolen assertions stops there. Only registered client_ids are
+ * counted (an unknown one has nothing to guess, and counting it would let anyone create keys);
+ * a success costs no store round trip (flows/rate-limits.ts).
  */
 export async function authenticateCaller(services: Services, flow: FlowContext, input: ClientAuthInput): Promise<AuthenticatedClient> {
   const { issuer, mode, requireAssertionJti } = services.config;
+  const limit = services.limits.clientAuthentication;
+  const claimed = claimedClientId(input);
+  if (claimed !== undefined) {
+    const known = limit.seen(claimed);
+    if (!known.allowed) throw limit.refusal(known, tooManyFailures);
+  }
   let caller: AuthenticatedClient;
   try {
     caller = await authenticateClient(input, {
@@ -43,7 +57,12 @@ export async function authenticateCaller(services: Services, flow: FlowContext, 
       rememberAssertionJti: (clientId, jti, ttlMs) => services.assertionJtis.remember(clientId, jti, ttlMs),
     });
   } catch (error) {
-    if (mode === 'prod' && error instanceof OAuthError && error.error === 'invalid_client' && error.description !== GENERIC_FAILURE) {
+    if (!(error instanceof OAuthError) || error.error !== 'invalid_client') throw error;
+    if (claimed !== undefined && services.registry.find(claimed)) {
+      const verdict = await limit.count(claimed);
+      if (!verdict.allowed) throw limit.refusal(verdict, tooManyFailures);
+    }
+    if (mode === 'prod' && error.description !== GENERIC_FAILURE) {
       throw new OAuthError('invalid_client', GENERIC_FAILURE, {
         status: error.status,
         detail: `${error.description} (${error.detail ?? ''})`,

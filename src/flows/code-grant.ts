@@ -4,7 +4,7 @@
 import type { AuthenticatedClient } from '../protocol/client-authentication/index.js';
 import { codeBindings, decideCodeGrant, grantExpiresAt, parseCodeGrant, replayWindowMs } from '../protocol/token/authorization-code-grant.js';
 import type { FormBody } from '../protocol/token/token-request.js';
-import type { FlowContext, Services } from './services.js';
+import { audit, type FlowContext, type Services } from './services.js';
 import { grantFacts, mintAccessToken, mintIdToken, mintRefreshToken, revokeGrant, type TokenResponse } from './token-issuance.js';
 
 export async function authorizationCodeGrant(services: Services, flow: FlowContext, caller: AuthenticatedClient, body: FormBody): Promise<TokenResponse> {
@@ -18,6 +18,8 @@ export async function authorizationCodeGrant(services: Services, flow: FlowConte
     // TOKEN-11 RFC 6749 §4.1.2, §10.5: a second redemption revokes everything the first issued.
     await revokeGrant(services, decision.record.grant_id, client, 'authorization code replayed');
     flow.log.warn({ client_id: client.client_id, grant_id: decision.record.grant_id }, 'authorization code replayed; its grant is revoked (TOKEN-11)');
+    services.metrics.replayDetected('authorization_code');
+    audit(services, flow, { event: 'token_revoked', client_id: client.client_id, grant_id: decision.record.grant_id, reason: 'authorization code replayed' });
     throw decision.error;
   }
   const { record } = decision;
@@ -26,6 +28,8 @@ export async function authorizationCodeGrant(services: Services, flow: FlowConte
   // TOKEN-12, CLIENT-05: a refresh token only for clients registered for the refresh_token grant.
   const refresh = client.grant_types.includes('refresh_token') ? mintRefreshToken(services, facts, now) : undefined;
   if (refresh) await services.store.write(refresh.ops);
+  services.metrics.tokenIssued('authorization_code');
+  audit(services, flow, { event: 'token_issued', client_id: client.client_id, grant_id: record.grant_id, grant_type: 'authorization_code' });
   return {
     access_token: accessToken.token,
     token_type: 'Bearer',

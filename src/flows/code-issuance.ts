@@ -19,7 +19,7 @@ export function issueCodeOps(
   subject: AuthenticatedSubject,
   session: SessionRecord | undefined,
   nowMs: number,
-): { code: string; ops: WriteOp[] } {
+): { code: string; grantId: string; ops: WriteOp[] } {
   const code = newCode();
   const grantId = newId();
   const accessTokenJti = newJti();
@@ -58,5 +58,5 @@ export function issueCodeOps(
         )
       : []),
   ];
-  return { code, ops };
+  return { code, grantId, ops };
 }

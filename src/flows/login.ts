@@ -2,13 +2,13 @@
 // authenticator's page for a pending interaction, and take its submission: cancel (access_denied),
 // a refused identity (the page again, with the problem), or a login that builds the browser
 // session and issues the code.
-import { OAuthError, StoreUnavailableError, storeOutage } from '../errors.js';
+import { OAuthError, StoreUnavailableError, rateLimited, storeOutage } from '../errors.js';
 import { chooseLocale, type Locale } from '../i18n/locale.js';
 import { acrRank, type AcrLevel } from '../protocol/acr.js';
 import { errorParameters, successParameters } from '../protocol/authorization-response.js';
 import { newSessionCookieValue } from '../protocol/identifiers.js';
 import type { FrontchannelNotice } from '../protocol/logout.js';
-import { sessionAfterLogin, sessionRemainingMs } from '../protocol/session.js';
+import { sessionAfterLogin, sessionRemainingMs, sidsOf } from '../protocol/session.js';
 import type { AuthenticatedSubject } from '../protocol/tokens.js';
 import type { RegisteredClient } from '../registry/client-registry.js';
 import { undoOps } from '../store/store.js';
@@ -17,7 +17,7 @@ import { targetOf } from './authorize.js';
 import { endBrowserSession, findBrowserSession } from './browser-session.js';
 import { issueCodeOps } from './code-issuance.js';
 import { checkCsrf, expiredInteraction, interactionLifetimeLeft, openInteraction, type Interaction } from './interactions.js';
-import type { FlowContext, Services } from './services.js';
+import { audit, type FlowContext, type Services } from './services.js';
 
 export interface LoginInput {
   interactionId: string;
@@ -99,14 +99,40 @@ export async function submitLogin(services: Services, flow: FlowContext, input: 
   }
 }
 
+/**
+ * The submission after OP_RATE_LIMIT_LOGIN_ATTEMPTS rejected identity numbers: the interaction is
+ * used up (claimed) and the user sees the error page with 429.
+ */
+async function endTooManyAttempts(
+  services: Services,
+  flow: FlowContext,
+  interaction: Interaction,
+  lifetimeLeft: number,
+  failed: (reason: string, result: 'rate_limited') => void,
+): Promise<never> {
+  await services.interactions.claim(interaction.id, lifetimeLeft);
+  failed('too many rejected identity numbers', 'rate_limited');
+  services.metrics.rateLimited('login_attempts');
+  flow.log.warn({ interaction_id: interaction.id }, 'login ended after too many rejected identity numbers');
+  // Retry-After: a minute's pause before a new login from the service.
+  throw rateLimited(60, 'Too many rejected identity numbers; this login has ended, start again from the service');
+}
+
 async function completeLogin(services: Services, flow: FlowContext, input: LoginSubmission, interaction: Interaction, client: RegisteredClient, locale: Locale): Promise<LoginOutcome> {
   const { config, clock, store } = services;
   const target = targetOf(interaction.request);
   const now = clock();
 
+  const lifetimeLeft = interactionLifetimeLeft(interaction, now);
+  const failed = (reason: string, result: 'refused' | 'cancelled' | 'rate_limited') => {
+    services.metrics.login(result);
+    audit(services, flow, { event: 'login_failed', client_id: client.client_id, interaction_id: interaction.id, reason });
+  };
+
   if (input.form.action === 'cancel') {
     // AUTHZ-26 RFC 6749 §4.1.2.1: the user declined; the interaction is used up.
-    if (!(await services.interactions.claim(interaction.id, interactionLifetimeLeft(interaction, now)))) throw expiredInteraction();
+    if (!(await services.interactions.claim(interaction.id, lifetimeLeft))) throw expiredInteraction();
+    failed('cancelled by the user', 'cancelled');
     const error = new OAuthError('access_denied', 'The user cancelled the login');
     return { kind: 'respond', interactionId: interaction.id, response: { target, parameters: errorParameters(error, target, config.issuer), locale } };
   }
@@ -114,6 +140,12 @@ async function completeLogin(services: Services, flow: FlowContext, input: Login
 
   const outcome = services.authenticator!.authenticate({ pid: input.form.pid, acr: input.form.acr }, interaction.request.acr_minimum);
   if (!outcome.ok) {
+    // One login accepts OP_RATE_LIMIT_LOGIN_ATTEMPTS rejected identity numbers (docs/interface.md,
+    // "Operations"); the submission after them ends it. Only rejections are counted (one atomic
+    // increment each), so a good login pays nothing for the limit.
+    const rejections = await services.interactions.countRejection(interaction.id, lifetimeLeft);
+    if (rejections > config.rateLimits.loginAttempts) return endTooManyAttempts(services, flow, interaction, lifetimeLeft, failed);
+    failed(outcome.problem, 'refused');
     return {
       kind: 'page',
       page: loginPage(services, interaction, client, locale, { pid: (input.form.pid ?? '').slice(0, 11), problem: outcome.problem, acr: input.form.acr ?? '' }),
@@ -127,22 +159,30 @@ async function completeLogin(services: Services, flow: FlowContext, input: Login
   const subject: AuthenticatedSubject = { pid: login.pid, acr: login.acr, amr: login.amr, auth_time: login.auth_time, sid: login.sid, locale };
   const newCookie = newSessionCookieValue();
   const remainingMs = sessionRemainingMs(record, now);
-  const { code, ops } = issueCodeOps(services, client, interaction.request, subject, record, now);
+  const { code, grantId, ops } = issueCodeOps(services, client, interaction.request, subject, record, now);
   const writes = [...services.sessions.saveOps(newCookie, record, remainingMs), ...ops, ...(interaction.stored ? services.interactions.deleteRequestOps(interaction.id) : [])];
   // One round trip for a fresh browser: the single-use claim on the interaction travels with
   // writes that only create new records. A replayed form (double submit, back button) loses the
   // claim and removes what it created; it never touched the live session, so nobody is logged
   // out. Only after a won claim is the previous session removed (SSO-01 rotation).
-  const [claimed] = await Promise.all([services.interactions.claim(interaction.id, interactionLifetimeLeft(interaction, now)), store.write(writes)]);
+  // The count of rejected identity numbers is read in the same round trip.
+  const [claimed, , rejections] = await Promise.all([services.interactions.claim(interaction.id, lifetimeLeft), store.write(writes), services.interactions.rejections(interaction.id)]);
   if (!claimed) {
     await store.write(undoOps(writes));
     throw expiredInteraction();
   }
+  if (rejections >= config.rateLimits.loginAttempts) {
+    await store.write(undoOps(writes));
+    return endTooManyAttempts(services, flow, interaction, lifetimeLeft, failed);
+  }
+  services.metrics.login('success');
+  audit(services, flow, { event: 'login', client_id: client.client_id, sid: login.sid, grant_id: grantId, acr: login.acr });
   const response: AuthorizationResponse = { target, parameters: successParameters(code, target, config.issuer), locale };
   const session: SessionCookie = { value: newCookie, maxAgeMs: remainingMs };
   if (previous && otherPerson) {
     // SSO-07: one browser session belongs to one person; the old one ends with full logout.
     const notices = await endBrowserSession(services, previous, 'another person logged in');
+    for (const sid of sidsOf(previous.record)) audit(services, flow, { event: 'logout', sid, reason: 'another person logged in' });
     if (notices.length > 0) return { kind: 'frontchannel', interactionId: interaction.id, response, session, notices };
   } else if (previous) {
     await services.sessions.delete(previous.cookie);

@@ -7,6 +7,7 @@ import type { RawParameters } from '../protocol/authorize/parameters.js';
 import { pushedRequestUriPrefix } from '../protocol/authorize/pushed-request.js';
 import { newPushedRequestHandle } from '../protocol/identifiers.js';
 import { authenticateCaller } from './client-authentication.js';
+import { addressSubject } from './rate-limits.js';
 import type { FlowContext, Services } from './services.js';
 
 export const parPath = '/par';
@@ -29,7 +30,20 @@ export async function pushAuthorizationRequest(services: Services, flow: FlowCon
   }
   const handle = newPushedRequestHandle();
   const lifetime = config.parLifetime; // PAR-05
-  await services.pushedRequests.save(handle, { client_id: client.client_id, request: outcome.request, expires_at: clock() + lifetime * 1000 }, lifetime * 1000);
+  // Pushed requests are kept for their lifetime, so how many one address and one client may push
+  // is limited; the two counts travel with the write in one round trip (flows/rate-limits.ts).
+  const { parPerAddress, parPerClient } = services.limits;
+  const [, byAddress, byClient] = await Promise.all([
+    services.pushedRequests.save(handle, { client_id: client.client_id, request: outcome.request, expires_at: clock() + lifetime * 1000 }, lifetime * 1000),
+    parPerAddress.count(addressSubject(flow.sourceAddress)),
+    parPerClient.count(client.client_id),
+  ]);
+  if (!byAddress.allowed || !byClient.allowed) {
+    await services.pushedRequests.discard(handle);
+    throw !byAddress.allowed
+      ? parPerAddress.refusal(byAddress, 'Too many pushed authorization requests from this address; try again later')
+      : parPerClient.refusal(byClient, 'Too many pushed authorization requests for this client; try again later');
+  }
   // PAR-04 RFC 9126 §2.2: the request_uri and its lifetime.
   return { request_uri: `${pushedRequestUriPrefix}${handle}`, expires_in: lifetime };
 }

@@ -24,6 +24,8 @@ declare module 'fastify' {
 export function flowContext(request: FastifyRequest): FlowContext {
   return {
     log: request.log,
+    requestId: request.id,
+    sourceAddress: request.ip,
     noteClient(client) {
       request.clientId = client.client_id;
       if (client.client_name !== undefined) request.clientName = client.client_name;

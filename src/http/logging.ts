@@ -56,8 +56,8 @@ const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
 export const generateRequestId = (): string => randomToken(12);
 
 /** A caller's X-Request-Id (a load balancer's trace id), when well-formed: logged beside ours. */
-export function callerRequestId(req: IncomingMessage): string | undefined {
-  const incoming = req.headers['x-request-id'];
+export function callerRequestId(headers: IncomingMessage['headers']): string | undefined {
+  const incoming = headers['x-request-id'];
   return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : undefined;
 }
 

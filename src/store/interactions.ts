@@ -25,6 +25,16 @@ export class InteractionStore {
     return this.store.get<never>(this.keys.interactionRequest(interactionId)) as Promise<AuthorizationRequest | null>;
   }
 
+  /** One more rejected identity number for this interaction; the new count (atomic). */
+  countRejection(interactionId: string, ttlMs: number): Promise<number> {
+    return this.store.increment(this.keys.interactionRejections(interactionId), ttlMs);
+  }
+
+  /** How many identity numbers this interaction has rejected so far. */
+  async rejections(interactionId: string): Promise<number> {
+    return Number((await this.store.get<number>(this.keys.interactionRejections(interactionId))) ?? 0);
+  }
+
   deleteRequestOps(interactionId: string): WriteOp[] {
     return [{ op: 'del', key: this.keys.interactionRequest(interactionId) }];
   }

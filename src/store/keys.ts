@@ -20,6 +20,10 @@ export interface KeySpace {
   readonly assertionJti: (clientId: string, jti: string) => string;
   readonly sharedSigningKey: () => string;
   readonly sharedSecret: (name: string) => string;
+  /** Rejected identity numbers of one interaction (the login attempt limit). */
+  readonly interactionRejections: (interactionId: string) => string;
+  /** A rate-limit counter: one per limit, subject (an address, a client_id) and fixed window. */
+  readonly rateLimit: (limit: string, subject: string, window: number) => string;
   /** The use marker of `redeem`; same hash tag as the record, so one slot. */
   readonly usedMarker: (recordKey: string) => string;
 }
@@ -33,6 +37,8 @@ export function keySpace(prefix: string): KeySpace {
     sessionParticipants: (sid: string) => `${prefix}{sid:${sid}}:participants`,
     interactionUsed: (id: string) => `${prefix}{i:${id}}:used`,
     interactionRequest: (id: string) => `${prefix}{i:${id}}:request`,
+    interactionRejections: (id: string) => `${prefix}{i:${id}}:rejections`,
+    rateLimit: (limit: string, subject: string, window: number) => `${prefix}{rl:${safe(limit)}:${safe(subject)}}:${window}`,
     pushedRequest: (handle: string) => `${prefix}{par:${handle}}`,
     code: (hash: string) => `${prefix}{c:${hash}}`,
     grant: (id: string) => `${prefix}{g:${id}}`,

@@ -233,6 +233,15 @@ export class MemoryStore implements Store {
     return { state: 'fresh', value };
   }
 
+  async increment(key: string, ttlMs: number): Promise<number> {
+    const entry = this.#live(key);
+    if (entry && typeof entry.value !== 'string') throw new Error('WRONGTYPE Operation against a key holding the wrong kind of value');
+    const count = (entry ? Number(entry.value) : 0) + 1;
+    if (entry) entry.value = String(count);
+    else this.#store(key, '1', this.#expiry(ttlMs));
+    return count;
+  }
+
   async del(...keys: string[]): Promise<void> {
     for (const key of keys) this.#delete(key);
   }

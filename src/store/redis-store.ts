@@ -2,7 +2,7 @@
 // GETDEL for take, SET NX for setIfAbsent, a Lua script for redeem. Never find-then-delete.
 import { ReplyError, type Cluster, type Redis } from 'ioredis';
 import type { RedisClient, RedisTopology } from './redis-connection.js';
-import { StoreUnavailableError, type Json, type RedeemGuard, type Redemption, type Store, type WriteOp } from './store.js';
+import { StoreUnavailableError, type Json, type RedeemGuard, type Redemption, type Store, type StoreObserver, type WriteOp } from './store.js';
 
 // KEYS[1] the record, KEYS[2] its use marker (same hash tag). ARGV[1] marker TTL in ms; then
 // pairs of a top-level field of the JSON record and the value it must have ('' = must be absent).
@@ -34,8 +34,17 @@ end
 return {0, v}
 `;
 
+// KEYS[1] a counter, ARGV[1] its TTL in ms. INCR and the first PEXPIRE run as one atomic step,
+// so a counter can never be left without an expiry (a crash between two commands would).
+const incrementScript = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return count
+`;
+
 interface RedeemCommand {
   opRedeem(record: string, marker: string, markerTtlMs: number, ...guards: string[]): Promise<[number, (string | number)?, number?] | null>;
+  opIncrement(key: string, ttlMs: number): Promise<number>;
 }
 
 const parse = <T extends Json>(raw: string | null | undefined): T | null => (raw == null ? null : (JSON.parse(raw) as T));
@@ -60,12 +69,14 @@ export class RedisStore implements Store {
   readonly #usedMarker: (key: string) => string;
   /** Connection trouble (ioredis reconnects by itself); server.ts points this at the log. */
   onConnectionError: (error: Error) => void = () => {};
+  #observe: StoreObserver = () => {};
 
   constructor(client: RedisClient, topology: RedisTopology, usedMarker: (key: string) => string) {
     this.#client = client;
     this.#topology = topology;
     this.#usedMarker = usedMarker;
     client.defineCommand('opRedeem', { numberOfKeys: 2, lua: redeemScript });
+    client.defineCommand('opIncrement', { numberOfKeys: 1, lua: incrementScript });
     client.on('error', (error: Error) => this.onConnectionError(error));
   }
 
@@ -101,12 +112,20 @@ export class RedisStore implements Store {
    * request together.
    */
   async #run<T>(operation: () => Promise<T>): Promise<T> {
+    const start = performance.now();
     try {
-      return await operation();
+      const result = await operation();
+      this.#observe((performance.now() - start) / 1000, false);
+      return result;
     } catch (error) {
       if (error instanceof ReplyError && !unavailableReply.test((error as Error).message)) throw error;
+      this.#observe((performance.now() - start) / 1000, true);
       throw new StoreUnavailableError(`Redis at ${this.description} cannot serve (${reasonOf(error)})`, { cause: error });
     }
+  }
+
+  instrument(observe: StoreObserver): void {
+    this.#observe = observe;
   }
 
   get<T extends Json>(key: string): Promise<T | null> {
@@ -140,6 +159,12 @@ export class RedisStore implements Store {
       const value = parse<T>(result[1] as string) as T;
       return Number(result[0]) === 1 ? { state: 'fresh', value } : { state: 'used', value };
     });
+  }
+
+  increment(key: string, ttlMs: number): Promise<number> {
+    const increment = this.#client.opIncrement;
+    if (!increment) throw new Error('opIncrement script is not defined');
+    return this.#run(async () => Number(await increment.call(this.#client, key, ttl(ttlMs))));
   }
 
   del(...keys: string[]): Promise<void> {

@@ -41,6 +41,8 @@ export type WriteOp =
   | { op: 'srem'; key: string; members: string[] }
   | { op: 'expire'; key: string; ttlMs: number };
 
+export type StoreObserver = (seconds: number, failed: boolean) => void;
+
 export interface Store {
   readonly kind: 'redis' | 'memory';
   get<T extends Json>(key: string): Promise<T | null>;
@@ -60,6 +62,11 @@ export interface Store {
    * whose binding (a PKCE verifier) they cannot prove.
    */
   redeem<T extends Json>(key: string, markerTtlMs: number, guards?: readonly RedeemGuard[]): Promise<Redemption<T>>;
+  /**
+   * Atomic counter: add one to `key` and return the new count. A new count expires after
+   * `ttlMs`; later increments keep that expiry, so a window never stretches.
+   */
+  increment(key: string, ttlMs: number): Promise<number>;
   del(...keys: string[]): Promise<void>;
   /** Add members to a set and (re)set its TTL. */
   addToSet(key: string, members: readonly string[], ttlMs: number): Promise<void>;
@@ -68,6 +75,8 @@ export interface Store {
   write(ops: readonly WriteOp[]): Promise<void>;
   /** Throws when the store cannot be reached. */
   ping(): Promise<void>;
+  /** Be told the duration (s) of every operation and whether the store failed it (metrics). */
+  instrument?(observe: StoreObserver): void;
   close(): Promise<void>;
 }
 

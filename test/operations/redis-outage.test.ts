@@ -98,6 +98,8 @@ describe('Redis outage', () => {
     const ready = await app.inject({ method: 'GET', url: '/readyz' });
     expect(ready.statusCode).toBe(503);
     expect(ready.json()).toMatchObject({ status: 'unavailable', store_reachable: false });
+    // The metrics count what failed.
+    expect((await app.inject({ method: 'GET', url: '/metrics' })).body).toMatch(/^op_store_errors_total [1-9]/m);
 
     await redis.restart();
     // Recovery without a restart: wait until readiness comes back, then a whole flow works.

@@ -71,6 +71,21 @@ async function main(): Promise<void> {
     // OP_METRICS_PORT: /metrics on a listener of its own, off the public one.
     const metricsApp = config.metricsPort !== undefined ? buildMetricsApp(app.services) : undefined;
     // SIGHUP is not a reason to stop (it reloads the signing keys, below).
+    // JWKS-03: SIGHUP re-reads OP_SIGNING_KEYS_FILE. A file that does not load leaves the keys as
+    // they were; the staged key of a good one is published at once and signs at its activate_at.
+    process.on('SIGHUP', () => {
+      if (!config.signingKeysFile) {
+        log.info('SIGHUP: no OP_SIGNING_KEYS_FILE to reload');
+        return;
+      }
+      loadSigningKeys(config, store, keys).then(
+        (next) => {
+          signingKeys.replace(next);
+          log.info({ signing_keys: next.all.length, kids: next.all.map((key) => key.kid), signing_kid: next.signingKey(Date.now()).kid }, 'signing keys reloaded');
+        },
+        (error: Error) => log.error({ reason: error.message }, 'signing keys not reloaded; the previous keys stay in use'),
+      );
+    });
     closeWithGrace({ delay: shutdownDeadlineMs, skip: ['SIGHUP'], logger: { error: (message: unknown) => log.error({ reason: String(message) }, 'shutdown failed') } }, async ({ signal, err }) => {
       if (err) log.error({ err }, 'closing after an uncaught error');
       else log.info({ signal }, 'closing');

@@ -87,7 +87,8 @@ export function mintAccessToken(services: Services, facts: GrantFacts, nowMs: nu
       nowSeconds: Math.floor(nowMs / 1000),
       lifetime,
     }),
-    services.signingKeys.active,
+    // JWKS-03: the key that signs now by the injected clock (staged keys wait for their moment).
+    services.signingKeys.signingKey(nowMs),
   );
   return { token, lifetime, ops };
 }
@@ -103,7 +104,7 @@ export function mintIdToken(services: Services, facts: GrantFacts, nonce: string
       nowSeconds: Math.floor(nowMs / 1000),
       ...(nonce !== undefined ? { nonce } : {}),
     }),
-    services.signingKeys.active,
+    services.signingKeys.signingKey(nowMs),
   );
 }
 

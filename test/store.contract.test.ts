@@ -147,6 +147,16 @@ describe.each(Object.keys(implementations))('store contract: %s', (name) => {
     expect((await subject.store.redeem(k('bound'), 10_000, guards('x'))).state).toBe('used');
   });
 
+  it('increment adds atomically, across concurrent callers, and keeps the expiry of the first count', async () => {
+    const results = await Promise.all(Array.from({ length: 20 }, () => subject.store.increment(k('counter'), 1, 10_000)));
+    expect([...results].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(await subject.store.increment(k('counter'), 5, 10_000)).toBe(25);
+    expect(await subject.store.increment(k('short-counter'), 3, 60)).toBe(3);
+    expect(await subject.store.increment(k('short-counter'), 1, 60_000)).toBe(4);
+    await sleep(150);
+    expect(await subject.store.increment(k('short-counter'), 1, 60)).toBe(1);
+  });
+
   it('redeem reports missing once the record has expired', async () => {
     await subject.store.set(k('code-ttl'), 'x', 40);
     await sleep(120);

@@ -14,7 +14,7 @@ import type { RegisteredClient } from '../registry/client-registry.js';
 import { findBrowserSession } from './browser-session.js';
 import { issueCodeOps } from './code-issuance.js';
 import { interactionLifetimeMs, startInteraction } from './interactions.js';
-import { addressSubject, type Verdict } from './rate-limits.js';
+import { addressSubject } from './rate-limits.js';
 import type { FlowContext, Services } from './services.js';
 
 export interface AuthorizeInput {
@@ -63,13 +63,10 @@ export const respondWithError = (target: RedirectTarget, error: OAuthError, issu
 export async function authorize(services: Services, flow: FlowContext, input: AuthorizeInput): Promise<AuthorizeOutcome> {
   const { config, registry, clock } = services;
   const { raw } = input;
-  // Requests per address are limited; the count rides on the request's own store operation when
-  // it has one, so it costs no round trip (flows/rate-limits.ts).
+  // Requests per address are limited, decided at once without a round trip (flows/rate-limits.ts).
   const limit = services.limits.authorizePerAddress;
-  const address = addressSubject(flow.sourceAddress);
-  const refuseIfLimited = (verdict: Verdict): void => {
-    if (!verdict.allowed) throw limit.refusal(verdict, 'Too many authorization requests from this address; try again later');
-  };
+  const verdict = limit.take(addressSubject(flow.sourceAddress));
+  if (!verdict.allowed) throw limit.refusal(verdict, 'Too many authorization requests from this address; try again later');
   let client: RegisteredClient;
   let request: AuthorizationRequest;
   /** Undefined until read: the PAR path reads it together with the pushed request. */
@@ -78,13 +75,11 @@ export async function authorize(services: Services, flow: FlowContext, input: Au
     // AUTHZ-02 step 1, PAR-07…09: resolve the pushed request; nothing else on the URL counts.
     const reference = parsePushedRequestReference(raw, registry);
     flow.noteClient(reference.client);
-    // One round trip: the atomic take (PAR-08), the session read and the count travel together.
-    const [record, found, verdict] = await Promise.all([
+    // One round trip: the atomic take (PAR-08) and the session read travel together.
+    const [record, found] = await Promise.all([
       services.pushedRequests.take(reference.handle, reference.client.client_id, config.parLifetime * 1000),
       findBrowserSession(services, input.sessionCookie, clock()),
-      limit.count(address),
     ]);
-    refuseIfLimited(verdict);
     checkPushedRequest(record, reference.client, clock());
     client = reference.client;
     // PAR-09 RFC 9126 §4: only the pushed values count; the rest of the URL is ignored.
@@ -93,9 +88,6 @@ export async function authorize(services: Services, flow: FlowContext, input: Au
   } else {
     const outcome = parseAuthorizationRequest(raw, registry, 'authorize');
     if (outcome.client) flow.noteClient(outcome.client);
-    // Without a session cookie there is no store operation to ride on: decide by what this
-    // instance has seen, and count in the background.
-    if (!outcome.ok || input.sessionCookie === undefined) refuseIfLimited(limit.countInBackground(address));
     if (!outcome.ok) {
       // AUTHZ-03, AUTHZ-04, ERR-01: without a verified redirect target the error page is shown
       // (and logged by the error handler).
@@ -111,12 +103,8 @@ export async function authorize(services: Services, flow: FlowContext, input: Au
   }
   const locale = chooseLocale(input.languageCookie, request.ui_locales);
   try {
-    if (session === undefined && input.sessionCookie !== undefined) {
-      const [found, verdict] = await Promise.all([findBrowserSession(services, input.sessionCookie, clock()), limit.count(address)]);
-      refuseIfLimited(verdict);
-      session = found;
-    }
-    return await continueAuthorization(services, client, request, session ?? null, locale);
+    if (session === undefined) session = await findBrowserSession(services, input.sessionCookie, clock());
+    return await continueAuthorization(services, client, request, session, locale);
   } catch (error) {
     // ERR-02 RFC 6749 §4.1.2.1: the redirect_uri is verified, so a store outage is redirected as
     // temporarily_unavailable with state and iss (before this point it is the 503 error page).

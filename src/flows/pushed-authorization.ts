@@ -31,19 +31,13 @@ export async function pushAuthorizationRequest(services: Services, flow: FlowCon
   const handle = newPushedRequestHandle();
   const lifetime = config.parLifetime; // PAR-05
   // Pushed requests are kept for their lifetime, so how many one address and one client may push
-  // is limited; the two counts travel with the write in one round trip (flows/rate-limits.ts).
+  // is limited; both are decided before anything is kept, without a round trip (flows/rate-limits.ts).
   const { parPerAddress, parPerClient } = services.limits;
-  const [, byAddress, byClient] = await Promise.all([
-    services.pushedRequests.save(handle, { client_id: client.client_id, request: outcome.request, expires_at: clock() + lifetime * 1000 }, lifetime * 1000),
-    parPerAddress.count(addressSubject(flow.sourceAddress)),
-    parPerClient.count(client.client_id),
-  ]);
-  if (!byAddress.allowed || !byClient.allowed) {
-    await services.pushedRequests.discard(handle);
-    throw !byAddress.allowed
-      ? parPerAddress.refusal(byAddress, 'Too many pushed authorization requests from this address; try again later')
-      : parPerClient.refusal(byClient, 'Too many pushed authorization requests for this client; try again later');
-  }
+  const byAddress = parPerAddress.take(addressSubject(flow.sourceAddress));
+  if (!byAddress.allowed) throw parPerAddress.refusal(byAddress, 'Too many pushed authorization requests from this address; try again later');
+  const byClient = parPerClient.take(client.client_id);
+  if (!byClient.allowed) throw parPerClient.refusal(byClient, 'Too many pushed authorization requests for this client; try again later');
+  await services.pushedRequests.save(handle, { client_id: client.client_id, request: outcome.request, expires_at: clock() + lifetime * 1000 }, lifetime * 1000);
   // PAR-04 RFC 9126 §2.2: the request_uri and its lifetime.
   return { request_uri: `${pushedRequestUriPrefix}${handle}`, expires_in: lifetime };
 }

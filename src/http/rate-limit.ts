@@ -1,7 +1,7 @@
 // Route rate limits with @fastify/rate-limit, for endpoints whose pre-handler model fits (the
 // administration API counts per caller): a route opts in with `config: { rateLimit: {...} }`
 // (routeRateLimit). The counters are the provider's own (store/rate-limits.ts: one atomic
-// INCR+PEXPIRE in Lua per count, on the shared Redis client), so every instance shares them and
+// INCRBY+PEXPIRE in Lua per count, on the shared Redis client), so every instance shares them and
 // each counter expires with its window. A refusal is 429 with Retry-After in the ERR-03 shape
 // (or the error page on browser routes) and is counted in op_rate_limited_total{limit="route"}.
 // The protocol hot path (/par, /authorize, client authentication, the login) does not use this:
@@ -23,8 +23,9 @@ function countersStore(services: Services) {
 
     incr(key: string, callback: (error: Error | null, result?: StoreResult) => void, timeWindow: number): void {
       const now = services.clock();
-      const windowEnd = (Math.floor(now / timeWindow) + 1) * timeWindow;
-      services.rateLimitCounters.count(`route:${this.route}`, key, timeWindow, now).then(
+      const window = Math.floor(now / timeWindow);
+      const windowEnd = (window + 1) * timeWindow;
+      services.rateLimitCounters.add(`route:${this.route}`, key, 1, window, timeWindow, now).then(
         (current) => callback(null, { current, ttl: windowEnd - now }),
         (error: Error) => callback(error),
       );

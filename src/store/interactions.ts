@@ -27,7 +27,7 @@ export class InteractionStore {
 
   /** One more rejected identity number for this interaction; the new count (atomic). */
   countRejection(interactionId: string, ttlMs: number): Promise<number> {
-    return this.store.increment(this.keys.interactionRejections(interactionId), ttlMs);
+    return this.store.increment(this.keys.interactionRejections(interactionId), 1, ttlMs);
   }
 
   /** How many identity numbers this interaction has rejected so far. */

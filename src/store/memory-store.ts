@@ -233,12 +233,12 @@ export class MemoryStore implements Store {
     return { state: 'fresh', value };
   }
 
-  async increment(key: string, ttlMs: number): Promise<number> {
+  async increment(key: string, by: number, ttlMs: number): Promise<number> {
     const entry = this.#live(key);
     if (entry && typeof entry.value !== 'string') throw new Error('WRONGTYPE Operation against a key holding the wrong kind of value');
-    const count = (entry ? Number(entry.value) : 0) + 1;
+    const count = (entry ? Number(entry.value) : 0) + by;
     if (entry) entry.value = String(count);
-    else this.#store(key, '1', this.#expiry(ttlMs));
+    else this.#store(key, String(count), this.#expiry(ttlMs));
     return count;
   }
 

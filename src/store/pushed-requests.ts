@@ -14,11 +14,6 @@ export class PushedRequestStore {
     return this.store.set(this.keys.pushedRequest(handle), record as never, lifetimeMs);
   }
 
-  /** A request refused after it was saved (a rate limit) goes at once. */
-  discard(handle: string): Promise<void> {
-    return this.store.del(this.keys.pushedRequest(handle));
-  }
-
   /**
    * PAR-08 RFC 9126 §4: consumed atomically at the first resolution by the client that pushed it;
    * a use with another client_id is refused without consuming it (PAR-07).

@@ -34,17 +34,18 @@ end
 return {0, v}
 `;
 
-// KEYS[1] a counter, ARGV[1] its TTL in ms. INCR and the first PEXPIRE run as one atomic step,
-// so a counter can never be left without an expiry (a crash between two commands would).
+// KEYS[1] a counter, ARGV[1] what to add, ARGV[2] its TTL in ms. INCRBY and the first PEXPIRE
+// run as one atomic step, so a counter is never left without an expiry (a crash between two
+// commands would leave one).
 const incrementScript = `
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local count = redis.call('INCRBY', KEYS[1], ARGV[1])
+if count == tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return count
 `;
 
 interface RedeemCommand {
   opRedeem(record: string, marker: string, markerTtlMs: number, ...guards: string[]): Promise<[number, (string | number)?, number?] | null>;
-  opIncrement(key: string, ttlMs: number): Promise<number>;
+  opIncrement(key: string, by: number, ttlMs: number): Promise<number>;
 }
 
 const parse = <T extends Json>(raw: string | null | undefined): T | null => (raw == null ? null : (JSON.parse(raw) as T));
@@ -111,17 +112,19 @@ export class RedisStore implements Store {
    * issued synchronously inside `operation`, so auto-pipelining still sends the commands of one
    * request together.
    */
-  async #run<T>(operation: () => Promise<T>): Promise<T> {
+  #run<T>(operation: () => Promise<T>): Promise<T> {
     const start = performance.now();
-    try {
-      const result = await operation();
-      this.#observe((performance.now() - start) / 1000, false);
-      return result;
-    } catch (error) {
-      if (error instanceof ReplyError && !unavailableReply.test((error as Error).message)) throw error;
-      this.#observe((performance.now() - start) / 1000, true);
-      throw new StoreUnavailableError(`Redis at ${this.description} cannot serve (${reasonOf(error)})`, { cause: error });
-    }
+    return operation().then(
+      (result) => {
+        this.#observe((performance.now() - start) / 1000, false);
+        return result;
+      },
+      (error: unknown) => {
+        if (error instanceof ReplyError && !unavailableReply.test((error as Error).message)) throw error;
+        this.#observe((performance.now() - start) / 1000, true);
+        throw new StoreUnavailableError(`Redis at ${this.description} cannot serve (${reasonOf(error)})`, { cause: error });
+      },
+    );
   }
 
   instrument(observe: StoreObserver): void {
@@ -129,7 +132,7 @@ export class RedisStore implements Store {
   }
 
   get<T extends Json>(key: string): Promise<T | null> {
-    return this.#run(async () => parse<T>(await this.#client.get(key)));
+    return this.#run(() => this.#client.get(key)).then((raw) => parse<T>(raw));
   }
 
   getMany<T extends Json>(keys: readonly string[]): Promise<(T | null)[]> {
@@ -138,15 +141,15 @@ export class RedisStore implements Store {
   }
 
   set(key: string, value: Json, ttlMs: number): Promise<void> {
-    return this.#run(async () => void (await this.#client.set(key, JSON.stringify(value), 'PX', ttl(ttlMs))));
+    return this.#run(() => this.#client.set(key, JSON.stringify(value), 'PX', ttl(ttlMs))).then(() => undefined);
   }
 
   setIfAbsent(key: string, value: Json, ttlMs: number): Promise<boolean> {
-    return this.#run(async () => (await this.#client.set(key, JSON.stringify(value), 'PX', ttl(ttlMs), 'NX')) === 'OK');
+    return this.#run(() => this.#client.set(key, JSON.stringify(value), 'PX', ttl(ttlMs), 'NX')).then((reply) => reply === 'OK');
   }
 
   take<T extends Json>(key: string): Promise<T | null> {
-    return this.#run(async () => parse<T>(await this.#client.getdel(key)));
+    return this.#run(() => this.#client.getdel(key)).then((raw) => parse<T>(raw));
   }
 
   redeem<T extends Json>(key: string, markerTtlMs: number, guards: readonly RedeemGuard[] = []): Promise<Redemption<T>> {
@@ -161,10 +164,10 @@ export class RedisStore implements Store {
     });
   }
 
-  increment(key: string, ttlMs: number): Promise<number> {
+  increment(key: string, by: number, ttlMs: number): Promise<number> {
     const increment = this.#client.opIncrement;
     if (!increment) throw new Error('opIncrement script is not defined');
-    return this.#run(async () => Number(await increment.call(this.#client, key, ttl(ttlMs))));
+    return this.#run(() => increment.call(this.#client, key, by, ttl(ttlMs))).then(Number);
   }
 
   del(...keys: string[]): Promise<void> {

@@ -63,10 +63,10 @@ export interface Store {
    */
   redeem<T extends Json>(key: string, markerTtlMs: number, guards?: readonly RedeemGuard[]): Promise<Redemption<T>>;
   /**
-   * Atomic counter: add one to `key` and return the new count. A new count expires after
+   * Atomic counter: add `by` to `key` and return the new count. A new count expires after
    * `ttlMs`; later increments keep that expiry, so a window never stretches.
    */
-  increment(key: string, ttlMs: number): Promise<number>;
+  increment(key: string, by: number, ttlMs: number): Promise<number>;
   del(...keys: string[]): Promise<void>;
   /** Add members to a set and (re)set its TTL. */
   addToSet(key: string, members: readonly string[], ttlMs: number): Promise<void>;

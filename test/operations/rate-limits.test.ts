@@ -147,6 +147,20 @@ describe('/par and /authorize', () => {
     expect((await provider.app.inject({ method: 'GET', url: `/authorize?${authorizeQuery(spa, 'v'.repeat(43))}`, remoteAddress: '10.0.2.2' })).statusCode).toBe(303);
   });
 
+  it('shares the counts of traffic limits between instances, which learn the total when they send their counts', async () => {
+    now = windowStart();
+    const prefix = uniquePrefix('limits');
+    const one = await start({ OP_RATE_LIMIT_PAR_PER_ADDRESS: '3' }, prefix);
+    const two = await start({ OP_RATE_LIMIT_PAR_PER_ADDRESS: '3' }, prefix);
+    for (let i = 0; i < 3; i++) expect((await post(one, '/par', pushForm(), undefined, '10.0.3.1')).statusCode).toBe(201);
+    // Counts are sent in batches (every 100 ms); here they are sent at once.
+    await one.app.services.limits.parPerAddress.flush();
+    // The other instance does not know yet: it decides by its own view, then sends and learns.
+    expect((await post(two, '/par', pushForm(), undefined, '10.0.3.1')).statusCode).toBe(201);
+    await two.app.services.limits.parPerAddress.flush();
+    expectLimited(await post(two, '/par', pushForm(), undefined, '10.0.3.1'));
+  });
+
   it('counts the forwarded address only behind a proxy named in OP_TRUST_PROXY', async () => {
     now = windowStart();
     const trusting = await start({ OP_RATE_LIMIT_PAR_PER_ADDRESS: '1', OP_TRUST_PROXY: '127.0.0.1' });

@@ -46,6 +46,8 @@ export interface Config {
     readonly authorizePerAddress: number;
     /** Rejected identity numbers one login accepts; the next submission ends it (429). */
     readonly loginAttempts: number;
+    /** Per minute and client: logins whose request is too large for the cookie and is kept in the store. */
+    readonly largeLoginsPerClient: number;
   };
   /** Where the audit log goes: a file path or `stdout`; unset: no audit log. */
   readonly auditLog: string | undefined;
@@ -162,7 +164,8 @@ const envSchema = z
     OP_RATE_LIMIT_CLIENT_AUTH: wholeNumber(1, 100_000, 'failed authentications per minute', 30),
     OP_RATE_LIMIT_LOGIN_ATTEMPTS: wholeNumber(1, 1000, 'attempts', 10),
     OP_RATE_LIMIT_PAR_PER_ADDRESS: wholeNumber(0, 10_000_000, 'requests per minute', 600, ' (0 = off)'),
-    OP_RATE_LIMIT_PAR_PER_CLIENT: wholeNumber(0, 10_000_000, 'requests per minute', 1200, ' (0 = off)'),
+    OP_RATE_LIMIT_PAR_PER_CLIENT: wholeNumber(0, 10_000_000, 'requests per minute', 3000, ' (0 = off)'),
+    OP_RATE_LIMIT_LARGE_LOGINS_PER_CLIENT: wholeNumber(0, 10_000_000, 'requests per minute', 120, ' (0 = off)'),
     OP_RATE_LIMIT_AUTHORIZE_PER_ADDRESS: wholeNumber(0, 10_000_000, 'requests per minute', 600, ' (0 = off)'),
     OP_AUDIT_LOG: z.string().min(1).optional(),
     OP_METRICS_PORT: z.coerce
@@ -243,6 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       parPerClient: e.OP_RATE_LIMIT_PAR_PER_CLIENT,
       authorizePerAddress: e.OP_RATE_LIMIT_AUTHORIZE_PER_ADDRESS,
       loginAttempts: e.OP_RATE_LIMIT_LOGIN_ATTEMPTS,
+      largeLoginsPerClient: e.OP_RATE_LIMIT_LARGE_LOGINS_PER_CLIENT,
     },
     auditLog: e.OP_AUDIT_LOG,
     metricsPort: e.OP_METRICS_PORT,

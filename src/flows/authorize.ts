@@ -140,6 +140,13 @@ async function continueAuthorization(services: Services, client: RegisteredClien
   // The user must authenticate: the validated request travels sealed in a cookie bound to this
   // browser, so showing the login page costs no store round trip.
   const { interaction, sealed, ops } = startInteraction(services, request, now);
-  if (ops.length > 0) await services.store.write(ops);
+  if (ops.length > 0) {
+    // A login too large for its cookie keeps its request in the store for the login's lifetime;
+    // how many one client may start is bounded, so that floods cannot fill the store.
+    const limit = services.limits.largeLoginsPerClient;
+    const verdict = limit.take(client.client_id);
+    if (!verdict.allowed) throw limit.refusal(verdict, 'Too many large authorization requests for this client; try again later');
+    await services.store.write(ops);
+  }
   return { kind: 'login', interactionId: interaction.id, sealedInteraction: sealed, lifetimeMs: interactionLifetimeMs };
 }

@@ -11,7 +11,8 @@
 //   its own next failure for that client_id, so all instances together allow at most the limit
 //   plus one attempt per instance in a window. (Rejected identity numbers per login are counted
 //   the same way, in flows/login.ts, per interaction instead of per window.)
-// - TrafficLimit (/par per address and per client, /authorize per address). Every request counts,
+// - TrafficLimit (/par per address and per client, /authorize per address, logins too large for
+//   their cookie per client). Every request counts,
 //   so the count must not cost a round trip: the request is decided at once by this instance's
 //   view (the shared total it last learned plus what it has counted since), and its counts are
 //   sent in batches, one increment per subject every `flushMs`, which also tells it the shared
@@ -185,10 +186,14 @@ export interface Limits {
   parPerAddress: TrafficLimit;
   parPerClient: TrafficLimit;
   authorizePerAddress: TrafficLimit;
+  /** Logins too large for their cookie keep their request in the store (flows/interactions.ts). */
+  largeLoginsPerClient: TrafficLimit;
 }
 
 export function buildLimits(
-  config: { readonly rateLimits: { readonly clientAuthenticationFailures: number; readonly parPerAddress: number; readonly parPerClient: number; readonly authorizePerAddress: number } },
+  config: {
+    readonly rateLimits: { readonly clientAuthenticationFailures: number; readonly parPerAddress: number; readonly parPerClient: number; readonly authorizePerAddress: number; readonly largeLoginsPerClient: number };
+  },
   counters: RateLimitCounters,
   clock: Clock,
   metrics: Metrics,
@@ -200,5 +205,6 @@ export function buildLimits(
     parPerAddress: new TrafficLimit('par_per_address', rateLimits.parPerAddress, minute, counters, clock, metrics),
     parPerClient: new TrafficLimit('par_per_client', rateLimits.parPerClient, minute, counters, clock, metrics),
     authorizePerAddress: new TrafficLimit('authorize_per_address', rateLimits.authorizePerAddress, minute, counters, clock, metrics),
+    largeLoginsPerClient: new TrafficLimit('large_logins_per_client', rateLimits.largeLoginsPerClient, minute, counters, clock, metrics),
   };
 }

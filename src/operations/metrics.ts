@@ -5,7 +5,7 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Every rate limit that can refuse a request (flows/rate-limits.ts, http/rate-limit.ts). */
-export type RateLimitName = 'client_authentication' | 'login_attempts' | 'par_per_address' | 'par_per_client' | 'authorize_per_address' | 'route';
+export type RateLimitName = 'client_authentication' | 'login_attempts' | 'par_per_address' | 'par_per_client' | 'authorize_per_address' | 'large_logins_per_client' | 'route';
 
 export type LoginResult = 'success' | 'refused' | 'cancelled' | 'rate_limited';
 

@@ -147,6 +147,23 @@ describe('/par and /authorize', () => {
     expect((await provider.app.inject({ method: 'GET', url: `/authorize?${authorizeQuery(spa, 'v'.repeat(43))}`, remoteAddress: '10.0.2.2' })).statusCode).toBe(303);
   });
 
+  it('limits per client the logins too large for their cookie (their request is kept in the store); ordinary ones are not counted', async () => {
+    now = windowStart();
+    const provider = await start({ OP_RATE_LIMIT_LARGE_LOGINS_PER_CLIENT: '2' });
+    const large = () => {
+      const query = authorizeQuery(spa, 'v'.repeat(43));
+      query.set('state', 's'.repeat(2048));
+      query.set('nonce', 'n'.repeat(512));
+      for (let i = 0; i < 3; i++) query.append('resource', `https://api${i}.example.no/${'r'.repeat(1000)}`);
+      return provider.app.inject({ method: 'GET', url: `/authorize?${query}`, remoteAddress: `10.0.4.${Math.floor(Math.random() * 200)}` });
+    };
+    expect((await large()).statusCode).toBe(303);
+    expect((await large()).statusCode).toBe(303);
+    expectLimitedPage(await large());
+    expect((await provider.app.inject({ method: 'GET', url: `/authorize?${authorizeQuery(spa, 'v'.repeat(43))}` })).statusCode).toBe(303);
+    expect(await refusals(provider, 'large_logins_per_client')).toBe(1);
+  });
+
   it('shares the counts of traffic limits between instances, which learn the total when they send their counts', async () => {
     now = windowStart();
     const prefix = uniquePrefix('limits');

@@ -166,7 +166,7 @@ export async function buildApp(context: ProviderContext, options: BuildOptions =
         { name: 'token', description: 'Token endpoint' },
         { name: 'userinfo', description: 'UserInfo endpoint' },
         { name: 'logout', description: 'RP-initiated and front-channel logout' },
-        { name: 'operations', description: 'Health and readiness' },
+        { name: 'operations', description: 'Health, readiness and metrics' },
       ],
     },
     transform: jsonSchemaTransform,

@@ -142,7 +142,7 @@ async function completeLogin(services: Services, flow: FlowContext, input: Login
   if (!outcome.ok) {
     // One login accepts OP_RATE_LIMIT_LOGIN_ATTEMPTS rejected identity numbers (docs/interface.md,
     // "Operations"); the submission after them ends it. Only rejections are counted (one atomic
-    // increment each), so a good login pays nothing for the limit.
+    // increment each); a good login only reads the count, in the round trip it makes anyway.
     const rejections = await services.interactions.countRejection(interaction.id, lifetimeLeft);
     if (rejections > config.rateLimits.loginAttempts) return endTooManyAttempts(services, flow, interaction, lifetimeLeft, failed);
     failed(outcome.problem, 'refused');

@@ -41,10 +41,10 @@ const tooManyFailures = 'Too many failed client authentications for this client_
 export async function authenticateCaller(services: Services, flow: FlowContext, input: ClientAuthInput): Promise<AuthenticatedClient> {
   const { issuer, mode, requireAssertionJti } = services.config;
   const limit = services.limits.clientAuthentication;
-  const claimed = claimedClientId(input);
-  if (claimed !== undefined) {
-    const known = limit.seen(claimed);
-    if (!known.allowed) throw limit.refusal(known, tooManyFailures);
+  if (limit.blocking) {
+    const claimed = claimedClientId(input);
+    const known = claimed === undefined ? undefined : limit.seen(claimed);
+    if (known && !known.allowed) throw limit.refusal(known, tooManyFailures);
   }
   let caller: AuthenticatedClient;
   try {
@@ -58,6 +58,7 @@ export async function authenticateCaller(services: Services, flow: FlowContext, 
     });
   } catch (error) {
     if (!(error instanceof OAuthError) || error.error !== 'invalid_client') throw error;
+    const claimed = claimedClientId(input);
     if (claimed !== undefined && services.registry.find(claimed)) {
       const verdict = await limit.count(claimed);
       if (!verdict.allowed) throw limit.refusal(verdict, tooManyFailures);

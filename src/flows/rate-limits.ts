@@ -81,6 +81,11 @@ export class FailureLimit extends WindowLimit {
   /** Blocked subjects and the window they are blocked in. */
   readonly #blocked = new Map<string, number>();
 
+  /** Whether this instance knows of any blocked subject (usually not: then nothing needs looking up). */
+  get blocking(): boolean {
+    return this.#blocked.size > 0;
+  }
+
   /** What this instance knows: blocked until the window ends, or allowed. Counts nothing. */
   seen(subject: string): Verdict {
     if (!this.enabled) return allowed;

@@ -113,6 +113,6 @@ export interface FlowContext {
 }
 
 /** Record an audit event of the request `flow` serves. */
-export function audit(services: Services, flow: FlowContext, event: Omit<AuditEvent, 'request_id'>): void {
-  services.audit.record({ ...event, request_id: flow.requestId });
+export function audit(services: Services, flow: FlowContext, event: AuditEvent): void {
+  services.audit.record(event, flow.requestId);
 }

@@ -22,8 +22,6 @@ export type AuditEventName =
 
 export interface AuditEvent {
   event: AuditEventName;
-  /** The id of the request that caused it (X-Request-Id of the response, `reqId` in the log). */
-  request_id: string;
   client_id?: string | undefined;
   /** The grant (REVOKE-03): what token events are about. */
   grant_id?: string | undefined;
@@ -42,7 +40,8 @@ export interface AuditEvent {
 const fields = ['client_id', 'grant_id', 'sid', 'interaction_id', 'acr', 'grant_type', 'reason'] as const;
 
 export interface AuditLog {
-  record(event: AuditEvent): void;
+  /** `requestId`: the request that caused it (X-Request-Id of the response, `reqId` in the log). */
+  record(event: AuditEvent, requestId: string): void;
   close(): Promise<void>;
 }
 
@@ -65,8 +64,8 @@ class AuditWriter implements AuditLog {
     process.once('exit', this.#onExit);
   }
 
-  record(event: AuditEvent): void {
-    const line: Record<string, string> = { time: new Date(this.clock()).toISOString(), event: event.event, request_id: event.request_id };
+  record(event: AuditEvent, requestId: string): void {
+    const line: Record<string, string> = { time: new Date(this.clock()).toISOString(), event: event.event, request_id: requestId };
     for (const name of fields) {
       const value = event[name];
       if (value !== undefined) line[name] = value;

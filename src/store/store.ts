@@ -75,7 +75,7 @@ export interface Store {
   write(ops: readonly WriteOp[]): Promise<void>;
   /** Throws when the store cannot be reached. */
   ping(): Promise<void>;
-  /** Be told the duration (s) of every operation and whether the store failed it (metrics). */
+  /** Be told of every failed operation and of the duration (s) of (a sample of) the others (metrics). */
   instrument?(observe: StoreObserver): void;
   close(): Promise<void>;
 }

@@ -129,9 +129,15 @@ async function completeLogin(services: Services, flow: FlowContext, input: Login
     audit(services, flow, { event: 'login_failed', client_id: client.client_id, interaction_id: interaction.id, reason });
   };
 
+  /** A lost claim: the login was completed, or ended by the attempt limit (then 429, not 400). */
+  const lostClaim = async (): Promise<never> => {
+    if ((await services.interactions.rejections(interaction.id)) >= config.rateLimits.loginAttempts) return endTooManyAttempts(services, flow, interaction, lifetimeLeft, failed);
+    throw expiredInteraction();
+  };
+
   if (input.form.action === 'cancel') {
     // AUTHZ-26 RFC 6749 §4.1.2.1: the user declined; the interaction is used up.
-    if (!(await services.interactions.claim(interaction.id, lifetimeLeft))) throw expiredInteraction();
+    if (!(await services.interactions.claim(interaction.id, lifetimeLeft))) return lostClaim();
     failed('cancelled by the user', 'cancelled');
     const error = new OAuthError('access_denied', 'The user cancelled the login');
     return { kind: 'respond', interactionId: interaction.id, response: { target, parameters: errorParameters(error, target, config.issuer), locale } };
@@ -141,10 +147,13 @@ async function completeLogin(services: Services, flow: FlowContext, input: Login
   const outcome = services.authenticator!.authenticate({ pid: input.form.pid, acr: input.form.acr }, interaction.request.acr_minimum);
   if (!outcome.ok) {
     // One login accepts OP_RATE_LIMIT_LOGIN_ATTEMPTS rejected identity numbers (docs/interface.md,
-    // "Operations"); the submission after them ends it. Only rejections are counted (one atomic
-    // increment each); a good login only reads the count, in the round trip it makes anyway.
+    // "Operations"); the submission after them gets 429 and ends it. Only rejections are counted
+    // (one atomic increment each). The last accepted rejection also uses the login up, so the next
+    // submission, whatever it holds, finds the claim taken (and the count says why): a good login
+    // pays nothing for the limit.
     const rejections = await services.interactions.countRejection(interaction.id, lifetimeLeft);
     if (rejections > config.rateLimits.loginAttempts) return endTooManyAttempts(services, flow, interaction, lifetimeLeft, failed);
+    if (rejections === config.rateLimits.loginAttempts) await services.interactions.claim(interaction.id, lifetimeLeft);
     failed(outcome.problem, 'refused');
     return {
       kind: 'page',
@@ -165,15 +174,10 @@ async function completeLogin(services: Services, flow: FlowContext, input: Login
   // writes that only create new records. A replayed form (double submit, back button) loses the
   // claim and removes what it created; it never touched the live session, so nobody is logged
   // out. Only after a won claim is the previous session removed (SSO-01 rotation).
-  // The count of rejected identity numbers is read in the same round trip.
-  const [claimed, , rejections] = await Promise.all([services.interactions.claim(interaction.id, lifetimeLeft), store.write(writes), services.interactions.rejections(interaction.id)]);
+  const [claimed] = await Promise.all([services.interactions.claim(interaction.id, lifetimeLeft), store.write(writes)]);
   if (!claimed) {
     await store.write(undoOps(writes));
-    throw expiredInteraction();
-  }
-  if (rejections >= config.rateLimits.loginAttempts) {
-    await store.write(undoOps(writes));
-    return endTooManyAttempts(services, flow, interaction, lifetimeLeft, failed);
+    return lostClaim();
   }
   services.metrics.login('success');
   audit(services, flow, { event: 'login', client_id: client.client_id, sid: login.sid, grant_id: grantId, acr: login.acr });

@@ -58,6 +58,7 @@ interface Provider {
   issuer: string;
   pid: number;
   redis: Redis;
+  child: ChildProcess;
 }
 
 async function startProvider(name: string, entry: string): Promise<Provider> {
@@ -65,7 +66,8 @@ async function startProvider(name: string, entry: string): Promise<Provider> {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   const high = '10000000';
-  const child = spawn('taskset', ['-c', serverCpu, process.execPath, entry], {
+  const nodeArgs = [...(process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean), entry];
+  const child = spawn('taskset', ['-c', serverCpu, process.execPath, ...nodeArgs], {
     env: {
       ...process.env,
       OP_AUDIT_LOG: join(mkdtempSync(join(tmpdir(), 'op-bench-')), 'audit.log'),
@@ -88,7 +90,7 @@ async function startProvider(name: string, entry: string): Promise<Provider> {
     if (ready) break;
     await new Promise((done) => setTimeout(done, 100));
   }
-  return { name, issuer, pid: child.pid!, redis: client };
+  return { name, issuer, pid: child.pid!, redis: client, child };
 }
 
 const secret = 'demo-web-secret-for-local-testing-only-0123456789';
@@ -185,4 +187,15 @@ console.log(
   ),
 );
 for (const p of providers) p.redis.disconnect();
+// A clean stop (SIGTERM), so that a provider run with --cpu-prof (BENCH_NODE_OPTIONS) writes its profile.
+await Promise.all(
+  providers.map(
+    (p) =>
+      new Promise((done) => {
+        p.child.once('exit', done);
+        p.child.kill('SIGTERM');
+        setTimeout(done, 15_000).unref();
+      }),
+  ),
+);
 process.exit(0);

@@ -65,12 +65,13 @@ class AuditWriter implements AuditLog {
   }
 
   record(event: AuditEvent, requestId: string): void {
-    const line: Record<string, string> = { time: new Date(this.clock()).toISOString(), event: event.event, request_id: requestId };
+    // Written field by field (each value JSON-escaped), in the order of `fields`.
+    let line = `{"time":"${new Date(this.clock()).toISOString()}","event":"${event.event}","request_id":${JSON.stringify(requestId)}`;
     for (const name of fields) {
       const value = event[name];
-      if (value !== undefined) line[name] = value;
+      if (value !== undefined) line += `,"${name}":${JSON.stringify(value)}`;
     }
-    this.#pending.push(`${JSON.stringify(line)}\n`);
+    this.#pending.push(`${line}}\n`);
     if (!this.#scheduled) {
       this.#scheduled = true;
       setTimeout(() => this.#flush(), flushMs).unref();

@@ -52,6 +52,8 @@ const parse = <T extends Json>(raw: string | null | undefined): T | null => (raw
 
 const ttl = (ms: number): number => Math.max(1, Math.ceil(ms));
 
+const nothing = (): void => undefined;
+
 /**
  * Replies by which Redis says it cannot serve now (still loading, a script too slow, a failover
  * or read-only replica, out of memory): an outage, not a bug of ours. Any other reply error is
@@ -108,57 +110,63 @@ export class RedisStore implements Store {
   }
 
   /**
-   * Every operation goes through here: a connection or timeout failure, or a reply by which Redis
-   * says it cannot serve, becomes StoreUnavailableError (503, never a hang). The commands are
-   * issued synchronously inside `operation`, so auto-pipelining still sends the commands of one
-   * request together. One operation in 16 is timed for the latency metric: a sample is enough for
-   * a histogram, and the hot path pays for the clock and the closure only then.
+   * Every operation ends here: a connection or timeout failure, or a reply by which Redis says it
+   * cannot serve, becomes StoreUnavailableError (503, never a hang); any other reply error is a
+   * bug of ours and stays itself (500).
    */
-  #run<T>(operation: () => Promise<T>): Promise<T> {
-    if ((++this.#operations & 15) !== 0) return operation().catch(this.#failed);
-    const start = performance.now();
-    return operation().then((result) => {
-      this.#observe((performance.now() - start) / 1000, false);
-      return result;
-    }, this.#failed);
-  }
-
   readonly #failed = (error: unknown): never => {
     if (error instanceof ReplyError && !unavailableReply.test((error as Error).message)) throw error;
     this.#observe(0, true);
     throw new StoreUnavailableError(`Redis at ${this.description} cannot serve (${reasonOf(error)})`, { cause: error });
   };
 
+  /**
+   * `reply` with failures mapped (#failed) and its answer turned into `T` by `then`: one promise
+   * per operation. The commands are issued before this is called, synchronously, so
+   * auto-pipelining sends the commands of one request together. One operation in 16 is also
+   * timed for the latency metric: a sample is enough for a histogram, and the others pay nothing.
+   */
+  #track<R, T>(reply: Promise<R>, then: (value: R) => T): Promise<T> {
+    if ((++this.#operations & 15) === 0) {
+      const start = performance.now();
+      reply.then(
+        () => this.#observe((performance.now() - start) / 1000, false),
+        () => {},
+      );
+    }
+    return reply.then(then, this.#failed);
+  }
+
   instrument(observe: StoreObserver): void {
     this.#observe = observe;
   }
 
   get<T extends Json>(key: string): Promise<T | null> {
-    return this.#run(() => this.#client.get(key)).then((raw) => parse<T>(raw));
+    return this.#track(this.#client.get(key), parse<T>);
   }
 
   getMany<T extends Json>(keys: readonly string[]): Promise<(T | null)[]> {
     // Separate GETs, not MGET: MGET cannot span Cluster slots. Auto-pipelining sends them together.
-    return this.#run(async () => (await Promise.all(keys.map((key) => this.#client.get(key)))).map((raw) => parse<T>(raw)));
+    return this.#track(Promise.all(keys.map((key) => this.#client.get(key))), (raws) => raws.map((raw) => parse<T>(raw)));
   }
 
   set(key: string, value: Json, ttlMs: number): Promise<void> {
-    return this.#run(() => this.#client.set(key, JSON.stringify(value), 'PX', ttl(ttlMs))).then(() => undefined);
+    return this.#track(this.#client.set(key, JSON.stringify(value), 'PX', ttl(ttlMs)), nothing);
   }
 
   setIfAbsent(key: string, value: Json, ttlMs: number): Promise<boolean> {
-    return this.#run(() => this.#client.set(key, JSON.stringify(value), 'PX', ttl(ttlMs), 'NX')).then((reply) => reply === 'OK');
+    return this.#track(this.#client.set(key, JSON.stringify(value), 'PX', ttl(ttlMs), 'NX'), (reply) => reply === 'OK');
   }
 
   take<T extends Json>(key: string): Promise<T | null> {
-    return this.#run(() => this.#client.getdel(key)).then((raw) => parse<T>(raw));
+    return this.#track(this.#client.getdel(key), parse<T>);
   }
 
   redeem<T extends Json>(key: string, markerTtlMs: number, guards: readonly RedeemGuard[] = []): Promise<Redemption<T>> {
     const redeem = this.#client.opRedeem;
     if (!redeem) throw new Error('opRedeem script is not defined');
-    return this.#run(async () => {
-      const result = await redeem.call(this.#client, key, this.#usedMarker(key), ttl(markerTtlMs), ...guards.flatMap((g) => [g.field, g.equals ?? '']));
+    const reply = redeem.call(this.#client, key, this.#usedMarker(key), ttl(markerTtlMs), ...guards.flatMap((g) => [g.field, g.equals ?? '']));
+    return this.#track(reply, (result): Redemption<T> => {
       if (!result) return { state: 'missing' };
       if (Number(result[0]) === 2) return { state: 'mismatch', field: guards[Number(result[1]) - 1]?.field ?? '', absent: Number(result[2]) === 1 };
       const value = parse<T>(result[1] as string) as T;
@@ -169,12 +177,12 @@ export class RedisStore implements Store {
   increment(key: string, by: number, ttlMs: number): Promise<number> {
     const increment = this.#client.opIncrement;
     if (!increment) throw new Error('opIncrement script is not defined');
-    return this.#run(() => increment.call(this.#client, key, by, ttl(ttlMs))).then(Number);
+    return this.#track(increment.call(this.#client, key, by, ttl(ttlMs)), Number);
   }
 
   del(...keys: string[]): Promise<void> {
     if (keys.length === 0) return Promise.resolve();
-    return this.#run(async () => void (await Promise.all(keys.map((key) => this.#client.del(key)))));
+    return this.#track(Promise.all(keys.map((key) => this.#client.del(key))), nothing);
   }
 
   addToSet(key: string, members: readonly string[], ttlMs: number): Promise<void> {
@@ -182,14 +190,15 @@ export class RedisStore implements Store {
   }
 
   members(key: string): Promise<string[]> {
-    return this.#run(() => this.#client.smembers(key));
+    return this.#track(this.#client.smembers(key), (members) => members);
   }
 
   write(ops: readonly WriteOp[]): Promise<void> {
-    return this.#run(() => this.#write(ops));
+    return this.#track(this.#write(ops), nothing);
   }
 
-  async #write(ops: readonly WriteOp[]): Promise<void> {
+  /** Every write of `ops` issued now (one pipeline); settles when all are answered. */
+  #write(ops: readonly WriteOp[]): Promise<unknown> {
     const client = this.#client;
     const pending: Promise<unknown>[] = [];
     for (const op of ops) {
@@ -215,11 +224,11 @@ export class RedisStore implements Store {
           break;
       }
     }
-    await Promise.all(pending);
+    return Promise.all(pending);
   }
 
   ping(): Promise<void> {
-    return this.#run(async () => void (await this.#client.ping()));
+    return this.#track(this.#client.ping(), nothing);
   }
 
   /** QUIT (pending replies arrive first); a Redis that is away is simply disconnected. */

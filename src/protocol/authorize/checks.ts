@@ -64,12 +64,20 @@ function deliveryMode(raw: RawParameters): ResponseMode {
  * understands them or not (AUTHZ-22 ignores unknown ones, but they were sent).
  */
 export function checkTotalSize(raw: RawParameters, endpoint: AuthorizationEndpoint): void {
-  let bytes = 0;
-  for (const [name, value] of Object.entries(raw)) {
-    if (value === undefined || (endpoint === 'par' && clientAuthenticationParameters.has(name))) continue;
-    for (const one of Array.isArray(value) ? value : [value]) bytes += Buffer.byteLength(name) + Buffer.byteLength(one);
-  }
-  if (bytes > maxParameterBytes) throw new OAuthError('invalid_request', `The authorization parameters exceed ${maxParameterBytes} bytes in total`);
+  const size = (measure: (text: string) => number): number => {
+    let total = 0;
+    for (const name in raw) {
+      const value = raw[name];
+      if (value === undefined || (endpoint === 'par' && clientAuthenticationParameters.has(name))) continue;
+      if (typeof value === 'string') total += measure(name) + measure(value);
+      else for (const one of value) total += measure(name) + measure(one);
+    }
+    return total;
+  };
+  // A character is at most 3 UTF-8 bytes (JavaScript strings count UTF-16 units): a request of at
+  // most a third of the bound in characters is within it, and only a larger one is measured in bytes.
+  if (size((text) => text.length) * 3 <= maxParameterBytes) return;
+  if (size((text) => Buffer.byteLength(text)) > maxParameterBytes) throw new OAuthError('invalid_request', `The authorization parameters exceed ${maxParameterBytes} bytes in total`);
 }
 
 /** AUTHZ-02 step 4, RFC 6749 §3.1: no parameter more than once (RFC 8707 `resource` excepted). */

@@ -171,11 +171,11 @@ describe('/par and /authorize', () => {
     const one = await start({ OP_RATE_LIMIT_PAR_PER_ADDRESS: '3' }, prefix);
     const two = await start({ OP_RATE_LIMIT_PAR_PER_ADDRESS: '3' }, prefix);
     for (let i = 0; i < 3; i++) expect((await post(one, '/par', pushForm(), undefined, '10.0.3.1')).statusCode).toBe(201);
-    // Counts are sent in batches (every 100 ms); here they are sent at once.
-    await one.app.services.limits.parPerAddress.flush();
+    // Counts are sent in batches (every 200 ms); here they are sent at once.
+    await one.app.services.limits.batches.flush();
     // The other instance does not know yet: it decides by its own view, then sends and learns.
     expect((await post(two, '/par', pushForm(), undefined, '10.0.3.1')).statusCode).toBe(201);
-    await two.app.services.limits.parPerAddress.flush();
+    await two.app.services.limits.batches.flush();
     expectLimited(await post(two, '/par', pushForm(), undefined, '10.0.3.1'));
   });
 

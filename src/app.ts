@@ -66,18 +66,17 @@ const shedRetryAfterSeconds = 5;
 /**
  * The listener's limits (docs/interface.md, "Operations"). A request whose headers and body have
  * not arrived within OP_REQUEST_TIMEOUT is answered 408 and its connection closed (Node checks
- * every second, not every 30 s); headers alone get at most 10 s; a connection silent for twice
- * OP_REQUEST_TIMEOUT mid-request (a client that stops reading) is closed; an idle keep-alive
- * connection lives OP_KEEP_ALIVE_TIMEOUT (above the usual 60 s of load balancers, so that they
- * close first) and carries at most OP_MAX_REQUESTS_PER_SOCKET requests.
+ * every second, not every 30 s); headers alone get at most 10 s; a connection lives at most
+ * OP_KEEP_ALIVE_TIMEOUT after its last answer (above the usual 60 s of load balancers, so that
+ * they close first) and carries at most OP_MAX_REQUESTS_PER_SOCKET requests. There is no
+ * separate inactivity timeout: every answer is a few kilobytes, handed to the kernel at once, so
+ * a client that stops reading cannot hold a connection past the keep-alive timeout either, and
+ * the timer Node would set and reset on every request is not worth paying for.
  */
 function listenerOptions(config: ProviderContext['config']) {
   const requestTimeoutMs = config.requestTimeout * 1000;
   return {
     requestTimeout: requestTimeoutMs,
-    // Longer than the request timeout, so that a slow request is answered 408 before its
-    // connection counts as silent.
-    connectionTimeout: 2 * requestTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeout * 1000,
     maxRequestsPerSocket: config.maxRequestsPerSocket,
     http: { headersTimeout: Math.min(10_000, requestTimeoutMs), connectionsCheckingInterval: Math.min(1000, requestTimeoutMs) },

@@ -202,9 +202,9 @@ export class TrafficLimit extends WindowLimit {
  * (one host usually holds a whole /64, so counting single IPv6 addresses would count nothing).
  */
 export function addressSubject(ip: string): string {
+  if (!ip.includes(':')) return ip;
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
   if (mapped) return mapped[1]!;
-  if (!ip.includes(':')) return ip;
   const [head = '', tail = ''] = ip.split('::');
   const left = head === '' ? [] : head.split(':');
   const right = tail === '' ? [] : tail.split(':');

@@ -25,7 +25,10 @@ export function flowContext(request: FastifyRequest): FlowContext {
   return {
     log: request.log,
     requestId: request.id,
-    sourceAddress: request.ip,
+    // Only the per-address limits ask for it.
+    get sourceAddress() {
+      return request.ip;
+    },
     noteClient(client) {
       request.clientId = client.client_id;
       if (client.client_name !== undefined) request.clientName = client.client_name;

@@ -74,7 +74,7 @@ export function checkTotalSize(raw: RawParameters, endpoint: AuthorizationEndpoi
     }
     return total;
   };
-  // A character is at most 3 UTF-8 bytes (JavaScript strings count UTF-16 units): a request of at
+  // A string unit is at most 3 bytes in UTF-8 (JavaScript counts 16-bit units): a request of at
   // most a third of the bound in characters is within it, and only a larger one is measured in bytes.
   if (size((text) => text.length) * 3 <= maxParameterBytes) return;
   if (size((text) => Buffer.byteLength(text)) > maxParameterBytes) throw new OAuthError('invalid_request', `The authorization parameters exceed ${maxParameterBytes} bytes in total`);

@@ -102,12 +102,17 @@ class HistogramFamily {
     private readonly labelNames: readonly string[] = [],
   ) {}
 
-  /** Record `value` in the series `key`; `labels` makes its label values when it is new. */
-  observe(key: string, value: number, labels: () => readonly string[] = () => []): void {
+  /** Start the series `key` with the label values `labels`, empty (before it is observed). */
+  ensure(key: string, labels: readonly string[] = []): void {
+    if (!this.#series.has(key)) this.#series.set(key, { labels, value: { counts: new Float64Array(this.bounds.length + 1), sum: 0, count: 0 } });
+  }
+
+  /** Record `value` in the series `key` (started with `ensure`, or now without labels). */
+  observe(key: string, value: number): void {
     let series = this.#series.get(key);
     if (!series) {
-      series = { labels: labels(), value: { counts: new Float64Array(this.bounds.length + 1), sum: 0, count: 0 } };
-      this.#series.set(key, series);
+      this.ensure(key);
+      series = this.#series.get(key)!;
     }
     const { bounds } = this;
     let i = 0;
@@ -150,14 +155,28 @@ export function createMetrics(): Metrics {
   const families = [requests, durations, logins, tokens, replays, limited, shed, storeErrors, storeLatency];
   const processDefaults = processMetrics();
   const none: readonly string[] = [];
+  /** route → method → status → the series key of op_http_requests_total. */
+  const requestKeys = new Map<string, Map<string, Map<number, string>>>();
 
   return {
     request(route, method, status, seconds) {
       // Unmatched paths share one label value, so a scan of random URLs cannot grow the series.
       const pattern = route ?? 'unmatched';
-      const key = `${pattern} ${method} ${status}`;
-      if (!requests.inc(key)) requests.add(key, [pattern, method, String(status)]);
-      durations.observe(pattern, seconds, () => [pattern]);
+      // Looked up by the strings Fastify already holds: no key is built per request.
+      let byMethod = requestKeys.get(pattern);
+      if (!byMethod) {
+        requestKeys.set(pattern, (byMethod = new Map()));
+        durations.ensure(pattern, [pattern]);
+      }
+      let byStatus = byMethod.get(method);
+      if (!byStatus) byMethod.set(method, (byStatus = new Map()));
+      let key = byStatus.get(status);
+      if (key === undefined) {
+        key = `${pattern} ${method} ${status}`;
+        byStatus.set(status, key);
+        requests.add(key, [pattern, method, String(status)]);
+      } else requests.inc(key);
+      durations.observe(pattern, seconds);
     },
     login: (result) => logins.count(result, [result]),
     tokenIssued: (grantType) => tokens.count(grantType, [grantType]),

@@ -107,29 +107,29 @@ export async function buildApp(context: ProviderContext, options: BuildOptions =
   app.decorateRequest('clientName', undefined);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
-  // Shutdown: requests already in flight when closing starts are answered with Connection: close,
-  // so their keep-alive connections end with them instead of idling until the keep-alive timeout
-  // (Fastify itself answers later arrivals 503 with Connection: close).
+  // Every answer carries the request id. On shutdown, requests already in flight when closing
+  // starts are answered with Connection: close, so their keep-alive connections end with them
+  // instead of idling until the keep-alive timeout (Fastify itself answers later arrivals 503 with
+  // Connection: close). Hooks in callback style: no promise per request.
   let closing = false;
   app.addHook('preClose', (done) => {
     closing = true;
     done();
   });
-  app.addHook('onSend', (_request, reply, payload, done) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
+    reply.header('x-request-id', request.id);
     if (closing) reply.header('connection', 'close');
     done(null, payload);
   });
   // ERR-06: method, redacted URL, status, duration and client on one line per request; and the
   // request metrics (route pattern, never the path, so their series stay bounded).
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     services.metrics.request(request.routeOptions.url, request.method, reply.statusCode, reply.elapsedTime / 1000);
     request.log.info(
       { req: request, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, client_id: request.clientId, caller_request_id: callerRequestId(request.headers) },
       'request completed',
     );
+    done();
   });
 
   // Security headers. Each HTML page sets its own, stricter CSP (views/layout.ts); this default

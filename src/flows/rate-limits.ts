@@ -20,8 +20,10 @@
 //   which is nothing against limits per minute. Redis sees one command per active subject per
 //   200 ms instead of one per request.
 //
-// What an instance remembers is bounded (maxRemembered subjects); the oldest are forgotten first
-// (they are still counted in the store).
+// What an instance remembers is bounded (maxRemembered subjects per limit); the oldest are
+// forgotten first. Their counts already sent stay in the store; a forgotten subject's counts of
+// the last 200 ms, not sent yet, are lost, which only a flood from more than 10,000 subjects in a
+// minute can cause, and then per-subject limits are not what holds it back.
 import type { Clock } from '../clock.js';
 import { rateLimited, type OAuthError } from '../errors.js';
 import type { Metrics, RateLimitName } from '../operations/metrics.js';

@@ -1,6 +1,8 @@
 // npm run bench: a scenario against a provider running in its own process on Redis, reporting
 // flows (or tokens) per second, server CPU per flow (from /proc), Redis commands per flow (INFO
-// commandstats) and latency percentiles. Loopback only; bounded by --seconds. Needs `npm run build`.
+// commandstats), Redis round trips per flow (data segments the provider sent to Redis, from `ss`:
+// every auto-pipelined batch is one write) and latency percentiles. Loopback only; bounded by
+// --seconds. Needs `npm run build`.
 //   npm run bench -- [--scenario code] [--concurrency 10] [--seconds 20] [--warmup 3] [--server-cpu 0]
 // Scenarios:
 //   code          the full flow of the brief: PAR -> authorize -> login page -> login -> redirect ->
@@ -8,7 +10,11 @@
 //   machine-key   the JWT-bearer grant (TOKEN-21) of a machine client with a registered key (kid)
 //   machine-cert  the JWT-bearer grant of a machine client with a business certificate chain (x5c)
 // --server-cpu N pins the provider to that one core (taskset), as in the target "on one core".
-import { spawn } from 'node:child_process';
+// Redis: a private redis-server on a free port (no other traffic in the counts) unless
+// OP_TEST_REDIS_URL names one. The provider runs as in production: metrics on, the audit log
+// written to a temporary file, every rate limit counting (the per-address and per-client ones
+// set high enough that one load generator on one address is never refused).
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -22,7 +28,6 @@ for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.repla
 const concurrency = Number(args.get('concurrency') ?? 10);
 const seconds = Number(args.get('seconds') ?? 20);
 const warmupSeconds = Number(args.get('warmup') ?? 3);
-const redisUrl = process.env.OP_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const scenario = args.get('scenario') ?? 'code';
 if (!['code', 'machine-key', 'machine-cert'].includes(scenario)) throw new Error(`unknown --scenario ${scenario}: code, machine-key or machine-cert`);
 
@@ -62,6 +67,26 @@ const freePort = () =>
     });
   });
 
+let privateRedis: ChildProcess | undefined;
+let redisUrl = process.env.OP_TEST_REDIS_URL ?? '';
+if (!redisUrl) {
+  const redisPort = await freePort();
+  privateRedis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  redisUrl = `redis://127.0.0.1:${redisPort}`;
+  for (let i = 0; i < 100; i++) {
+    const probe = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => {});
+    const up = await probe.connect().then(
+      () => true,
+      () => false,
+    );
+    probe.disconnect();
+    if (up) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+const redisPort = new URL(redisUrl).port || '6379';
+
 const port = await freePort();
 const issuer = `http://127.0.0.1:${port}`;
 const prefix = `opbench:${randomBytes(4).toString('hex')}:`;
@@ -69,11 +94,28 @@ const entry = new URL('../dist/server.js', import.meta.url).pathname;
 const serverCpu = args.get('server-cpu');
 const nodeArgs = [...(process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean), entry];
 const [command, commandArgs] = serverCpu !== undefined ? ['taskset', ['-c', serverCpu, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
+const auditLog = join(mkdtempSync(join(tmpdir(), 'op-bench-')), 'audit.log');
+const high = '10000000';
 const server = spawn(command, commandArgs, {
-  env: { ...process.env, ...machine?.env, OP_ISSUER: issuer, OP_PORT: String(port), OP_REDIS_URL: redisUrl, OP_REDIS_PREFIX: prefix, OP_LOG_LEVEL: process.env.OP_LOG_LEVEL ?? 'info' },
+  env: {
+    OP_AUDIT_LOG: auditLog,
+    OP_RATE_LIMIT_PAR_PER_ADDRESS: high,
+    OP_RATE_LIMIT_PAR_PER_CLIENT: high,
+    OP_RATE_LIMIT_AUTHORIZE_PER_ADDRESS: high,
+    ...process.env,
+    ...machine?.env,
+    OP_ISSUER: issuer,
+    OP_PORT: String(port),
+    OP_REDIS_URL: redisUrl,
+    OP_REDIS_PREFIX: prefix,
+    OP_LOG_LEVEL: process.env.OP_LOG_LEVEL ?? 'info',
+  },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
-const stop = () => server.kill('SIGTERM');
+const stop = () => {
+  server.kill('SIGTERM');
+  privateRedis?.kill('SIGKILL');
+};
 process.on('exit', stop);
 
 for (let i = 0; i < 100; i++) {
@@ -160,12 +202,27 @@ const commands = async (): Promise<number> => {
   const info = await redis.info('commandstats');
   return [...info.matchAll(/calls=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
 };
+/** Data segments the provider's connections have sent to Redis (TCP_INFO via ss); -1 without ss. */
+const segmentsToRedis = (): number => {
+  try {
+    const text = execFileSync('ss', ['-tinpH', 'state', 'established', `( dport = :${redisPort} )`], { encoding: 'utf8' });
+    let total = 0;
+    let ours = false;
+    for (const line of text.split('\n')) {
+      if (!/^\s/.test(line)) ours = line.includes(`pid=${server.pid},`);
+      else if (ours) total += Number(/data_segs_out:(\d+)/.exec(line)?.[1] ?? 0);
+    }
+    return total;
+  } catch {
+    return -1;
+  }
+};
 
-async function run(durationSeconds: number, latencies?: number[]): Promise<number> {
+async function run(durationSeconds: number, latencies?: number[], users = concurrency): Promise<number> {
   const end = Date.now() + durationSeconds * 1000;
   let flows = 0;
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
+    Array.from({ length: users }, async () => {
       while (Date.now() < end) {
         const start = performance.now();
         await step();
@@ -183,6 +240,11 @@ requestLatencies = [];
 const [cpu0, cmd0, t0] = [cpuTicks(), await commands(), performance.now()];
 const flows = await run(seconds, latencies);
 const [cpu1, cmd1, t1] = [cpuTicks(), await commands(), performance.now()];
+// Round trips: concurrent flows share pipelines, so they are counted with one user at a time,
+// where every write the provider sends to Redis is one round trip of one flow.
+const seg0 = segmentsToRedis();
+const sequentialFlows = await run(2, undefined, 1);
+const seg1 = segmentsToRedis();
 latencies.sort((a, b) => a - b);
 requestLatencies.sort((a, b) => a - b);
 const percentile = (values: number[], p: number) => Number(values[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!.toFixed(1));
@@ -199,6 +261,7 @@ console.log(
       flows_per_second: Number((flows / elapsed).toFixed(1)),
       server_cpu_ms_per_flow: Number((((cpu1 - cpu0) * 10) / flows).toFixed(2)),
       redis_commands_per_flow: Number(((cmd1 - cmd0 - 1) / flows).toFixed(2)),
+      redis_round_trips_per_flow: seg0 < 0 ? null : Number(((seg1 - seg0) / sequentialFlows).toFixed(2)),
       server_pinned_to_cpu: serverCpu ?? null,
       flow_latency_ms: { p50: pct(50), p90: pct(90), p99: pct(99) },
       request_latency_ms: { p50: percentile(requestLatencies, 50), p90: percentile(requestLatencies, 90), p99: percentile(requestLatencies, 99) },
@@ -207,7 +270,9 @@ console.log(
     2,
   ),
 );
-const keys = await redis.keys(`${prefix}*`);
-for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+if (!privateRedis) {
+  const keys = await redis.keys(`${prefix}*`);
+  for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+}
 await redis.quit();
 stop();

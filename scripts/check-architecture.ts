@@ -13,7 +13,7 @@ export interface ImportEdge {
 }
 
 /** The rooms of src/: a folder, or `kernel` for the top-level modules everyone may use. */
-export type Room = 'protocol' | 'store' | 'flows' | 'routes' | 'http' | 'views' | 'i18n' | 'registry' | 'keys' | 'authn' | 'kernel' | 'entry';
+export type Room = 'protocol' | 'store' | 'flows' | 'routes' | 'http' | 'views' | 'i18n' | 'registry' | 'keys' | 'authn' | 'operations' | 'kernel' | 'entry';
 
 /** Top-level modules that import nothing from src/ and that every room may use. */
 const kernelFiles = new Set(['src/errors.ts', 'src/clock.ts', 'src/random.ts', 'src/config.ts']);
@@ -29,7 +29,7 @@ const webFramework = [/^fastify$/, /^@fastify\//, /^fastify-/];
 export const rules: Partial<Record<Room, { values: readonly Room[]; types?: readonly Room[]; packages?: 'no-web-framework'; why: string }>> = {
   protocol: { values: ['registry'], why: 'protocol is pure: parameters in, a typed result or an OAuthError out' },
   store: { values: [], types: ['protocol'], why: 'the store knows protocol types only' },
-  flows: { values: ['protocol', 'store', 'registry', 'keys', 'authn', 'i18n'], packages: 'no-web-framework', why: 'use cases run protocol and store, and know nothing of HTTP' },
+  flows: { values: ['protocol', 'store', 'registry', 'keys', 'authn', 'i18n', 'operations'], packages: 'no-web-framework', why: 'use cases run protocol and store, and know nothing of HTTP' },
   routes: { values: ['flows', 'http', 'protocol', 'views', 'i18n', 'registry'], why: 'routes parse, call one use case and respond; they never touch the store' },
   http: { values: ['views', 'i18n', 'protocol'], types: ['flows', 'registry'], why: 'http holds only the Fastify adapters' },
   views: { values: ['i18n', 'protocol'], why: 'views render what they are given' },
@@ -37,6 +37,7 @@ export const rules: Partial<Record<Room, { values: readonly Room[]; types?: read
   registry: { values: ['protocol'], why: 'the registry validates records with protocol rules' },
   authn: { values: ['protocol'], why: 'authenticators check what the user submitted' },
   keys: { values: ['store', 'protocol'], why: 'keys load and share key material' },
+  operations: { values: [], packages: 'no-web-framework', why: 'metrics and the audit log are instruments: they know nothing of the protocol, the store or HTTP' },
 };
 
 const importPattern = /^\s*(import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]/gm;

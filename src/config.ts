@@ -38,6 +38,35 @@ export interface Config {
   /** LOGOUT-04 flag logoutAcceptClientIdWithoutHint: client_id may stand in for id_token_hint. */
   readonly logoutAcceptClientIdWithoutHint: boolean;
   readonly logLevel: LogLevel;
+  /** ms a Redis command may take before the request is answered 503 (store outage). */
+  readonly redisTimeoutMs: number;
+  /** Seconds a request (headers and body) may take to arrive, and a connection may stay silent mid-request. */
+  readonly requestTimeout: number;
+  /** Seconds an idle keep-alive connection is kept open. */
+  readonly keepAliveTimeout: number;
+  /** Requests one keep-alive connection may carry before it is closed (0: no limit). */
+  readonly maxRequestsPerSocket: number;
+  /** TOKEN-07 flag requireJti: client assertions must carry a jti (default true). */
+  readonly requireAssertionJti: boolean;
+  /** Per minute; 0 turns a traffic limit off. */
+  readonly rateLimits: {
+    readonly clientAuthenticationFailures: number;
+    readonly parPerAddress: number;
+    readonly parPerClient: number;
+    readonly authorizePerAddress: number;
+    /** Rejected identity numbers one login accepts; the next submission ends it (429). */
+    readonly loginAttempts: number;
+    /** Per minute and client: logins whose request is too large for the cookie and is kept in the store. */
+    readonly largeLoginsPerClient: number;
+  };
+  /** Where the audit log goes: a file path or `stdout`; unset: no audit log. */
+  readonly auditLog: string | undefined;
+  /** Serve /metrics only on this port (not on the public listener). */
+  readonly metricsPort: number | undefined;
+  /** The proxies in front whose X-Forwarded-For counts: addresses, CIDR ranges, or loopback/linklocal/uniquelocal; unset: none. */
+  readonly trustProxy: string | undefined;
+  /** Shed load (503) when the event loop lags more than this many ms; 0: never. */
+  readonly maxEventLoopDelayMs: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -59,11 +88,17 @@ export class ConfigError extends Error {
 const isLoopbackHost = (hostname: string): boolean =>
   hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '[::1]' || /^127\./.test(hostname);
 
-/** An on/off variable: `true` or `false`, default off. */
-const flag = (requirement: string) =>
+/** A whole number from `min` to `max` (`unit` names it in the message), with a default. */
+const wholeNumber = (min: number, max: number, unit: string, fallback: number, why = '') => {
+  const message = `must be a whole number of ${unit} from ${min} to ${max}${why}`;
+  return z.coerce.number({ message }).int({ message }).min(min, { message }).max(max, { message }).default(fallback);
+};
+
+/** `true` or `false`, with a default. */
+const flag = (fallback: boolean, why = '') =>
   z
-    .enum(['true', 'false'], { message: `must be true or false (${requirement})` })
-    .default('false')
+    .enum(['true', 'false'], { message: `must be true or false${why}` })
+    .default(fallback ? 'true' : 'false')
     .transform((value) => value === 'true');
 
 // Every message names the variable and the rule; none repeats the value, which may be a secret.
@@ -129,13 +164,38 @@ const envSchema = z
       .min(10, { message: 'must be a whole number of seconds from 10 to 600 (PAR-05)' })
       .max(600, { message: 'must be a whole number of seconds from 10 to 600 (PAR-05)' })
       .default(120),
-    OP_REQUIRE_STATE_AND_NONCE: flag('AUTHZ-08'),
-    OP_LOGOUT_ACCEPT_CLIENT_ID_WITHOUT_HINT: flag('LOGOUT-04'),
+    OP_REQUIRE_STATE_AND_NONCE: flag(false, ' (AUTHZ-08)'),
+    OP_LOGOUT_ACCEPT_CLIENT_ID_WITHOUT_HINT: flag(false, ' (LOGOUT-04)'),
     OP_LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
         message: 'must be one of fatal, error, warn, info, debug, trace, silent',
       })
       .default('info'),
+    OP_REDIS_TIMEOUT_MS: wholeNumber(50, 10_000, 'milliseconds', 1000),
+    OP_REQUEST_TIMEOUT: wholeNumber(1, 300, 'seconds', 30),
+    OP_KEEP_ALIVE_TIMEOUT: wholeNumber(1, 600, 'seconds', 72),
+    OP_MAX_REQUESTS_PER_SOCKET: wholeNumber(0, 1_000_000, 'requests', 1000),
+    OP_REQUIRE_ASSERTION_JTI: flag(true, ' (TOKEN-07)'),
+    OP_RATE_LIMIT_CLIENT_AUTH: wholeNumber(1, 100_000, 'failed authentications per minute', 30),
+    OP_RATE_LIMIT_LOGIN_ATTEMPTS: wholeNumber(1, 1000, 'attempts', 10),
+    OP_RATE_LIMIT_PAR_PER_ADDRESS: wholeNumber(0, 10_000_000, 'requests per minute', 600, ' (0 = off)'),
+    OP_RATE_LIMIT_PAR_PER_CLIENT: wholeNumber(0, 10_000_000, 'requests per minute', 3000, ' (0 = off)'),
+    OP_RATE_LIMIT_LARGE_LOGINS_PER_CLIENT: wholeNumber(0, 10_000_000, 'requests per minute', 120, ' (0 = off)'),
+    OP_RATE_LIMIT_AUTHORIZE_PER_ADDRESS: wholeNumber(0, 10_000_000, 'requests per minute', 600, ' (0 = off)'),
+    OP_AUDIT_LOG: z.string().min(1).optional(),
+    OP_METRICS_PORT: z.coerce
+      .number({ message: 'must be a whole number from 1 to 65535' })
+      .int({ message: 'must be a whole number from 1 to 65535' })
+      .min(1, { message: 'must be a whole number from 1 to 65535' })
+      .max(65535, { message: 'must be a whole number from 1 to 65535' })
+      .optional(),
+    OP_TRUST_PROXY: z
+      .string()
+      .regex(/^((loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(\/\d{1,3})?)(\s*,\s*|$))+$/, {
+        message: 'must be a comma-separated list of proxy addresses, CIDR ranges or loopback, linklocal, uniquelocal',
+      })
+      .optional(),
+    OP_MAX_EVENT_LOOP_DELAY_MS: wholeNumber(0, 60_000, 'milliseconds', 1000, ' (0 = off)'),
   })
   .superRefine((env, ctx) => {
     if (env.OP_MODE !== 'prod') return;
@@ -195,5 +255,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requireStateAndNonceForAll: e.OP_REQUIRE_STATE_AND_NONCE,
     logoutAcceptClientIdWithoutHint: e.OP_LOGOUT_ACCEPT_CLIENT_ID_WITHOUT_HINT,
     logLevel: e.OP_LOG_LEVEL,
+    redisTimeoutMs: e.OP_REDIS_TIMEOUT_MS,
+    requestTimeout: e.OP_REQUEST_TIMEOUT,
+    keepAliveTimeout: e.OP_KEEP_ALIVE_TIMEOUT,
+    maxRequestsPerSocket: e.OP_MAX_REQUESTS_PER_SOCKET,
+    requireAssertionJti: e.OP_REQUIRE_ASSERTION_JTI,
+    rateLimits: {
+      clientAuthenticationFailures: e.OP_RATE_LIMIT_CLIENT_AUTH,
+      parPerAddress: e.OP_RATE_LIMIT_PAR_PER_ADDRESS,
+      parPerClient: e.OP_RATE_LIMIT_PAR_PER_CLIENT,
+      authorizePerAddress: e.OP_RATE_LIMIT_AUTHORIZE_PER_ADDRESS,
+      loginAttempts: e.OP_RATE_LIMIT_LOGIN_ATTEMPTS,
+      largeLoginsPerClient: e.OP_RATE_LIMIT_LARGE_LOGINS_PER_CLIENT,
+    },
+    auditLog: e.OP_AUDIT_LOG,
+    metricsPort: e.OP_METRICS_PORT,
+    trustProxy: e.OP_TRUST_PROXY,
+    maxEventLoopDelayMs: e.OP_MAX_EVENT_LOOP_DELAY_MS,
   });
 }

@@ -38,6 +38,8 @@ export interface OAuthErrorOptions {
   detail?: string;
   /** RFC 6750 §3 / RFC 6749 §5.2 challenge, e.g. `Basic realm="…"`. */
   wwwAuthenticate?: string;
+  /** RFC 9110 §10.2.3 Retry-After, in seconds, for 429 and 503 answers. */
+  retryAfter?: number;
 }
 
 const defaultStatus: Partial<Record<OAuthErrorCode, number>> = {
@@ -65,6 +67,7 @@ export class OAuthError extends Error {
   readonly mayRedirect: boolean;
   readonly detail: string | undefined;
   readonly wwwAuthenticate: string | undefined;
+  readonly retryAfter: number | undefined;
 
   constructor(error: OAuthErrorCode, description: string, options: OAuthErrorOptions = {}) {
     const safe = toSafeDescription(description);
@@ -76,6 +79,7 @@ export class OAuthError extends Error {
     this.mayRedirect = options.mayRedirect ?? true;
     this.detail = options.detail;
     this.wwwAuthenticate = options.wwwAuthenticate;
+    this.retryAfter = options.retryAfter;
   }
 
   /** The ERR-03 JSON body. */
@@ -86,4 +90,36 @@ export class OAuthError extends Error {
 
 export function isOAuthError(value: unknown): value is OAuthError {
   return value instanceof OAuthError;
+}
+
+/**
+ * The store (Redis) cannot serve now: not connected, a command timed out, or it refused for a
+ * reason of its own state (loading, out of memory, failover). Thrown by store/redis-store.ts,
+ * answered by the error handler as 503 temporarily_unavailable with Retry-After, or redirected
+ * once the redirect_uri is verified (flows/authorize.ts, flows/login.ts). Never fatal: the
+ * process keeps running and the client reconnects by itself.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/** Seconds a client is asked to wait after a store outage (Retry-After). */
+export const storeRetryAfterSeconds = 5;
+
+/** How a store outage is told to a client: 503, or a redirect where one is allowed (ERR-02). */
+export function storeOutage(cause: StoreUnavailableError, mayRedirect = false): OAuthError {
+  return new OAuthError('temporarily_unavailable', 'The service is temporarily unavailable; try again shortly', {
+    status: 503,
+    retryAfter: storeRetryAfterSeconds,
+    mayRedirect,
+    detail: cause.message,
+  });
+}
+
+/** 429 with Retry-After (RFC 6585 §4) for a rate limit: JSON on API endpoints, the error page on browser endpoints. */
+export function rateLimited(retryAfter: number, description: string): OAuthError {
+  return new OAuthError('temporarily_unavailable', description, { status: 429, retryAfter: Math.max(1, Math.ceil(retryAfter)), mayRedirect: false });
 }

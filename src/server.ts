@@ -1,7 +1,8 @@
 // Loads configuration, opens the store, loads clients and keys, listens; closes gracefully on
 // SIGTERM/SIGINT. Any start-up problem ends the process with a message naming what to fix.
 import closeWithGrace from 'close-with-grace';
-import { buildApp } from './app.js';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, buildMetricsApp } from './app.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { defaultAuthenticator } from './flows/services.js';
@@ -18,6 +19,29 @@ import { RedisStore } from './store/redis-store.js';
 import { StoreUnavailableError } from './store/store.js';
 
 const startupErrors = [ConfigError, ScopeRegistryError, ClientRegistryError, TrustStoreError, SigningKeyError, StoreUnavailableError, RedisUrlError];
+
+/**
+ * Shutdown (docs/interface.md, "Operations": exit 0 within 5 s): stop accepting, answer what is
+ * in flight (with Connection: close, app.ts), close idle keep-alive connections, then quit
+ * Redis. Connections still busy after `drainMs` are cut, so a client that never lets go cannot
+ * hold the process; the whole shutdown is bounded by close-with-grace's delay below.
+ */
+const drainMs = 3000;
+const shutdownDeadlineMs = 4500;
+
+async function shutdown(app: FastifyInstance, store: { close(): Promise<void> }, metricsApp: FastifyInstance | undefined): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const drained = app.close();
+  const outcome = await Promise.race([drained.then(() => 'drained'), new Promise((resolve) => (timer = setTimeout(resolve, drainMs, 'late')))]);
+  clearTimeout(timer);
+  if (outcome === 'late') {
+    app.log.warn({ drain_ms: drainMs }, 'connections still open after the drain time; closing them');
+    app.server.closeAllConnections();
+    await drained;
+  }
+  await metricsApp?.close();
+  await store.close();
+}
 
 async function main(): Promise<void> {
   let config: Config;
@@ -51,13 +75,32 @@ async function main(): Promise<void> {
       store.onConnectionError = (error) => log.warn({ store: store.description, reason: (error as NodeJS.ErrnoException).code ?? error.message }, 'Redis connection problem');
     }
     for (const warning of warnings) log.warn(warning);
-    closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    // OP_METRICS_PORT: /metrics on a listener of its own, off the public one.
+    const metricsApp = config.metricsPort !== undefined ? buildMetricsApp(app.services) : undefined;
+    // SIGHUP is not a reason to stop (it reloads the signing keys, below).
+    // JWKS-03: SIGHUP re-reads OP_SIGNING_KEYS_FILE. A file that does not load leaves the keys as
+    // they were; the staged key of a good one is published at once and signs at its activate_at.
+    process.on('SIGHUP', () => {
+      if (!config.signingKeysFile) {
+        log.info('SIGHUP: no OP_SIGNING_KEYS_FILE to reload');
+        return;
+      }
+      loadSigningKeys(config, store, keys).then(
+        (next) => {
+          signingKeys.replace(next);
+          log.info({ signing_keys: next.all.length, kids: next.all.map((key) => key.kid), signing_kid: next.signingKey(Date.now()).kid }, 'signing keys reloaded');
+        },
+        (error: Error) => log.error({ reason: error.message }, 'signing keys not reloaded; the previous keys stay in use'),
+      );
+    });
+    closeWithGrace({ delay: shutdownDeadlineMs, skip: ['SIGHUP'], logger: { error: (message: unknown) => log.error({ reason: String(message) }, 'shutdown failed') } }, async ({ signal, err }) => {
       if (err) log.error({ err }, 'closing after an uncaught error');
       else log.info({ signal }, 'closing');
-      await app.close();
-      await store.close();
+      await shutdown(app, store, metricsApp);
+      log.info('closed');
     });
     await app.listen({ port: config.port, host: config.host });
+    if (metricsApp) await metricsApp.listen({ port: config.metricsPort!, host: config.host });
     log.info(
       {
         issuer: config.issuer,

@@ -491,13 +491,15 @@ describe('private_key_jwt: claims', () => {
     await rejects(input(jwtBody(await assertion(), { client_id: OTHER_JWT_ID })), { error: 'invalid_client' });
   });
 
-  it('TOKEN-07 refuses an aud that is neither the issuer nor the endpoint', async () => {
+  it('TOKEN-07 refuses an aud that is neither the issuer nor the endpoint, and any aud array', async () => {
     await rejects(input(jwtBody(await assertion({ aud: 'https://evil.example.com/token' }))), { error: 'invalid_client', description: /aud must be/ });
-    await rejects(input(jwtBody(await assertion({ aud: ['https://a.example.com', 'https://b.example.com'] }))), { error: 'invalid_client', description: /aud must be/ });
+    for (const aud of [['https://a.example.com', 'https://b.example.com'], ['https://other.example.com', TOKEN_URL], [ISSUER]]) {
+      await rejects(input(jwtBody(await assertion({ aud }))), { error: 'invalid_client', description: /aud must be one string/ });
+    }
   });
 
-  it('TOKEN-07 accepts aud = issuer, aud = endpoint, and an aud array that contains one of them', async () => {
-    for (const aud of [ISSUER, TOKEN_URL, ['https://other.example.com', TOKEN_URL], [ISSUER]]) {
+  it('TOKEN-07 accepts aud = issuer and aud = endpoint', async () => {
+    for (const aud of [ISSUER, TOKEN_URL]) {
       expect((await authenticateClient(input(jwtBody(await assertion({ aud }))), ctx())).method).toBe('private_key_jwt');
     }
   });
@@ -515,18 +517,13 @@ describe('private_key_jwt: claims', () => {
   });
 
   it('TOKEN-07 refuses exp not after iat', async () => {
-    await rejects(input(jwtBody(await assertion({ iat: NOW_S, exp: NOW_S }))), { error: 'invalid_client', description: /exp must be after/ });
+    await rejects(input(jwtBody(await assertion({ iat: NOW_S + 5, exp: NOW_S + 5 }))), { error: 'invalid_client', description: /exp must be after/ });
   });
 
-  it('TOKEN-07 refuses an assertion expired beyond the 10 s skew', async () => {
+  it('TOKEN-07 refuses an assertion from its exp on: the skew applies to iat only', async () => {
     await rejects(input(jwtBody(await assertion({ iat: NOW_S - 71, exp: NOW_S - 11 }))), { error: 'invalid_client', description: 'The client assertion has expired' });
-    // exp + skew = now is already too late.
-    await rejects(input(jwtBody(await assertion({ iat: NOW_S - 70, exp: NOW_S - 10 }))), { error: 'invalid_client', description: 'The client assertion has expired' });
-  });
-
-  it('TOKEN-07 accepts an assertion expired within the 10 s skew', async () => {
-    expect((await authenticateClient(input(jwtBody(await assertion({ iat: NOW_S - 65, exp: NOW_S - 5 }))), ctx())).method).toBe('private_key_jwt');
-    expect((await authenticateClient(input(jwtBody(await assertion({ iat: NOW_S - 69, exp: NOW_S - 9 }))), ctx())).method).toBe('private_key_jwt');
+    await rejects(input(jwtBody(await assertion({ iat: NOW_S - 65, exp: NOW_S - 1 }))), { error: 'invalid_client', description: 'The client assertion has expired' });
+    await rejects(input(jwtBody(await assertion({ iat: NOW_S - 60, exp: NOW_S }))), { error: 'invalid_client', description: 'The client assertion has expired' });
   });
 
   it('TOKEN-07 refuses iat more than 10 s in the future and accepts it within the skew', async () => {
@@ -589,11 +586,10 @@ describe('private_key_jwt: jti', () => {
     expect((await authenticateClient(input(jwtBody(await assertion({ jti }))), ctx())).method).toBe('private_key_jwt');
   });
 
-  it('TOKEN-07 accepts an assertion without jti by default, and refuses it when requireJti is set', async () => {
+  it('TOKEN-07 refuses an assertion without jti by default, and accepts it when requireJti is off', async () => {
     const body = jwtBody(await assertion({ jti: undefined }));
-    expect((await authenticateClient(input(body), ctx())).method).toBe('private_key_jwt');
-    await rejects(input(body), { error: 'invalid_client', description: 'The client assertion must have a jti' }, ctx({ requireJti: true }));
-    expect((await authenticateClient(input(jwtBody(await assertion())), ctx({ requireJti: true }))).method).toBe('private_key_jwt');
+    await rejects(input(body), { error: 'invalid_client', description: 'The client assertion must have a jti' });
+    expect((await authenticateClient(input(body), ctx({ requireJti: false }))).method).toBe('private_key_jwt');
   });
 
   it('TOKEN-07 refuses a jti that is not a string', async () => {

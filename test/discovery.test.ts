@@ -114,7 +114,7 @@ describe('discovery and keys over HTTP', () => {
     const ready = await get('/readyz');
     expect(ready.statusCode).toBe(200);
     expect(ready.headers['cache-control']).toBe('no-store');
-    expect(ready.json()).toEqual({ status: 'ready', store: 'redis', store_reachable: true, signing_keys: 1 });
+    expect(ready.json()).toEqual({ status: 'ready', store: 'redis', store_reachable: true, under_pressure: false, signing_keys: 1 });
   });
 });
 
@@ -130,7 +130,7 @@ describe('readiness without a store', () => {
     try {
       const response = await provider.app.inject({ method: 'GET', url: '/readyz' });
       expect(response.statusCode).toBe(503);
-      expect(response.json()).toEqual({ status: 'unavailable', store: 'redis', store_reachable: false, signing_keys: 1 });
+      expect(response.json()).toEqual({ status: 'unavailable', store: 'redis', store_reachable: false, under_pressure: false, signing_keys: 1 });
       expect((await provider.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     } finally {
       await provider.app.close();

@@ -150,7 +150,6 @@ describe('PAR-02 client authentication as at the token endpoint', () => {
   for (const [name, audience] of [
     ['the issuer', issuer],
     ['the token endpoint URL', `${issuer}/token`],
-    ['the PAR endpoint URL', `${issuer}/par`],
   ] as const) {
     it(`PAR-02 TOKEN-06 a private_key_jwt client authenticates with an assertion whose aud is ${name}`, async () => {
       const response = await push(pkjwt, {}, { audience });
@@ -158,8 +157,9 @@ describe('PAR-02 client authentication as at the token endpoint', () => {
     });
   }
 
-  it('PAR-02 TOKEN-07 an assertion whose aud is another endpoint of ours is 401 invalid_client', async () => {
+  it('PAR-02 TOKEN-07 an assertion whose aud is another endpoint of ours, the PAR endpoint included, is 401 invalid_client', async () => {
     expectOAuthError(await push(pkjwt, {}, { audience: `${issuer}/userinfo` }), 401, 'invalid_client');
+    expectOAuthError(await push(pkjwt, {}, { audience: `${issuer}/par` }), 401, 'invalid_client');
   });
 
   it('PAR-02 TOKEN-07 a replayed assertion (same jti) is 401 invalid_client', async () => {

@@ -218,9 +218,10 @@ describe('/token/revoke: client authentication (REVOKE-02)', () => {
     await expectAccessTokenRefused(access_token);
   });
 
-  it('REVOKE-02 a private_key_jwt assertion addressed to the revocation endpoint URL is accepted', async () => {
+  it('REVOKE-02 TOKEN-07 a private_key_jwt assertion addressed to the revocation endpoint URL is 401 invalid_client (only the issuer or the token endpoint)', async () => {
     const { access_token } = await tokensFor(pkjwt);
-    expectRevoked(await postAs(revokePath, pkjwt, { token: access_token }, `${issuer}${revokePath}`));
+    expectOAuthError(await postAs(revokePath, pkjwt, { token: access_token }, `${issuer}${revokePath}`), 401, 'invalid_client');
+    expectRevoked(await postAs(revokePath, pkjwt, { token: access_token }, `${issuer}/token`));
     await expectAccessTokenRefused(access_token);
   });
 

@@ -68,7 +68,7 @@ describe('signing keys', () => {
     expect((await parseSigningKeySet({ keys: [{ ...jwk, kid: 'named-2026' }] }, 'x')).active.kid).toBe('named-2026');
   });
 
-  it('JWKS-03 signs with the first key of the file and publishes every key for verification', async () => {
+  it('JWKS-03 without activate_at the first key of the file signs, and every key is published for verification', async () => {
     const [next, previous] = [await generatePrivateJwk(), await generatePrivateJwk()];
     const keys = await loadSigningKeys({ issuer, signingKeysFile: writeTemp({ keys: [next, previous] }) }, new MemoryStore((k) => k), keySpace('x:'));
     expect(keys.source).toBe('file');

@@ -124,12 +124,37 @@ describe.each(Object.keys(implementations))('store contract: %s', (name) => {
 
   it('redeem with a guard marks nothing when the field differs, and redeems when it matches', async () => {
     await subject.store.set(k('guarded'), { client_id: 'a', n: 1 }, 10_000);
-    expect(await subject.store.redeem(k('guarded'), 10_000, { field: 'client_id', equals: 'b' })).toEqual({ state: 'mismatch' });
-    expect(await subject.store.redeem(k('guarded'), 10_000, { field: 'client_id', equals: 'a' })).toEqual({ state: 'fresh', value: { client_id: 'a', n: 1 } });
-    expect(await subject.store.redeem(k('guarded'), 10_000, { field: 'client_id', equals: 'b' })).toEqual({ state: 'mismatch' });
-    expect(await subject.store.redeem(k('guarded'), 10_000, { field: 'client_id', equals: 'a' })).toEqual({ state: 'used', value: { client_id: 'a', n: 1 } });
+    const mismatch = { state: 'mismatch', field: 'client_id', absent: false };
+    expect(await subject.store.redeem(k('guarded'), 10_000, [{ field: 'client_id', equals: 'b' }])).toEqual(mismatch);
+    expect(await subject.store.redeem(k('guarded'), 10_000, [{ field: 'client_id', equals: 'a' }])).toEqual({ state: 'fresh', value: { client_id: 'a', n: 1 } });
+    expect(await subject.store.redeem(k('guarded'), 10_000, [{ field: 'client_id', equals: 'b' }])).toEqual(mismatch);
+    expect(await subject.store.redeem(k('guarded'), 10_000, [{ field: 'client_id', equals: 'a' }])).toEqual({ state: 'used', value: { client_id: 'a', n: 1 } });
     await subject.store.set(k('not-object'), 'text', 10_000);
-    expect(await subject.store.redeem(k('not-object'), 10_000, { field: 'client_id', equals: 'a' })).toEqual({ state: 'mismatch' });
+    expect(await subject.store.redeem(k('not-object'), 10_000, [{ field: 'client_id', equals: 'a' }])).toEqual({ ...mismatch, absent: true });
+  });
+
+  it('redeem checks every guard in order, a field that must be absent included, before anything is marked', async () => {
+    await subject.store.set(k('bound'), { client_id: 'a', challenge: 'x' }, 10_000);
+    const guards = (challenge: string | null, nonce: string | null = null) => [
+      { field: 'client_id', equals: 'a' },
+      { field: 'challenge', equals: challenge },
+      { field: 'nonce', equals: nonce },
+    ];
+    expect(await subject.store.redeem(k('bound'), 10_000, guards('y'))).toEqual({ state: 'mismatch', field: 'challenge', absent: false });
+    expect(await subject.store.redeem(k('bound'), 10_000, guards(null))).toEqual({ state: 'mismatch', field: 'challenge', absent: false });
+    expect(await subject.store.redeem(k('bound'), 10_000, guards('x', 'n'))).toEqual({ state: 'mismatch', field: 'nonce', absent: true });
+    expect((await subject.store.redeem(k('bound'), 10_000, guards('x'))).state).toBe('fresh');
+    expect((await subject.store.redeem(k('bound'), 10_000, guards('x'))).state).toBe('used');
+  });
+
+  it('increment adds atomically, across concurrent callers, and keeps the expiry of the first count', async () => {
+    const results = await Promise.all(Array.from({ length: 20 }, () => subject.store.increment(k('counter'), 1, 10_000)));
+    expect([...results].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(await subject.store.increment(k('counter'), 5, 10_000)).toBe(25);
+    expect(await subject.store.increment(k('short-counter'), 3, 60)).toBe(3);
+    expect(await subject.store.increment(k('short-counter'), 1, 60_000)).toBe(4);
+    await sleep(150);
+    expect(await subject.store.increment(k('short-counter'), 1, 60)).toBe(1);
   });
 
   it('redeem reports missing once the record has expired', async () => {

@@ -181,12 +181,6 @@ describe('/token: code lifetime and single use (TOKEN-11)', () => {
     expect(after.json<{ error: string }>().error).toBe('invalid_token');
     expect(after.headers['www-authenticate']).toContain('error="invalid_token"');
   });
-
-  it('TOKEN-11 a failed first redemption (wrong code_verifier) burns the code', async () => {
-    const authorized = await authorize(web);
-    expectOAuthError(await redeem(authorized, { code_verifier: randomBytes(32).toString('base64url') }), 400, 'invalid_grant');
-    expectOAuthError(await redeem(authorized), 400, 'invalid_grant');
-  });
 });
 
 describe('/token: the success response (TOKEN-12)', () => {

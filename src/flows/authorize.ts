@@ -15,7 +15,8 @@ import type { RegisteredClient } from '../registry/client-registry.js';
 import { findBrowserSession } from './browser-session.js';
 import { issueCodeOps } from './code-issuance.js';
 import { checkConsent } from './consent.js';
-import { startConsent, startInteraction, type PendingInteraction } from './interactions.js';
+import { keepLargeRequest, startConsent, startInteraction, type PendingInteraction } from './interactions.js';
+import { addressSubject } from './rate-limits.js';
 import { redirectableError, refuse } from './refusal.js';
 import type { FlowContext, Services } from './services.js';
 
@@ -61,6 +62,10 @@ const valueOf = <T>(result: PromiseSettledResult<T>): T => {
 export async function authorize(services: Services, flow: FlowContext, input: AuthorizeInput): Promise<AuthorizeOutcome> {
   const { config, registry, clock } = services;
   const { raw } = input;
+  // Requests per address are limited, decided at once without a round trip (flows/rate-limits.ts).
+  const limit = services.limits.authorizePerAddress;
+  const verdict = limit.take(addressSubject(flow.sourceAddress));
+  if (!verdict.allowed) throw limit.refusal(verdict, 'Too many authorization requests from this address; try again later');
   let client: RegisteredClient;
   let request: AuthorizationRequest;
   let session: PromiseSettledResult<LoadedSession | null>;
@@ -100,7 +105,10 @@ export async function authorize(services: Services, flow: FlowContext, input: Au
   try {
     return await continueAuthorization(services, flow, client, request, valueOf(session), locale);
   } catch (error) {
-    // ERR-02: the redirect_uri is validated, so even an internal failure goes back to the client.
+    // A refusal that must not redirect (a rate limit: 429 with the error page) keeps its page.
+    if (error instanceof OAuthError && !error.mayRedirect) throw error;
+    // ERR-02: the redirect_uri is validated, so even an internal failure goes back to the client
+    // (a store outage as temporarily_unavailable, anything else as server_error).
     return { kind: 'respond', response: refuse(flow, client, target, redirectableError(error, flow), config.issuer, locale) };
   }
 }
@@ -145,7 +153,7 @@ async function continueAuthorization(services: Services, flow: FlowContext, clie
       if (consent.kind === 'ask') {
         // The known user goes straight to the consent page; no login.
         await touch();
-        return { kind: 'interaction', interaction: startConsent(services, request, subject, touched.created_at, now), ...cookie };
+        return { kind: 'interaction', interaction: await keepLargeRequest(services, client.client_id, startConsent(services, request, subject, touched.created_at, now)), ...cookie };
       }
     }
     // SSO-04: answered from the session, in one round trip with the idle-clock restart.
@@ -160,7 +168,7 @@ async function continueAuthorization(services: Services, flow: FlowContext, clie
   }
   // The user must authenticate: the validated request travels sealed in a cookie bound to this
   // browser, so showing the login page costs no store round trip (beyond restarting the idle
-  // clock of a session the browser already has).
+  // clock of a session the browser already has, or keeping a request too large for a cookie).
   await touch();
-  return { kind: 'interaction', interaction: startInteraction(services, request, now), ...cookie };
+  return { kind: 'interaction', interaction: await keepLargeRequest(services, client.client_id, startInteraction(services, request, now)), ...cookie };
 }

@@ -1,23 +1,27 @@
-// The authorization_code grant as a use case (TOKEN-10…12, TOKEN-15): redeem the code atomically,
-// let protocol/token/authorization-code-grant.ts decide, revoke on replay (TOKEN-11), mint.
+// The authorization_code grant as a use case (TOKEN-10…12, TOKEN-15): redeem the code atomically
+// with its bindings, let protocol/token/authorization-code-grant.ts decide, revoke on replay
+// (TOKEN-11), mint.
 import { OAuthError } from '../errors.js';
 import type { AuthenticatedClient } from '../protocol/client-authentication/index.js';
-import { checkGrantNotOver, decideCodeGrant, grantExpiresAt, parseCodeGrant, replayWindowMs } from '../protocol/token/authorization-code-grant.js';
 import { scopePolicy } from '../protocol/scope-policy.js';
+import { checkGrantNotOver, codeBindings, decideCodeGrant, grantExpiresAt, parseCodeGrant, replayWindowMs } from '../protocol/token/authorization-code-grant.js';
 import type { FormBody } from '../protocol/token/token-request.js';
-import type { FlowContext, Services } from './services.js';
+import { audit, type FlowContext, type Services } from './services.js';
 import { grantFacts, mintAccessToken, mintIdToken, mintRefreshToken, revokeGrant, type TokenResponse } from './token-issuance.js';
 
 export async function authorizationCodeGrant(services: Services, flow: FlowContext, caller: AuthenticatedClient, body: FormBody): Promise<TokenResponse> {
   const { client } = caller;
   const parameters = parseCodeGrant(body);
-  const redemption = await services.codes.redeem(parameters.code, client.client_id, replayWindowMs(client));
+  // TOKEN-10, TOKEN-11: the bindings are proven in the same atomic step that uses the code up.
+  const redemption = await services.codes.redeem(parameters.code, codeBindings(client, parameters), replayWindowMs(client));
   const now = services.clock();
-  const decision = decideCodeGrant(redemption, client, parameters, now);
+  const decision = decideCodeGrant(redemption, parameters, now);
   if (decision.kind === 'replay') {
     // TOKEN-11 RFC 6749 §4.1.2, §10.5: a second redemption revokes everything the first issued.
     await revokeGrant(services, decision.record.grant_id, client, 'authorization code replayed');
     flow.log.warn({ client_id: client.client_id, grant_id: decision.record.grant_id }, 'authorization code replayed; its grant is revoked (TOKEN-11)');
+    services.metrics.replayDetected('authorization_code');
+    audit(services, flow, { event: 'token_revoked', client_id: client.client_id, grant_id: decision.record.grant_id, reason: 'authorization code replayed' });
     throw decision.error;
   }
   const { record } = decision;
@@ -36,11 +40,13 @@ export async function authorizationCodeGrant(services: Services, flow: FlowConte
     const [revoked] = await Promise.all([services.grants.findRevocation(record.grant_id), services.store.write(writes)]);
     if (revoked) {
       await revokeGrant(services, record.grant_id, client, revoked.reason);
-      throw new OAuthError('invalid_grant', 'The authorization code has already been used', { detail: 'grant revoked while redeeming' });
+      throw new OAuthError('invalid_grant', 'code was already used', { detail: 'grant revoked while redeeming' });
     }
   } else if (writes.length > 0) {
     await services.store.write(writes);
   }
+  services.metrics.tokenIssued('authorization_code');
+  audit(services, flow, { event: 'token_issued', client_id: client.client_id, grant_id: record.grant_id, grant_type: 'authorization_code' });
   return {
     access_token: accessToken.token,
     token_type: 'Bearer',

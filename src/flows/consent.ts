@@ -15,7 +15,7 @@ import type { AuthorizationResponse } from './authorize.js';
 import { issueCodeOps } from './code-issuance.js';
 import { checkCsrf, expiredInteraction, interactionLifetimeLeft, type ConsentInteraction } from './interactions.js';
 import { refuse } from './refusal.js';
-import type { FlowContext, Services } from './services.js';
+import { audit, type FlowContext, type Services } from './services.js';
 
 /** AUTHZ-27: the requested scopes that need the user's consent (none for most clients). */
 export const consentScopes = (services: Services, request: AuthorizationRequest): readonly RegisteredScope[] => scopePolicy(request.scope, services.scopes).consent;
@@ -62,7 +62,9 @@ export async function submitConsent(services: Services, flow: FlowContext, inter
   if (form.action !== 'accept' && form.action !== 'decline') return { kind: 'page', page: consentPage(services, interaction, client, locale), status: 400 };
   // Single use first: a replayed form (double submit, back button) must not remember or issue twice.
   if (!(await services.interactions.claim(interaction.id, interactionLifetimeLeft(interaction, now)))) throw expiredInteraction();
+  const dropStoredRequest = interaction.stored ? services.interactions.deleteRequestOps(interaction.id) : [];
   if (form.action === 'decline') {
+    if (dropStoredRequest.length > 0) await store.write(dropStoredRequest);
     // AUTHZ-26 RFC 6749 §4.1.2.1: the user declined the consent (ERR-06: logged as a refusal).
     return { kind: 'respond', response: refuse(flow, client, target, consentDeclined(), config.issuer, locale) };
   }
@@ -74,6 +76,7 @@ export async function submitConsent(services: Services, flow: FlowContext, inter
     { scopes: policy.consent.map((scope) => scope.name), granted_at: now, grant_id: grantId },
     cappedGrantLifetime(client.authorization_lifetime, policy) * 1000,
   );
-  await store.write([...ops, ...remember]);
+  await store.write([...ops, ...remember, ...dropStoredRequest]);
+  audit(services, flow, { event: 'consent_given', client_id: client.client_id, sid: subject.sid, grant_id: grantId });
   return { kind: 'respond', response: { target, parameters: successParameters(code, target, config.issuer), locale } };
 }

@@ -4,8 +4,9 @@
 import { chooseLocale, type Locale } from '../i18n/locale.js';
 import type { RawParameters } from '../protocol/authorize/parameters.js';
 import { decideLogoutRedirect, parseLogoutParameters, verifyIdTokenHint, type FrontchannelNotice } from '../protocol/logout.js';
+import { sidsOf } from '../protocol/session.js';
 import { endBrowserSession, findBrowserSession } from './browser-session.js';
-import type { FlowContext, Services } from './services.js';
+import { audit, type FlowContext, type Services } from './services.js';
 
 export type EndSessionOutcome =
   /** LOGOUT-06: no session in this browser: nothing ended, nothing redirects. */
@@ -30,6 +31,7 @@ export async function endSession(services: Services, flow: FlowContext, input: {
   // LOGOUT-07: end the sessions and grants, then notify (LOGOUT-08), then redirect or show the
   // final page. LOGOUT-11: no confirmation is asked for.
   const notices = await endBrowserSession(services, session, 'single logout');
+  for (const sid of sidsOf(session.record)) audit(services, flow, { event: 'logout', client_id: hint?.client_id, sid, reason: 'single logout' });
   flow.log.info({ client_id: hint?.client_id, notified: notices.map((n) => n.client_id), redirect: decision.redirect !== undefined }, 'logged out (LOGOUT-07)');
   return { kind: 'ended', locale, notices, redirect: decision.redirect };
 }

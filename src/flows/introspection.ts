@@ -22,7 +22,7 @@ const repeatedClaims = ['scope', 'client_id', 'iss', 'sub', 'pid', 'acr', 'clien
 
 export async function introspect(services: Services, flow: FlowContext, input: ClientAuthInput): Promise<IntrospectionResponse> {
   // INTROSPECT-02 RFC 7662 §2.1: the caller authenticates; failure is 401 invalid_client.
-  const { client, method } = await authenticateCaller(services, flow, input, introspectionPath);
+  const { client, method } = await authenticateCaller(services, flow, input);
   // INTROSPECT-02 RFC 7662 §4: the caller must really authenticate; a public client cannot.
   if (method === 'none') throw new OAuthError('invalid_client', 'Introspection requires client authentication', { detail: 'public client' });
   // INTROSPECT-03: the caller must hold the introspection scope (403, profile's choice of code).

@@ -61,7 +61,7 @@ export async function jwtBearerGrant(services: Services, flow: FlowContext, inpu
   }
   // TOKEN-21: an access token only: no id_token, no refresh token.
   return {
-    access_token: handle ?? signJwt(claims, services.signingKeys.active),
+    access_token: handle ?? signJwt(claims, services.signingKeys.signingKey(now)),
     token_type: 'Bearer',
     expires_in: lifetime,
     scope: grant.scope.join(' '),

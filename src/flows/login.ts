@@ -4,14 +4,14 @@
 // refused identity (the page again, with the problem), or a login that builds the browser session
 // and then issues the code, or moves on to the consent stage when a scope needs the user's consent
 // (flows/consent.ts).
-import { OAuthError } from '../errors.js';
+import { OAuthError, rateLimited } from '../errors.js';
 import { chooseLocale, type Locale } from '../i18n/locale.js';
 import { acrRank, type AcrLevel } from '../protocol/acr.js';
 import { successParameters } from '../protocol/authorization-response.js';
 import { targetOf } from '../protocol/authorize/request.js';
 import { newSessionCookieValue } from '../protocol/identifiers.js';
 import type { FrontchannelNotice } from '../protocol/logout.js';
-import { sessionAfterLogin, sessionRemainingMs } from '../protocol/session.js';
+import { sessionAfterLogin, sessionRemainingMs, sidsOf } from '../protocol/session.js';
 import type { AuthenticatedSubject } from '../protocol/tokens.js';
 import type { RegisteredClient } from '../registry/client-registry.js';
 import { undoOps, type WriteOp } from '../store/store.js';
@@ -23,6 +23,7 @@ import {
   checkCsrf,
   expiredInteraction,
   interactionLifetimeLeft,
+  keepLargeRequest,
   openInteraction,
   startConsent,
   type AuthenticateInteraction,
@@ -30,7 +31,7 @@ import {
   type PendingInteraction,
 } from './interactions.js';
 import { redirectableError, refuse } from './refusal.js';
-import type { FlowContext, Services } from './services.js';
+import { audit, type FlowContext, type Services } from './services.js';
 
 export interface LoginInput {
   interactionId: string;
@@ -55,8 +56,8 @@ export interface LoginPage {
 export type InteractionPage = { kind: 'login'; page: LoginPage } | { kind: 'consent'; page: ConsentPage };
 
 /** The pending interaction and its client, or the error page (CLIENT-17: a client deactivated meanwhile is unknown). */
-function openPending(services: Services, flow: FlowContext, input: LoginInput): { interaction: Interaction; client: RegisteredClient } {
-  const interaction = openInteraction(services, input.interactionId, input.sealedInteraction);
+async function openPending(services: Services, flow: FlowContext, input: LoginInput): Promise<{ interaction: Interaction; client: RegisteredClient }> {
+  const interaction = await openInteraction(services, input.interactionId, input.sealedInteraction);
   const client = services.registry.find(interaction.request.client_id);
   if (!client) throw new OAuthError('invalid_client', 'Unknown or inactive client_id', { mayRedirect: false });
   flow.noteClient(client);
@@ -79,8 +80,8 @@ function loginPage(services: Services, interaction: AuthenticateInteraction, cli
 }
 
 /** GET: the page of the interaction's stage. `chosenLocale` is an active language choice in our UI (AUTHZ-13). */
-export function showInteraction(services: Services, flow: FlowContext, input: LoginInput & { chosenLocale?: Locale }): InteractionPage {
-  const { interaction, client } = openPending(services, flow, input);
+export async function showInteraction(services: Services, flow: FlowContext, input: LoginInput & { chosenLocale?: Locale }): Promise<InteractionPage> {
+  const { interaction, client } = await openPending(services, flow, input);
   const locale = input.chosenLocale ?? chooseLocale(input.languageCookie, interaction.request.ui_locales);
   return interaction.stage === 'consent'
     ? { kind: 'consent', page: consentPage(services, interaction, client, locale) }
@@ -107,7 +108,7 @@ export type InteractionOutcome =
 
 /** POST: the answer to the interaction's page. */
 export async function submitInteraction(services: Services, flow: FlowContext, input: LoginSubmission): Promise<InteractionOutcome> {
-  const { interaction, client } = openPending(services, flow, input);
+  const { interaction, client } = await openPending(services, flow, input);
   const locale = chooseLocale(input.languageCookie, interaction.request.ui_locales);
   try {
     if (interaction.stage === 'consent') {
@@ -124,6 +125,25 @@ export async function submitInteraction(services: Services, flow: FlowContext, i
   }
 }
 
+/**
+ * The submission after OP_RATE_LIMIT_LOGIN_ATTEMPTS rejected identity numbers: the interaction is
+ * used up (claimed) and the user sees the error page with 429.
+ */
+async function endTooManyAttempts(
+  services: Services,
+  flow: FlowContext,
+  interaction: Interaction,
+  lifetimeLeft: number,
+  failed: (reason: string, result: 'rate_limited') => void,
+): Promise<never> {
+  await services.interactions.claim(interaction.id, lifetimeLeft);
+  failed('too many rejected identity numbers', 'rate_limited');
+  services.metrics.rateLimited('login_attempts');
+  flow.log.warn({ interaction_id: interaction.id }, 'login ended after too many rejected identity numbers');
+  // Retry-After: a minute's pause before a new login from the service.
+  throw rateLimited(60, 'Too many rejected identity numbers; this login has ended, start again from the service');
+}
+
 /** The authenticate stage: cancel, or authenticate and answer the client (or go on to consent). */
 async function submitLogin(services: Services, flow: FlowContext, interaction: AuthenticateInteraction, client: RegisteredClient, input: LoginSubmission, locale: Locale): Promise<InteractionOutcome> {
   const { config, clock, store } = services;
@@ -131,11 +151,22 @@ async function submitLogin(services: Services, flow: FlowContext, interaction: A
   const { request } = interaction;
   const target = targetOf(request);
   const now = clock();
-  const claim = () => services.interactions.claim(interaction.id, interactionLifetimeLeft(interaction, now));
+  const lifetimeLeft = interactionLifetimeLeft(interaction, now);
+  const claim = () => services.interactions.claim(interaction.id, lifetimeLeft);
+  const failed = (reason: string, result: 'refused' | 'cancelled' | 'rate_limited') => {
+    services.metrics.login(result);
+    audit(services, flow, { event: 'login_failed', client_id: client.client_id, interaction_id: interaction.id, reason });
+  };
+  /** A lost claim: the login was completed, or ended by the attempt limit (then 429, not 400). */
+  const lostClaim = async (): Promise<never> => {
+    if ((await services.interactions.rejections(interaction.id)) >= config.rateLimits.loginAttempts) return endTooManyAttempts(services, flow, interaction, lifetimeLeft, failed);
+    throw expiredInteraction();
+  };
 
   if (input.form.action === 'cancel') {
     // AUTHZ-26 RFC 6749 §4.1.2.1: the user declined; the interaction is used up.
-    if (!(await claim())) throw expiredInteraction();
+    if (!(await claim())) return lostClaim();
+    failed('cancelled by the user', 'cancelled');
     const error = new OAuthError('access_denied', 'The user cancelled the login');
     return { kind: 'done', interactionId: interaction.id, next: { kind: 'respond', response: refuse(flow, client, target, error, config.issuer, locale) }, locale };
   }
@@ -143,6 +174,15 @@ async function submitLogin(services: Services, flow: FlowContext, interaction: A
 
   const outcome = services.authenticator!.authenticate({ pid: input.form.pid, acr: input.form.acr }, request.acr_minimum);
   if (!outcome.ok) {
+    // One login accepts OP_RATE_LIMIT_LOGIN_ATTEMPTS rejected identity numbers (docs/interface.md,
+    // "Operations"); the submission after them gets 429 and ends it. Only rejections are counted
+    // (one atomic increment each). The last accepted rejection also uses the login up, so the next
+    // submission, whatever it holds, finds the claim taken (and the count says why): a good login
+    // pays nothing for the limit.
+    const rejections = await services.interactions.countRejection(interaction.id, lifetimeLeft);
+    if (rejections > config.rateLimits.loginAttempts) return endTooManyAttempts(services, flow, interaction, lifetimeLeft, failed);
+    if (rejections === config.rateLimits.loginAttempts) await claim();
+    failed(outcome.problem, 'refused');
     const page = loginPage(services, interaction, client, locale, { pid: (input.form.pid ?? '').slice(0, 11), problem: outcome.problem, acr: input.form.acr ?? '' });
     return { kind: 'page', status: 422, page: { kind: 'login', page } };
   }
@@ -154,9 +194,12 @@ async function submitLogin(services: Services, flow: FlowContext, interaction: A
   const newCookie = newSessionCookieValue();
   const remainingMs = sessionRemainingMs(record, now);
   const sessionWrites = services.sessions.saveOps(newCookie, record, remainingMs);
+  const dropStoredRequest = interaction.stored ? services.interactions.deleteRequestOps(interaction.id) : [];
+  let grantId: string | undefined;
   const issue = (): { next: Next; ops: WriteOp[] } => {
-    const { code, ops } = issueCodeOps(services, client, request, subject, record, now);
-    return { next: { kind: 'respond', response: { target, parameters: successParameters(code, target, config.issuer), locale } }, ops };
+    const issued = issueCodeOps(services, client, request, subject, record, now);
+    grantId = issued.grantId;
+    return { next: { kind: 'respond', response: { target, parameters: successParameters(issued.code, target, config.issuer), locale } }, ops: issued.ops };
   };
 
   let next: Next;
@@ -167,11 +210,11 @@ async function submitLogin(services: Services, flow: FlowContext, interaction: A
     // claim and removes what it created; it never touched the live session, so nobody is logged
     // out. Only after a won claim is the previous session removed (SSO-01 rotation).
     const issued = issue();
-    const writes = [...sessionWrites, ...issued.ops];
+    const writes = [...sessionWrites, ...issued.ops, ...dropStoredRequest];
     const [claimed] = await Promise.all([claim(), store.write(writes)]);
     if (!claimed) {
       await store.write(undoOps(writes));
-      throw expiredInteraction();
+      return lostClaim();
     }
     next = issued.next;
   } else {
@@ -180,23 +223,28 @@ async function submitLogin(services: Services, flow: FlowContext, interaction: A
     const [claimed, , decision] = await Promise.all([claim(), store.write(sessionWrites), checkConsent(services, client, request, subject, consent)]);
     if (!claimed) {
       await store.write(undoOps(sessionWrites));
-      throw expiredInteraction();
+      return lostClaim();
     }
     if (decision.kind === 'granted') {
       const issued = issue();
-      await store.write(issued.ops);
+      await store.write([...issued.ops, ...dropStoredRequest]);
       next = issued.next;
     } else if (decision.kind === 'ask') {
-      next = { kind: 'interaction', interaction: startConsent(services, request, subject, record.created_at, now) };
+      if (dropStoredRequest.length > 0) await store.write(dropStoredRequest);
+      next = { kind: 'interaction', interaction: await keepLargeRequest(services, client.client_id, startConsent(services, request, subject, record.created_at, now)) };
     } else {
+      if (dropStoredRequest.length > 0) await store.write(dropStoredRequest);
       next = { kind: 'respond', response: refuse(flow, client, target, decision.error, config.issuer, locale) };
     }
   }
+  services.metrics.login('success');
+  audit(services, flow, { event: 'login', client_id: client.client_id, sid: login.sid, acr: login.acr, ...(grantId ? { grant_id: grantId } : {}) });
 
   const session: SessionCookie = { value: newCookie, maxAgeMs: remainingMs };
   if (previous && otherPerson) {
     // SSO-07: one browser session belongs to one person; the old one ends with full logout.
     const notices = await endBrowserSession(services, previous, 'another person logged in');
+    for (const sid of sidsOf(previous.record)) audit(services, flow, { event: 'logout', sid, reason: 'another person logged in' });
     if (notices.length > 0) return { kind: 'done', interactionId: interaction.id, next, locale, session, notices };
   } else if (previous) {
     await services.sessions.delete(previous.cookie);

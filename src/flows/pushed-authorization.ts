@@ -7,6 +7,7 @@ import type { RawParameters } from '../protocol/authorize/parameters.js';
 import { pushedRequestUriPrefix } from '../protocol/authorize/pushed-request.js';
 import { newPushedRequestHandle } from '../protocol/identifiers.js';
 import { authenticateCaller } from './client-authentication.js';
+import { addressSubject } from './rate-limits.js';
 import type { FlowContext, Services } from './services.js';
 
 export const parPath = '/par';
@@ -19,7 +20,7 @@ export interface PushedRequestUri {
 export async function pushAuthorizationRequest(services: Services, flow: FlowContext, input: { authorization: string | undefined; body: RawParameters }): Promise<PushedRequestUri> {
   const { config, clock } = services;
   // PAR-02 RFC 9126 §2: exactly as at the token endpoint.
-  const { client } = await authenticateCaller(services, flow, input, parPath);
+  const { client } = await authenticateCaller(services, flow, input);
   // PAR-03 RFC 9126 §2.1: all of /authorize's checks that need no user, now (the table in
   // protocol/authorize/checks.ts says where /par differs); every failure is JSON (PAR-06).
   const outcome = parseAuthorizationRequest({ ...input.body, client_id: client.client_id }, services.registry, 'par', config);
@@ -29,6 +30,13 @@ export async function pushAuthorizationRequest(services: Services, flow: FlowCon
   }
   const handle = newPushedRequestHandle();
   const lifetime = config.parLifetime; // PAR-05
+  // Pushed requests are kept for their lifetime, so how many one address and one client may push
+  // is limited; both are decided before anything is kept, without a round trip (flows/rate-limits.ts).
+  const { parPerAddress, parPerClient } = services.limits;
+  const byAddress = parPerAddress.take(addressSubject(flow.sourceAddress));
+  if (!byAddress.allowed) throw parPerAddress.refusal(byAddress, 'Too many pushed authorization requests from this address; try again later');
+  const byClient = parPerClient.take(client.client_id);
+  if (!byClient.allowed) throw parPerClient.refusal(byClient, 'Too many pushed authorization requests for this client; try again later');
   await services.pushedRequests.save(handle, { client_id: client.client_id, request: outcome.request, expires_at: clock() + lifetime * 1000 }, lifetime * 1000);
   // PAR-04 RFC 9126 §2.2: the request_uri and its lifetime.
   return { request_uri: `${pushedRequestUriPrefix}${handle}`, expires_in: lifetime };

@@ -6,7 +6,7 @@ import { decideRefreshGrant, narrowScope, parseRefreshGrant, renewedRecord, reus
 import { invalidRefreshToken } from '../protocol/token/refresh-token-grant.js';
 import type { FormBody } from '../protocol/token/token-request.js';
 import type { WriteOp } from '../store/store.js';
-import type { FlowContext, Services } from './services.js';
+import { audit, type FlowContext, type Services } from './services.js';
 import { grantFacts, mintAccessToken, mintRefreshToken, revokeGrant, type TokenResponse } from './token-issuance.js';
 
 export async function refreshTokenGrant(services: Services, flow: FlowContext, caller: AuthenticatedClient, body: FormBody): Promise<TokenResponse> {
@@ -27,6 +27,8 @@ export async function refreshTokenGrant(services: Services, flow: FlowContext, c
   if (decision.kind === 'reuse-detected') {
     await revokeGrant(services, decision.record.grant_id, client, 'refresh token reused');
     flow.log.warn({ client_id: client.client_id, grant_id: decision.record.grant_id }, 'rotated refresh token reused; its grant is revoked (TOKEN-14)');
+    services.metrics.replayDetected('refresh_token');
+    audit(services, flow, { event: 'refresh_reuse_detected', client_id: client.client_id, grant_id: decision.record.grant_id });
     throw decision.error;
   }
   const { record } = decision;
@@ -55,6 +57,8 @@ export async function refreshTokenGrant(services: Services, flow: FlowContext, c
     await revokeGrant(services, record.grant_id, client, revoked.reason);
     throw invalidRefreshToken('grant revoked');
   }
+  services.metrics.tokenIssued('refresh_token');
+  audit(services, flow, { event: 'token_refreshed', client_id: client.client_id, grant_id: record.grant_id, grant_type: 'refresh_token' });
   // TOKEN-16 Core §12.2: a new access token, the refresh token, no id_token.
   return { access_token: accessToken.token, token_type: 'Bearer', expires_in: accessToken.lifetime, scope: facts.scope.join(' '), refresh_token: refreshToken };
 }

@@ -1,11 +1,10 @@
 // Refused authorizations (ERR-02, ERR-06, AUTHZ-20): once the redirect_uri is validated, every
 // failure goes back to the client with error, state and iss, and is logged in this one place.
-import { OAuthError } from '../errors.js';
+import { OAuthError, StoreUnavailableError, storeOutage } from '../errors.js';
 import type { Locale } from '../i18n/locale.js';
 import { errorParameters } from '../protocol/authorization-response.js';
 import type { RedirectTarget } from '../protocol/authorize/request.js';
 import type { RegisteredClient } from '../registry/client-registry.js';
-import { StoreUnavailableError } from '../store/store.js';
 import type { AuthorizationResponse } from './authorize.js';
 import type { FlowContext } from './services.js';
 
@@ -16,7 +15,7 @@ import type { FlowContext } from './services.js';
  */
 export function redirectableError(error: unknown, flow: FlowContext): OAuthError {
   if (error instanceof OAuthError && error.mayRedirect) return error;
-  if (error instanceof StoreUnavailableError) return new OAuthError('temporarily_unavailable', 'The service is temporarily unavailable; try again shortly', { status: 503 });
+  if (error instanceof StoreUnavailableError) return storeOutage(error, true);
   flow.log.error({ err: error }, 'authorization failed after redirect_uri was validated; answering server_error (ERR-02)');
   return new OAuthError('server_error', 'An unexpected error occurred', { detail: error instanceof Error ? error.message : String(error) });
 }

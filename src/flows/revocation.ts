@@ -6,7 +6,7 @@ import { isOpaqueHandle, readOpaqueAccessToken, readOwnAccessToken } from '../pr
 import type { ClientAuthInput } from '../protocol/client-authentication/index.js';
 import { formParameter } from '../protocol/token/token-request.js';
 import { authenticateCaller } from './client-authentication.js';
-import type { FlowContext, Services } from './services.js';
+import { audit, type FlowContext, type Services } from './services.js';
 import { revokeGrant } from './token-issuance.js';
 
 export const revocationPath = '/token/revoke';
@@ -42,7 +42,7 @@ async function findToken(services: Services, token: string, hint: string | undef
 /** REVOKE-04 RFC 7009 §2.2: resolves for valid, expired and unknown tokens alike (200). */
 export async function revokeToken(services: Services, flow: FlowContext, input: ClientAuthInput): Promise<void> {
   // REVOKE-02 RFC 7009 §2.1: the client authenticates with its registered method.
-  const { client } = await authenticateCaller(services, flow, input, revocationPath);
+  const { client } = await authenticateCaller(services, flow, input);
   const token = formParameter(input.body, 'token');
   if (token === undefined) throw new OAuthError('invalid_request', 'token is missing');
   const found = await findToken(services, token, formParameter(input.body, 'token_type_hint'));
@@ -58,12 +58,15 @@ export async function revokeToken(services: Services, flow: FlowContext, input: 
     if (record && !record.revoked) {
       // REVOKE-03: the whole grant, with every token in it.
       await revokeGrant(services, record.grant_id, client, 'revoked by the client');
+      audit(services, flow, { event: 'token_revoked', client_id: client.client_id, grant_id: record.grant_id, reason: 'revoked by the client' });
     } else if (!record) {
       // REVOKE-05, AT-08: at least this jti is denied until the token's exp.
       await services.accessTokens.revoke(found.jti, { grant_id: '', client_id: client.client_id, locale: '' }, found.exp * 1000 - now + 1000);
+      audit(services, flow, { event: 'token_revoked', client_id: client.client_id, reason: 'revoked by the client' });
     }
   } else {
     await revokeGrant(services, found.grant_id, client, 'revoked by the client');
+    audit(services, flow, { event: 'token_revoked', client_id: client.client_id, grant_id: found.grant_id, reason: 'revoked by the client' });
   }
   flow.log.info({ client_id: client.client_id, kind: found.kind }, 'token revoked (REVOKE-03)');
 }

@@ -5,6 +5,8 @@ import { testIdAuthenticator } from '../authn/testid.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { CookieSealer } from '../keys/sealer.js';
+import type { AuditEvent, AuditLog } from '../operations/audit.js';
+import { createMetrics, type Metrics } from '../operations/metrics.js';
 import { BusinessCertificateVerifier, type TrustAnchors } from '../protocol/business-certificate.js';
 import type { SigningKeys } from '../protocol/jws.js';
 import type { ClientRegistry, RegisteredClient } from '../registry/client-registry.js';
@@ -17,9 +19,11 @@ import { GrantStore } from '../store/grants.js';
 import { InteractionStore } from '../store/interactions.js';
 import type { KeySpace } from '../store/keys.js';
 import { PushedRequestStore } from '../store/pushed-requests.js';
+import { RateLimitCounters } from '../store/rate-limits.js';
 import { RefreshTokenStore } from '../store/refresh-tokens.js';
 import { SessionStore } from '../store/sessions.js';
 import type { Store } from '../store/store.js';
+import { buildLimits, type Limits } from './rate-limits.js';
 
 /** The provider's inputs: configuration, state, clients, keys, time and the login method. */
 export interface ProviderContext {
@@ -62,12 +66,27 @@ export interface Services extends ProviderContext {
   readonly interactionSealer: CookieSealer;
   /** The issuer's path ('' or e.g. '/idp'): browser-facing URLs are issuer-relative (ENV-01). */
   readonly basePath: string;
+  /** Prometheus instruments (in-process). */
+  readonly metrics: Metrics;
+  /** OP_AUDIT_LOG: one JSON line per event; a no-op when unset. */
+  readonly audit: AuditLog;
+  /** The rate limits of the use cases (flows/rate-limits.ts). */
+  readonly limits: Limits;
+  /** Shared rate-limit counters, also for route limits (http/rate-limit.ts). */
+  readonly rateLimitCounters: RateLimitCounters;
 }
 
-export function buildServices(context: ProviderContext): Services {
-  const { store, keys } = context;
+/** OP_AUDIT_LOG unset: events are dropped. */
+const noAuditLog: AuditLog = Object.freeze({ record() {}, close: async () => {} });
+
+/** `audit` is opened by the caller (app.ts), which may touch the file system; use cases only write to it. */
+export function buildServices(context: ProviderContext, audit: AuditLog = noAuditLog): Services {
+  const { store, keys, config, clock } = context;
   const accessTokens = new AccessTokenStore(store, keys);
   const grants = new GrantStore(store, keys, accessTokens);
+  const metrics = createMetrics();
+  store.instrument?.((seconds, failed) => metrics.storeOperation(seconds, failed));
+  const rateLimitCounters = new RateLimitCounters(store, keys);
   return Object.freeze({
     ...context,
     sessions: new SessionStore(store, keys),
@@ -82,6 +101,10 @@ export function buildServices(context: ProviderContext): Services {
     certificates: new BusinessCertificateVerifier(context.trustAnchors),
     interactionSealer: new CookieSealer(context.cookieSecret, 'interaction'),
     basePath: new URL(context.config.issuer).pathname.replace(/\/$/, ''),
+    metrics,
+    audit,
+    limits: buildLimits(config, rateLimitCounters, clock, metrics),
+    rateLimitCounters,
   });
 }
 
@@ -92,9 +115,18 @@ export interface FlowLog {
   error(fields: object, message: string): void;
 }
 
-/** What a use case may tell the request it serves: where to log, and which client it is about. */
+/** What a use case knows of the request it serves, and may tell it: where to log, which client it is about. */
 export interface FlowContext {
   readonly log: FlowLog;
+  /** The request's id (X-Request-Id, the log's reqId): audit events carry it. */
+  readonly requestId: string;
+  /** The caller's address (behind OP_TRUST_PROXY proxies: the forwarded one), for per-address limits. */
+  readonly sourceAddress: string;
   /** The client the request is about, once known: for the log (ERR-06) and error pages (ERR-01). */
   noteClient(client: Pick<RegisteredClient, 'client_id'> & Partial<Pick<RegisteredClient, 'client_name'>>): void;
+}
+
+/** Record an audit event of the request `flow` serves. */
+export function audit(services: Services, flow: FlowContext, event: AuditEvent): void {
+  services.audit.record(event, flow.requestId);
 }

@@ -105,7 +105,7 @@ export function mintAccessToken(services: Services, facts: GrantFacts, nowMs: nu
     return { token: handle, lifetime, ops: accessTokenOps(services, services.accessTokens.opaqueId(handle), { ...record, claims }, lifetime, grantTtlMs) };
   }
   const ops = tokenId === jti ? [] : accessTokenOps(services, tokenId, record, lifetime, grantTtlMs);
-  return { token: signJwt(claims, services.signingKeys.active), lifetime, ops };
+  return { token: signJwt(claims, services.signingKeys.signingKey(nowMs)), lifetime, ops };
 }
 
 /** IDT-01…10: only for the authorization_code grant with openid (TOKEN-12, TOKEN-16). */
@@ -121,7 +121,7 @@ export function mintIdToken(services: Services, facts: GrantFacts, nonce: string
       // IDT-05: the granted scope decides.
       pseudonymous: scopePolicy(facts.grantScope, services.scopes).pseudonymous,
     }),
-    services.signingKeys.active,
+    services.signingKeys.signingKey(nowMs),
   );
 }
 

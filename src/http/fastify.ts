@@ -20,13 +20,27 @@ declare module 'fastify' {
   }
 }
 
-/** The request as a use case sees it: its logger, and a place to note the client (ERR-06). */
-export function flowContext(request: FastifyRequest): FlowContext {
-  return {
-    log: request.log,
-    noteClient(client) {
-      request.clientId = client.client_id;
-      if (client.client_name !== undefined) request.clientName = client.client_name;
-    },
-  };
+/** The request as a use case sees it: its logger, its id, and a place to note the client (ERR-06). */
+class RequestFlowContext implements FlowContext {
+  constructor(private readonly request: FastifyRequest) {}
+
+  get log(): FlowContext['log'] {
+    return this.request.log;
+  }
+
+  get requestId(): string {
+    return this.request.id;
+  }
+
+  /** Only the per-address limits ask for it. */
+  get sourceAddress(): string {
+    return this.request.ip;
+  }
+
+  noteClient(client: Parameters<FlowContext['noteClient']>[0]): void {
+    this.request.clientId = client.client_id;
+    if (client.client_name !== undefined) this.request.clientName = client.client_name;
+  }
 }
+
+export const flowContext = (request: FastifyRequest): FlowContext => new RequestFlowContext(request);

@@ -25,22 +25,40 @@ const harmlessParameters = new Set([
   'token_type_hint',
 ]);
 
-/** The URL with the value of every parameter not known to be harmless replaced. */
+/** Bounds of what one log line repeats from a URL: the path, each kept value, the parameters. */
+const maxLoggedPath = 512;
+const maxLoggedValue = 100;
+const maxLoggedParameters = 30;
+
+const bounded = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}...` : text);
+
+/**
+ * The URL with the value of every parameter not known to be harmless replaced, and everything
+ * bounded: a harmless value is still the caller's text, and a log line must not grow with it.
+ */
 export function redactUrl(url: string): string {
   const q = url.indexOf('?');
-  if (q === -1) return url;
-  const params = new URLSearchParams(url.slice(q + 1));
-  const kept = [...params].map(([name, value]) => `${encodeURIComponent(name)}=${harmlessParameters.has(name) ? encodeURIComponent(value) : '[redacted]'}`);
-  return `${url.slice(0, q)}?${kept.join('&')}`;
+  if (q === -1) return bounded(url, maxLoggedPath);
+  const params = [...new URLSearchParams(url.slice(q + 1))];
+  const kept = params
+    .slice(0, maxLoggedParameters)
+    .map(([name, value]) => `${bounded(encodeURIComponent(name), 50)}=${harmlessParameters.has(name) ? bounded(encodeURIComponent(value), maxLoggedValue) : '[redacted]'}`);
+  if (params.length > maxLoggedParameters) kept.push(`...(${params.length - maxLoggedParameters} more)`);
+  return `${bounded(url.slice(0, q), maxLoggedPath)}?${kept.join('&')}`;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
 
-/** A caller's own X-Request-Id is kept when it is well-formed, so logs can be joined. */
-export function generateRequestId(req: IncomingMessage): string {
-  const incoming = req.headers['x-request-id'];
-  if (typeof incoming === 'string' && requestIdPattern.test(incoming)) return incoming;
-  return randomToken(12);
+/**
+ * Every request gets an id of ours: one the caller chose could collide with another request's or
+ * be made to look like one, and the log would join what does not belong together.
+ */
+export const generateRequestId = (): string => randomToken(12);
+
+/** A caller's X-Request-Id (a load balancer's trace id), when well-formed: logged beside ours. */
+export function callerRequestId(headers: IncomingMessage['headers']): string | undefined {
+  const incoming = headers['x-request-id'];
+  return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : undefined;
 }
 
 export const redactedPaths = [

@@ -1,13 +1,15 @@
 // The provider's signing keys (JWKS-01…04): loaded from OP_SIGNING_KEYS_FILE (a private JWKS;
-// the first key signs, every key is published) or, in test mode only, generated once and shared
-// through the store so several instances sign with the same key.
+// every key is published, and the first key in file order whose `activate_at` is absent or past
+// signs: JWKS-03 staged rotation) or, in test mode only, generated once and shared through the
+// store so several instances sign with the same key. The set is a ring whose contents a reload
+// (SIGHUP, server.ts) replaces in place, so every holder sees the new keys at once.
 
 export type { SigningKey, SigningKeys };
 import { X509Certificate, createPrivateKey, createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { calculateJwkThumbprint, exportJWK, type JWK } from 'jose';
 import type { Config } from '../config.js';
-import type { SigningKey, SigningKeys } from '../protocol/jws.js';
+import { signingKeyAt, type SigningKey, type SigningKeys } from '../protocol/jws.js';
 import type { KeySpace } from '../store/keys.js';
 import { SharedValueStore } from '../store/shared-values.js';
 import type { Store } from '../store/store.js';
@@ -58,35 +60,81 @@ export async function toSigningKey(jwk: JWK, issuerHost: string, where: string):
   } else {
     x5c = [(await buildSelfSignedCertificate(privateKey, issuerHost)).toString('base64')];
   }
+  // JWKS-03: a staged key carries the moment it may start signing, in seconds since the epoch.
+  const activateAt = (jwk as { activate_at?: unknown }).activate_at;
+  if (activateAt !== undefined && (typeof activateAt !== 'number' || !Number.isInteger(activateAt) || activateAt < 0)) {
+    throw new SigningKeyError(`${where}: activate_at must be a whole number of seconds since the epoch (JWKS-03)`);
+  }
   const publicJwk = Object.freeze({ kty: 'RSA', use: 'sig', alg: 'RS256', kid, n, e, x5c: [...x5c] });
-  return Object.freeze({ kid, alg: 'RS256' as const, privateKey, publicJwk, x5c: Object.freeze([...x5c]) });
+  return Object.freeze({ kid, alg: 'RS256' as const, privateKey, publicJwk, x5c: Object.freeze([...x5c]), ...(activateAt !== undefined ? { activateAt: activateAt * 1000 } : {}) });
 }
 
-function buildSet(keys: SigningKey[], source: SigningKeys['source']): SigningKeys {
-  const [active] = keys;
-  if (!active) throw new SigningKeyError('the key set is empty');
-  const kids = new Set<string>();
-  for (const key of keys) {
-    if (kids.has(key.kid)) throw new SigningKeyError(`kid "${key.kid}" appears twice in the key set`);
-    kids.add(key.kid);
+interface KeySet {
+  readonly keys: readonly SigningKey[];
+  readonly jwks: { readonly keys: readonly Readonly<JWK>[] };
+  readonly byKid: ReadonlyMap<string, SigningKey>;
+  readonly source: SigningKeys['source'];
+}
+
+/** The provider's keys; `replace` swaps them for a reloaded set in place (SIGHUP). */
+export class SigningKeyRing implements SigningKeys {
+  #set: KeySet;
+
+  constructor(keys: SigningKey[], source: SigningKeys['source']) {
+    if (keys.length === 0) throw new SigningKeyError('the key set is empty');
+    const kids = new Set<string>();
+    for (const key of keys) {
+      if (kids.has(key.kid)) throw new SigningKeyError(`kid "${key.kid}" appears twice in the key set`);
+      kids.add(key.kid);
+    }
+    this.#set = Object.freeze({
+      keys: Object.freeze([...keys]),
+      // JWKS-03: every key is published, staged and retired ones too (retired ones verify the
+      // tokens they signed and id_token_hint values, LOGOUT-03; staged ones get cached ahead).
+      jwks: Object.freeze({ keys: Object.freeze(keys.map((key) => key.publicJwk)) }),
+      byKid: new Map(keys.map((key) => [key.kid, key])),
+      source,
+    });
   }
-  const byKid = new Map(keys.map((key) => [key.kid, key]));
-  return Object.freeze({
-    active,
-    all: Object.freeze([...keys]),
-    jwks: Object.freeze({ keys: Object.freeze(keys.map((key) => key.publicJwk)) }),
-    source,
-    find: (kid: string) => byKid.get(kid),
-  });
+
+  signingKey(nowMs: number): SigningKey {
+    // A clock far behind every activate_at (never the case for a set that loaded): the key due first.
+    return signingKeyAt(this.#set.keys, nowMs) ?? [...this.#set.keys].sort((a, b) => (a.activateAt ?? 0) - (b.activateAt ?? 0))[0]!;
+  }
+
+  get active(): SigningKey {
+    return this.signingKey(Date.now());
+  }
+
+  get all(): readonly SigningKey[] {
+    return this.#set.keys;
+  }
+
+  get jwks(): { readonly keys: readonly Readonly<JWK>[] } {
+    return this.#set.jwks;
+  }
+
+  get source(): SigningKeys['source'] {
+    return this.#set.source;
+  }
+
+  find(kid: string): SigningKey | undefined {
+    return this.#set.byKid.get(kid);
+  }
+
+  /** Take over the keys of `next` (a reloaded file); whoever holds this ring sees them at once. */
+  replace(next: SigningKeyRing): void {
+    this.#set = next.#set;
+  }
 }
 
 /** Parse a private JWKS (the file format of OP_SIGNING_KEYS_FILE). */
-export async function parseSigningKeySet(input: unknown, issuerHost: string, source: SigningKeys['source'] = 'file'): Promise<SigningKeys> {
+export async function parseSigningKeySet(input: unknown, issuerHost: string, source: SigningKeys['source'] = 'file'): Promise<SigningKeyRing> {
   const keys = (input as { keys?: unknown } | null)?.keys;
   if (!Array.isArray(keys) || keys.length === 0) throw new SigningKeyError('must be a JSON Web Key Set {"keys":[…]} with at least one private key');
   const parsed: SigningKey[] = [];
   for (const [i, jwk] of keys.entries()) parsed.push(await toSigningKey(jwk as JWK, issuerHost, `keys[${i}]`));
-  return buildSet(parsed, source);
+  return new SigningKeyRing(parsed, source);
 }
 
 export async function generatePrivateJwk(): Promise<JWK> {
@@ -100,7 +148,7 @@ export async function generatePrivateJwk(): Promise<JWK> {
  * prod), generate one; with a store other than the embedded one, the first instance's key wins
  * (SET NX) and every later instance adopts it.
  */
-export async function loadSigningKeys(config: Pick<Config, 'signingKeysFile' | 'issuer'>, store: Store, keys: KeySpace): Promise<SigningKeys> {
+export async function loadSigningKeys(config: Pick<Config, 'signingKeysFile' | 'issuer'>, store: Store, keys: KeySpace, nowMs: number = Date.now()): Promise<SigningKeyRing> {
   const issuerHost = new URL(config.issuer).host;
   if (config.signingKeysFile) {
     let json: unknown;
@@ -110,11 +158,15 @@ export async function loadSigningKeys(config: Pick<Config, 'signingKeysFile' | '
       const reason = (error as NodeJS.ErrnoException).code ?? 'not valid JSON';
       throw new SigningKeyError(`OP_SIGNING_KEYS_FILE cannot be read (${reason})`);
     }
+    let ring: SigningKeyRing;
     try {
-      return await parseSigningKeySet(json, issuerHost, 'file');
+      ring = await parseSigningKeySet(json, issuerHost, 'file');
     } catch (error) {
       throw new SigningKeyError(`OP_SIGNING_KEYS_FILE ${(error as Error).message}`);
     }
+    // JWKS-03: staged keys wait for their moment, but something must sign now.
+    if (!signingKeyAt(ring.all, nowMs)) throw new SigningKeyError('OP_SIGNING_KEYS_FILE has no key that may sign now: every key has an activate_at in the future (JWKS-03)');
+    return ring;
   }
   const generated = await generatePrivateJwk();
   const { value: shared, created } = await new SharedValueStore(store, keys).signingKey(generated as never);

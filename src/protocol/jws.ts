@@ -13,16 +13,29 @@ export interface SigningKey {
   readonly publicJwk: Readonly<JWK>;
   /** JWKS-02: carried in every JWS header we issue. */
   readonly x5c: readonly string[];
+  /** JWKS-03: ms since the epoch from which this key may sign (`activate_at` in the keys file); absent: at once. */
+  readonly activateAt?: number;
 }
 
 export interface SigningKeys {
-  /** JWKS-03: the first key of the set signs. */
+  /**
+   * JWKS-03: the key that signs at `nowMs` (the injected clock, so every instance switches at the
+   * same moment): the first key in file order whose activate_at is absent or past.
+   */
+  signingKey(nowMs: number): SigningKey;
+  /** The key that signs now by the system clock (tools and tests; the provider asks signingKey). */
   readonly active: SigningKey;
-  /** Every key, the active one first; the rest stay published for verification (JWKS-03). */
+  /** Every key in file order, staged and retired ones included: all are published (JWKS-03). */
   readonly all: readonly SigningKey[];
   readonly jwks: { readonly keys: readonly Readonly<JWK>[] };
   readonly source: 'file' | 'generated' | 'shared';
   find(kid: string): SigningKey | undefined;
+}
+
+/** JWKS-03: the first key of `keys` (file order) that may sign at `nowMs`, or undefined. */
+export function signingKeyAt(keys: readonly SigningKey[], nowMs: number): SigningKey | undefined {
+  for (const key of keys) if (key.activateAt === undefined || key.activateAt <= nowMs) return key;
+  return undefined;
 }
 
 const encodedHeaders = new WeakMap<SigningKey, string>();

@@ -1,4 +1,5 @@
-// JWKS-01 RFC 7517 §5: the public signing keys, active first, retired ones kept (JWKS-03).
+// JWKS-01 RFC 7517 §5: the public signing keys in file order: staged, signing and retired ones
+// (JWKS-03). A reload of the keys file (SIGHUP) shows here at once.
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { cacheable } from '../http/headers.js';
@@ -21,7 +22,9 @@ const jwk = z.object({
 export const jwksModule: RouteModule = {
   name: 'jwks',
   register(app) {
-    const body = JSON.stringify(app.services.signingKeys.jwks);
+    const keys = app.services.signingKeys;
+    // Serialized once per key set: the set only changes when the keys file is reloaded.
+    let serialized = { jwks: keys.jwks, body: JSON.stringify(keys.jwks) };
     app.withTypeProvider<ZodTypeProvider>().get(
       jwksPath,
       {
@@ -32,9 +35,9 @@ export const jwksModule: RouteModule = {
         },
       },
       async (_request, reply) => {
-        // Serialized once at start; the set only changes with a restart (docs/interface.md: rotation).
+        if (serialized.jwks !== keys.jwks) serialized = { jwks: keys.jwks, body: JSON.stringify(keys.jwks) };
         cacheable(reply, maxAgeSeconds).header('access-control-allow-origin', '*').type('application/json; charset=utf-8').serializer((x) => x as string);
-        return body as never;
+        return serialized.body as never;
       },
     );
   },

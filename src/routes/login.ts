@@ -116,7 +116,7 @@ export const loginModule: RouteModule = {
       async (request, reply) => {
         const services = request.server.services;
         const lang = (request.query as { lang?: unknown }).lang;
-        const page = showInteraction(services, flowContext(request), {
+        const page = await showInteraction(services, flowContext(request), {
           interactionId: (request.params as { interactionId: string }).interactionId,
           sealedInteraction: request.cookies[interactionCookie],
           languageCookie: request.cookies[languageCookie],

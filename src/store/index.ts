@@ -11,11 +11,11 @@ export interface StoreHandle {
 }
 
 /** Connects (Redis) and proves the store answers; throws StoreUnavailableError otherwise. */
-export async function openStore(config: { readonly redisUrl: string | undefined; readonly redisPrefix: string }): Promise<StoreHandle> {
+export async function openStore(config: { readonly redisUrl: string | undefined; readonly redisPrefix: string; readonly redisTimeoutMs: number }): Promise<StoreHandle> {
   const keys = keySpace(config.redisPrefix);
   if (!config.redisUrl) return { store: new MemoryStore(keys.usedMarker), keys };
   const topology = parseRedisUrl(config.redisUrl);
-  const store = new RedisStore(createRedisClient(topology), topology, keys.usedMarker);
+  const store = new RedisStore(createRedisClient(topology, { commandTimeoutMs: config.redisTimeoutMs }), topology, keys.usedMarker);
   await store.connect();
   return { store, keys };
 }

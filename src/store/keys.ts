@@ -8,6 +8,8 @@ export interface KeySpace {
   readonly sessionParticipants: (sid: string) => string;
   /** The single-use marker of an interaction (the interaction itself travels sealed in a cookie). */
   readonly interactionUsed: (interactionId: string) => string;
+  /** The authorization request of an interaction too large to travel in its cookie. */
+  readonly interactionRequest: (interactionId: string) => string;
   readonly pushedRequest: (handle: string) => string;
   readonly code: (codeHash: string) => string;
   readonly grant: (grantId: string) => string;
@@ -20,6 +22,10 @@ export interface KeySpace {
   readonly consent: (consentId: string) => string;
   readonly sharedSigningKey: () => string;
   readonly sharedSecret: (name: string) => string;
+  /** Rejected identity numbers of one interaction (the login attempt limit). */
+  readonly interactionRejections: (interactionId: string) => string;
+  /** A rate-limit counter: one per limit, subject (an address, a client_id) and fixed window. */
+  readonly rateLimit: (limit: string, subject: string, window: number) => string;
   /** The use marker of `redeem`; same hash tag as the record, so one slot. */
   readonly usedMarker: (recordKey: string) => string;
 }
@@ -32,6 +38,9 @@ export function keySpace(prefix: string): KeySpace {
     session: (id: string) => `${prefix}{s:${id}}`,
     sessionParticipants: (sid: string) => `${prefix}{sid:${sid}}:participants`,
     interactionUsed: (id: string) => `${prefix}{i:${id}}:used`,
+    interactionRequest: (id: string) => `${prefix}{i:${id}}:request`,
+    interactionRejections: (id: string) => `${prefix}{i:${id}}:rejections`,
+    rateLimit: (limit: string, subject: string, window: number) => `${prefix}{rl:${safe(limit)}:${safe(subject)}}:${window}`,
     pushedRequest: (handle: string) => `${prefix}{par:${handle}}`,
     code: (hash: string) => `${prefix}{c:${hash}}`,
     grant: (id: string) => `${prefix}{g:${id}}`,

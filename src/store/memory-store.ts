@@ -1,25 +1,96 @@
 // The embedded in-process Store: same semantics as RedisStore, for `npm start` without Redis and
 // for a single instance in test mode (config refuses it in prod, ENV-03). JavaScript runs one
 // operation at a time, so every method below is atomic as long as it does not await.
+//
+// Bounded, like a Redis with maxmemory and volatile-ttl: at most `maxEntries` entries and about
+// `maxBytes` bytes of keys and values. When a write would go beyond either, the entries that
+// would expire soonest are evicted first (they had the least time left to matter). A heap ordered
+// by expiry finds them without scanning; entries whose expiry changed leave stale heap items that
+// are skipped when met and dropped when the heap is rebuilt.
 import type { Json, RedeemGuard, Redemption, Store, WriteOp } from './store.js';
 
 interface Entry {
   /** JSON text (a copy, as Redis would hold it) or a set of members. */
   value: string | Set<string>;
   expiresAt: number;
+  /** What this entry counts against maxBytes. */
+  bytes: number;
+}
+
+export interface MemoryStoreLimits {
+  maxEntries: number;
+  maxBytes: number;
+}
+
+/** Test mode serves one developer or one CI job: generous, and far below what kills a process. */
+export const defaultMemoryStoreLimits: MemoryStoreLimits = Object.freeze({ maxEntries: 100_000, maxBytes: 64 * 1024 * 1024 });
+
+/** Bookkeeping per entry beyond its key and value (the Map slot, the object, the heap item). */
+const entryOverheadBytes = 100;
+
+const sizeOf = (key: string, value: string | Set<string>): number => {
+  let bytes = entryOverheadBytes + key.length;
+  if (typeof value === 'string') bytes += value.length;
+  else for (const member of value) bytes += member.length + 16;
+  return bytes;
+};
+
+/** A binary min-heap of [expiresAt, key]. */
+class ExpiryHeap {
+  items: [number, string][] = [];
+
+  push(item: [number, string]): void {
+    const items = this.items;
+    items.push(item);
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (items[parent]![0] <= item[0]) break;
+      items[i] = items[parent]!;
+      i = parent;
+    }
+    items[i] = item;
+  }
+
+  peek(): [number, string] | undefined {
+    return this.items[0];
+  }
+
+  pop(): [number, string] | undefined {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (top === undefined || last === undefined || items.length === 0) return top;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= items.length) break;
+      const right = left + 1;
+      const child = right < items.length && items[right]![0] < items[left]![0] ? right : left;
+      if (items[child]![0] >= last[0]) break;
+      items[i] = items[child]!;
+      i = child;
+    }
+    items[i] = last;
+    return top;
+  }
 }
 
 export class MemoryStore implements Store {
   readonly kind = 'memory' as const;
   readonly #entries = new Map<string, Entry>();
+  readonly #heap = new ExpiryHeap();
+  #bytes = 0;
   readonly #now: () => number;
   readonly #usedMarker: (key: string) => string;
+  readonly #limits: MemoryStoreLimits;
   readonly #sweeper: NodeJS.Timeout;
 
   /** `now` is wall-clock milliseconds, as Redis keeps its TTLs; tests may pass their own. */
-  constructor(usedMarker: (key: string) => string, now: () => number = Date.now) {
+  constructor(usedMarker: (key: string) => string, now: () => number = Date.now, limits: MemoryStoreLimits = defaultMemoryStoreLimits) {
     this.#usedMarker = usedMarker;
     this.#now = now;
+    this.#limits = limits;
     this.#sweeper = setInterval(() => this.#sweep(), 30_000);
     this.#sweeper.unref();
   }
@@ -28,11 +99,21 @@ export class MemoryStore implements Store {
     return 'embedded in-process store';
   }
 
+  /** Entries held, live or expired but not yet swept. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** Bytes held, as counted against maxBytes. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
   #live(key: string): Entry | undefined {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
     if (entry.expiresAt <= this.#now()) {
-      this.#entries.delete(key);
+      this.#delete(key);
       return undefined;
     }
     return entry;
@@ -45,13 +126,64 @@ export class MemoryStore implements Store {
     return value;
   }
 
+  #expiry(ttlMs: number): number {
+    return this.#now() + Math.max(1, Math.ceil(ttlMs));
+  }
+
+  /** Every insertion and growth goes through here: room is made first, then the entry is kept. */
+  #store(key: string, value: string | Set<string>, expiresAt: number): void {
+    this.#delete(key);
+    const bytes = sizeOf(key, value);
+    this.#makeRoom(bytes);
+    this.#entries.set(key, { value, expiresAt, bytes });
+    this.#bytes += bytes;
+    this.#heap.push([expiresAt, key]);
+  }
+
+  #delete(key: string): void {
+    const entry = this.#entries.get(key);
+    if (!entry) return;
+    this.#entries.delete(key);
+    this.#bytes -= entry.bytes;
+  }
+
+  #setExpiry(key: string, entry: Entry, expiresAt: number): void {
+    entry.expiresAt = expiresAt;
+    this.#heap.push([expiresAt, key]);
+    // Stale heap items pile up when expiries change often; rebuild before they outnumber entries.
+    if (this.#heap.items.length > 2 * this.#entries.size + 1024) this.#rebuildHeap();
+  }
+
+  #rebuildHeap(): void {
+    this.#heap.items = [];
+    for (const [key, entry] of this.#entries) this.#heap.push([entry.expiresAt, key]);
+  }
+
+  /** Evict soonest-expiring entries until one more entry of `bytes` fits. */
+  #makeRoom(bytes: number): void {
+    const { maxEntries, maxBytes } = this.#limits;
+    while (this.#entries.size > 0 && (this.#entries.size + 1 > maxEntries || this.#bytes + bytes > maxBytes)) {
+      const item = this.#heap.pop();
+      if (!item) {
+        this.#rebuildHeap();
+        continue;
+      }
+      const entry = this.#entries.get(item[1]);
+      if (entry && entry.expiresAt === item[0]) this.#delete(item[1]);
+    }
+  }
+
   #put(key: string, value: Json, ttlMs: number): void {
-    this.#entries.set(key, { value: JSON.stringify(value), expiresAt: this.#now() + Math.max(1, Math.ceil(ttlMs)) });
+    this.#store(key, JSON.stringify(value), this.#expiry(ttlMs));
   }
 
   #sweep(): void {
     const now = this.#now();
-    for (const [key, entry] of this.#entries) if (entry.expiresAt <= now) this.#entries.delete(key);
+    for (let item = this.#heap.peek(); item && item[0] <= now; item = this.#heap.peek()) {
+      this.#heap.pop();
+      const entry = this.#entries.get(item[1]);
+      if (entry && entry.expiresAt === item[0]) this.#delete(item[1]);
+    }
   }
 
   async get<T extends Json>(key: string): Promise<T | null> {
@@ -79,27 +211,39 @@ export class MemoryStore implements Store {
   async take<T extends Json>(key: string): Promise<T | null> {
     const text = this.#text(key);
     if (text === null) return null;
-    this.#entries.delete(key);
+    this.#delete(key);
     return JSON.parse(text) as T;
   }
 
-  async redeem<T extends Json>(key: string, markerTtlMs: number, guard?: RedeemGuard): Promise<Redemption<T>> {
+  async redeem<T extends Json>(key: string, markerTtlMs: number, guards: readonly RedeemGuard[] = []): Promise<Redemption<T>> {
     const text = this.#text(key);
     if (text === null) return { state: 'missing' };
     const value = JSON.parse(text) as T;
-    if (guard && (value === null || typeof value !== 'object' || Array.isArray(value) || (value as Record<string, unknown>)[guard.field] !== guard.equals)) {
-      return { state: 'mismatch' };
+    for (const guard of guards) {
+      const record = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+      const actual = record?.[guard.field] ?? null;
+      if (actual !== guard.equals) return { state: 'mismatch', field: guard.field, absent: actual === null };
     }
     const marker = this.#usedMarker(key);
     if (this.#live(marker)) return { state: 'used', value };
     this.#put(marker, 1, markerTtlMs);
-    const entry = this.#live(key)!;
-    entry.expiresAt = Math.max(entry.expiresAt, this.#now() + Math.max(1, Math.ceil(markerTtlMs)));
+    // The marker may have evicted the record itself; the record is what was redeemed.
+    const entry = this.#live(key);
+    if (entry) this.#setExpiry(key, entry, Math.max(entry.expiresAt, this.#expiry(markerTtlMs)));
     return { state: 'fresh', value };
   }
 
+  async increment(key: string, by: number, ttlMs: number): Promise<number> {
+    const entry = this.#live(key);
+    if (entry && typeof entry.value !== 'string') throw new Error('WRONGTYPE Operation against a key holding the wrong kind of value');
+    const count = (entry ? Number(entry.value) : 0) + by;
+    if (entry) entry.value = String(count);
+    else this.#store(key, String(count), this.#expiry(ttlMs));
+    return count;
+  }
+
   async del(...keys: string[]): Promise<void> {
-    for (const key of keys) this.#entries.delete(key);
+    for (const key of keys) this.#delete(key);
   }
 
   async addToSet(key: string, members: readonly string[], ttlMs: number): Promise<void> {
@@ -108,14 +252,11 @@ export class MemoryStore implements Store {
 
   #addToSet(key: string, members: readonly string[], ttlMs: number): void {
     const entry = this.#live(key);
-    const expiresAt = this.#now() + Math.max(1, Math.ceil(ttlMs));
     if (entry && typeof entry.value === 'string') throw new Error('WRONGTYPE Operation against a key holding the wrong kind of value');
-    if (entry) {
-      for (const member of members) (entry.value as Set<string>).add(member);
-      entry.expiresAt = expiresAt;
-    } else if (members.length > 0) {
-      this.#entries.set(key, { value: new Set(members), expiresAt });
-    }
+    if (!entry && members.length === 0) return;
+    const set = new Set(entry ? (entry.value as Set<string>) : []);
+    for (const member of members) set.add(member);
+    this.#store(key, set, this.#expiry(ttlMs));
   }
 
   async members(key: string): Promise<string[]> {
@@ -135,19 +276,24 @@ export class MemoryStore implements Store {
           if (!this.#live(op.key)) this.#put(op.key, op.value, op.ttlMs);
           break;
         case 'del':
-          this.#entries.delete(op.key);
+          this.#delete(op.key);
           break;
         case 'sadd':
           this.#addToSet(op.key, op.members, op.ttlMs);
           break;
         case 'srem': {
-          const value = this.#live(op.key)?.value;
-          if (value instanceof Set) for (const member of op.members) value.delete(member);
+          const entry = this.#live(op.key);
+          if (entry && entry.value instanceof Set) {
+            for (const member of op.members) entry.value.delete(member);
+            this.#bytes -= entry.bytes;
+            entry.bytes = sizeOf(op.key, entry.value);
+            this.#bytes += entry.bytes;
+          }
           break;
         }
         case 'expire': {
           const entry = this.#live(op.key);
-          if (entry) entry.expiresAt = this.#now() + Math.max(1, Math.ceil(op.ttlMs));
+          if (entry) this.#setExpiry(op.key, entry, this.#expiry(op.ttlMs));
           break;
         }
       }
@@ -159,5 +305,7 @@ export class MemoryStore implements Store {
   async close(): Promise<void> {
     clearInterval(this.#sweeper);
     this.#entries.clear();
+    this.#heap.items = [];
+    this.#bytes = 0;
   }
 }

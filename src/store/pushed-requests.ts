@@ -19,7 +19,7 @@ export class PushedRequestStore {
    * a use with another client_id is refused without consuming it (PAR-07).
    */
   async take(handle: string, clientId: string, lifetimeMs: number): Promise<PushedRequestRecord | null> {
-    const redemption = await this.store.redeem<never>(this.keys.pushedRequest(handle), lifetimeMs, { field: 'client_id', equals: clientId });
+    const redemption = await this.store.redeem<never>(this.keys.pushedRequest(handle), lifetimeMs, [{ field: 'client_id', equals: clientId }]);
     return redemption.state === 'fresh' ? (redemption.value as PushedRequestRecord) : null;
   }
 }

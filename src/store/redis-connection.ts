@@ -86,18 +86,38 @@ export function parseRedisUrl(value: string): RedisTopology {
   };
 }
 
-const common: RedisOptions = {
-  // Independent commands issued together leave in one write: one round trip.
-  enableAutoPipelining: true,
-  // Fail a command fast when Redis is gone instead of queueing it without bound.
-  maxRetriesPerRequest: 1,
-  connectTimeout: 5000,
-  lazyConnect: true,
-};
+/** How long one command may take before it fails (ms): OP_REDIS_TIMEOUT_MS. */
+export const defaultCommandTimeoutMs = 1000;
+
+export interface RedisClientOptions {
+  /** A command without an answer within this time fails (StoreUnavailableError), ms. */
+  commandTimeoutMs?: number;
+}
+
+/**
+ * What every topology shares. A store outage must fail fast (docs/interface.md, "Operations"):
+ * without an offline queue a command sent while Redis is away fails at once instead of waiting
+ * for a reconnect, and a command on a connection that went silent fails after the timeout. The
+ * client keeps reconnecting in the background (at most 1 s apart), so service resumes without a
+ * restart.
+ */
+function commonOptions(options: RedisClientOptions): RedisOptions {
+  return {
+    // Independent commands issued together leave in one write: one round trip.
+    enableAutoPipelining: true,
+    enableOfflineQueue: false,
+    commandTimeout: options.commandTimeoutMs ?? defaultCommandTimeoutMs,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 5000,
+    retryStrategy: (attempt: number) => Math.min(attempt * 50, 1000),
+    lazyConnect: true,
+  };
+}
 
 export type RedisClient = Redis | Cluster;
 
-export function createRedisClient(topology: RedisTopology): RedisClient {
+export function createRedisClient(topology: RedisTopology, options: RedisClientOptions = {}): RedisClient {
+  const common = commonOptions(options);
   switch (topology.kind) {
     case 'single':
       return new Redis(topology.url, { ...common, ...(topology.tls ? { tls: {} } : {}) });
@@ -111,17 +131,20 @@ export function createRedisClient(topology: RedisTopology): RedisClient {
         password: topology.password,
         ...(topology.tls ? { tls: {}, enableTLSForSentinelMode: true } : {}),
       });
-    case 'cluster':
+    case 'cluster': {
+      const { enableAutoPipelining, enableOfflineQueue, lazyConnect, ...nodeOptions } = common;
       return new Cluster(topology.nodes, {
-        enableAutoPipelining: true,
-        lazyConnect: true,
+        enableAutoPipelining,
+        enableOfflineQueue,
+        lazyConnect,
+        clusterRetryStrategy: nodeOptions.retryStrategy as (attempt: number) => number,
         redisOptions: {
-          maxRetriesPerRequest: 1,
-          connectTimeout: 5000,
+          ...nodeOptions,
           username: topology.username,
           password: topology.password,
           ...(topology.tls ? { tls: {} } : {}),
         },
       });
+    }
   }
 }

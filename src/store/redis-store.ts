@@ -1,20 +1,31 @@
 // The Redis implementation of Store. Single-use operations are one atomic command each:
 // GETDEL for take, SET NX for setIfAbsent, a Lua script for redeem. Never find-then-delete.
-import type { Cluster, Redis } from 'ioredis';
+import { ReplyError, type Cluster, type Redis } from 'ioredis';
 import type { RedisClient, RedisTopology } from './redis-connection.js';
-import { StoreUnavailableError, type Json, type RedeemGuard, type Redemption, type Store, type WriteOp } from './store.js';
+import { StoreUnavailableError, type Json, type RedeemGuard, type Redemption, type Store, type StoreObserver, type WriteOp } from './store.js';
 
-// KEYS[1] the record, KEYS[2] its use marker (same hash tag). ARGV[1] marker TTL in ms; ARGV[2]
-// and ARGV[3], when given, a field of the JSON record and the value it must have.
-// Returns false when the record is gone, {2} on a guard mismatch (nothing marked), else
+// KEYS[1] the record, KEYS[2] its use marker (same hash tag). ARGV[1] marker TTL in ms; then
+// pairs of a top-level field of the JSON record and the value it must have ('' = must be absent).
+// Returns false when the record is gone, {2, i, absent} when guard i fails (nothing marked), else
 // {1 = first use | 0 = replay, record}. The first use also keeps the record as long as the
-// marker, so a replay can still be answered.
+// marker, so a replay can still be answered. The guards compare hashes and ids, not secrets, so a
+// plain comparison is fine here.
 const redeemScript = `
 local v = redis.call('GET', KEYS[1])
 if not v then return false end
-if ARGV[2] then
+if #ARGV > 1 then
   local ok, record = pcall(cjson.decode, v)
-  if not ok or type(record) ~= 'table' or record[ARGV[2]] ~= ARGV[3] then return {2} end
+  if not ok or type(record) ~= 'table' then return {2, 1, 1} end
+  for i = 2, #ARGV, 2 do
+    local actual = record[ARGV[i]]
+    if actual == cjson.null then actual = nil end
+    local expected = ARGV[i + 1]
+    if expected == '' then
+      if actual ~= nil then return {2, i / 2, 0} end
+    elseif actual ~= expected then
+      return {2, i / 2, actual == nil and 1 or 0}
+    end
+  end
 end
 if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1]) then
   if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
@@ -23,13 +34,36 @@ end
 return {0, v}
 `;
 
+// KEYS[1] a counter, ARGV[1] what to add, ARGV[2] its TTL in ms. INCRBY and the first PEXPIRE
+// run as one atomic step, so a counter is never left without an expiry (a crash between two
+// commands would leave one).
+const incrementScript = `
+local count = redis.call('INCRBY', KEYS[1], ARGV[1])
+if count == tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return count
+`;
+
 interface RedeemCommand {
-  opRedeem(record: string, marker: string, markerTtlMs: number, ...guard: string[]): Promise<[number, string?] | null>;
+  opRedeem(record: string, marker: string, markerTtlMs: number, ...guards: string[]): Promise<[number, (string | number)?, number?] | null>;
+  opIncrement(key: string, by: number, ttlMs: number): Promise<number>;
 }
 
 const parse = <T extends Json>(raw: string | null | undefined): T | null => (raw == null ? null : (JSON.parse(raw) as T));
 
 const ttl = (ms: number): number => Math.max(1, Math.ceil(ms));
+
+const nothing = (): void => undefined;
+
+/**
+ * Replies by which Redis says it cannot serve now (still loading, a script too slow, a failover
+ * or read-only replica, out of memory): an outage, not a bug of ours. Any other reply error is
+ * ours and stays a 500.
+ */
+const unavailableReply = /^(LOADING|BUSY|MASTERDOWN|READONLY|CLUSTERDOWN|TRYAGAIN|OOM|NOREPLICAS|MISCONF)\b/;
+
+/** Why a command failed, for the log: an errno code or ioredis' message, never a value. */
+const reasonOf = (error: unknown): string =>
+  error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message.slice(0, 100)) : String(error).slice(0, 100);
 
 export class RedisStore implements Store {
   readonly kind = 'redis' as const;
@@ -38,12 +72,15 @@ export class RedisStore implements Store {
   readonly #usedMarker: (key: string) => string;
   /** Connection trouble (ioredis reconnects by itself); server.ts points this at the log. */
   onConnectionError: (error: Error) => void = () => {};
+  #observe: StoreObserver = () => {};
+  #operations = 0;
 
   constructor(client: RedisClient, topology: RedisTopology, usedMarker: (key: string) => string) {
     this.#client = client;
     this.#topology = topology;
     this.#usedMarker = usedMarker;
     client.defineCommand('opRedeem', { numberOfKeys: 2, lua: redeemScript });
+    client.defineCommand('opIncrement', { numberOfKeys: 1, lua: incrementScript });
     client.on('error', (error: Error) => this.onConnectionError(error));
   }
 
@@ -65,59 +102,103 @@ export class RedisStore implements Store {
       await this.ping();
     } catch (error) {
       client.disconnect();
-      const reason = error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : String(error);
-      throw new StoreUnavailableError(`cannot reach Redis at ${this.description} (${reason})`, { cause: error });
+      const cause = error instanceof StoreUnavailableError ? error.cause : error;
+      throw new StoreUnavailableError(`cannot reach Redis at ${this.description} (${reasonOf(cause)})`, { cause });
     } finally {
       clearTimeout(timer);
     }
   }
 
-  async get<T extends Json>(key: string): Promise<T | null> {
-    return parse<T>(await this.#client.get(key));
+  /**
+   * Every operation ends here: a connection or timeout failure, or a reply by which Redis says it
+   * cannot serve, becomes StoreUnavailableError (503, never a hang); any other reply error is a
+   * bug of ours and stays itself (500).
+   */
+  readonly #failed = (error: unknown): never => {
+    if (error instanceof ReplyError && !unavailableReply.test((error as Error).message)) throw error;
+    this.#observe(0, true);
+    throw new StoreUnavailableError(`Redis at ${this.description} cannot serve (${reasonOf(error)})`, { cause: error });
+  };
+
+  /**
+   * `reply` with failures mapped (#failed) and its answer turned into `T` by `then`: one promise
+   * per operation. The commands are issued before this is called, synchronously, so
+   * auto-pipelining sends the commands of one request together. One operation in 16 is also
+   * timed for the latency metric: a sample is enough for a histogram, and the others pay nothing.
+   */
+  #track<R, T>(reply: Promise<R>, then: (value: R) => T): Promise<T> {
+    if ((++this.#operations & 15) === 0) {
+      const start = performance.now();
+      reply.then(
+        () => this.#observe((performance.now() - start) / 1000, false),
+        () => {},
+      );
+    }
+    return reply.then(then, this.#failed);
   }
 
-  async getMany<T extends Json>(keys: readonly string[]): Promise<(T | null)[]> {
+  instrument(observe: StoreObserver): void {
+    this.#observe = observe;
+  }
+
+  get<T extends Json>(key: string): Promise<T | null> {
+    return this.#track(this.#client.get(key), parse<T>);
+  }
+
+  getMany<T extends Json>(keys: readonly string[]): Promise<(T | null)[]> {
     // Separate GETs, not MGET: MGET cannot span Cluster slots. Auto-pipelining sends them together.
-    const raws = await Promise.all(keys.map((key) => this.#client.get(key)));
-    return raws.map((raw) => parse<T>(raw));
+    return this.#track(Promise.all(keys.map((key) => this.#client.get(key))), (raws) => raws.map((raw) => parse<T>(raw)));
   }
 
-  async set(key: string, value: Json, ttlMs: number): Promise<void> {
-    await this.#client.set(key, JSON.stringify(value), 'PX', ttl(ttlMs));
+  set(key: string, value: Json, ttlMs: number): Promise<void> {
+    return this.#track(this.#client.set(key, JSON.stringify(value), 'PX', ttl(ttlMs)), nothing);
   }
 
-  async setIfAbsent(key: string, value: Json, ttlMs: number): Promise<boolean> {
-    return (await this.#client.set(key, JSON.stringify(value), 'PX', ttl(ttlMs), 'NX')) === 'OK';
+  setIfAbsent(key: string, value: Json, ttlMs: number): Promise<boolean> {
+    return this.#track(this.#client.set(key, JSON.stringify(value), 'PX', ttl(ttlMs), 'NX'), (reply) => reply === 'OK');
   }
 
-  async take<T extends Json>(key: string): Promise<T | null> {
-    return parse<T>(await this.#client.getdel(key));
+  take<T extends Json>(key: string): Promise<T | null> {
+    return this.#track(this.#client.getdel(key), parse<T>);
   }
 
-  async redeem<T extends Json>(key: string, markerTtlMs: number, guard?: RedeemGuard): Promise<Redemption<T>> {
+  redeem<T extends Json>(key: string, markerTtlMs: number, guards: readonly RedeemGuard[] = []): Promise<Redemption<T>> {
     const redeem = this.#client.opRedeem;
     if (!redeem) throw new Error('opRedeem script is not defined');
-    const result = await redeem.call(this.#client, key, this.#usedMarker(key), ttl(markerTtlMs), ...(guard ? [guard.field, guard.equals] : []));
-    if (!result) return { state: 'missing' };
-    if (Number(result[0]) === 2) return { state: 'mismatch' };
-    const value = parse<T>(result[1]) as T;
-    return Number(result[0]) === 1 ? { state: 'fresh', value } : { state: 'used', value };
+    const reply = redeem.call(this.#client, key, this.#usedMarker(key), ttl(markerTtlMs), ...guards.flatMap((g) => [g.field, g.equals ?? '']));
+    return this.#track(reply, (result): Redemption<T> => {
+      if (!result) return { state: 'missing' };
+      if (Number(result[0]) === 2) return { state: 'mismatch', field: guards[Number(result[1]) - 1]?.field ?? '', absent: Number(result[2]) === 1 };
+      const value = parse<T>(result[1] as string) as T;
+      return Number(result[0]) === 1 ? { state: 'fresh', value } : { state: 'used', value };
+    });
   }
 
-  async del(...keys: string[]): Promise<void> {
-    if (keys.length === 0) return;
-    await Promise.all(keys.map((key) => this.#client.del(key)));
+  increment(key: string, by: number, ttlMs: number): Promise<number> {
+    const increment = this.#client.opIncrement;
+    if (!increment) throw new Error('opIncrement script is not defined');
+    return this.#track(increment.call(this.#client, key, by, ttl(ttlMs)), Number);
   }
 
-  async addToSet(key: string, members: readonly string[], ttlMs: number): Promise<void> {
-    await this.write([{ op: 'sadd', key, members: [...members], ttlMs }]);
+  del(...keys: string[]): Promise<void> {
+    if (keys.length === 0) return Promise.resolve();
+    return this.#track(Promise.all(keys.map((key) => this.#client.del(key))), nothing);
   }
 
-  async members(key: string): Promise<string[]> {
-    return this.#client.smembers(key);
+  addToSet(key: string, members: readonly string[], ttlMs: number): Promise<void> {
+    return this.write([{ op: 'sadd', key, members: [...members], ttlMs }]);
   }
 
-  async write(ops: readonly WriteOp[]): Promise<void> {
+  members(key: string): Promise<string[]> {
+    return this.#track(this.#client.smembers(key), (members) => members);
+  }
+
+  write(ops: readonly WriteOp[]): Promise<void> {
+    return this.#track(this.#write(ops), nothing);
+  }
+
+  /** Every write of `ops` issued now (one pipeline); settles when all are answered. */
+  #write(ops: readonly WriteOp[]): Promise<unknown> {
     const client = this.#client;
     const pending: Promise<unknown>[] = [];
     for (const op of ops) {
@@ -143,16 +224,18 @@ export class RedisStore implements Store {
           break;
       }
     }
-    await Promise.all(pending);
+    return Promise.all(pending);
   }
 
-  async ping(): Promise<void> {
-    await this.#client.ping();
+  ping(): Promise<void> {
+    return this.#track(this.#client.ping(), nothing);
   }
 
+  /** QUIT (pending replies arrive first); a Redis that is away is simply disconnected. */
   async close(): Promise<void> {
     try {
-      await this.#client.quit();
+      if (this.#client.status === 'ready') await this.#client.quit();
+      else this.#client.disconnect();
     } catch {
       this.#client.disconnect();
     }

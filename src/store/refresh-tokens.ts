@@ -33,7 +33,7 @@ export class RefreshTokenStore {
   /** TOKEN-14: ONETIME use, only by the client it was issued to (others see `mismatch`). */
   redeem(token: string, clientId: string, useMemoryMs: number): Promise<Redemption<RefreshTokenRecord>> {
     if (token.length > 100) return Promise.resolve({ state: 'missing' });
-    return this.store.redeem<never>(this.#key(token), useMemoryMs, { field: 'client_id', equals: clientId }) as Promise<Redemption<RefreshTokenRecord>>;
+    return this.store.redeem<never>(this.#key(token), useMemoryMs, [{ field: 'client_id', equals: clientId }]) as Promise<Redemption<RefreshTokenRecord>>;
   }
 
   /** TOKEN-14: REUSE tokens are read, not consumed. */

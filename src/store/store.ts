@@ -16,13 +16,20 @@ export type Redemption<T> =
   | { state: 'fresh'; value: T }
   /** Someone redeemed it before: a replay (TOKEN-11, TOKEN-14). */
   | { state: 'used'; value: T }
-  /** The guard did not match (e.g. another client's token): nothing was marked. */
-  | { state: 'mismatch' };
+  /**
+   * A guard did not hold (another client's token, a wrong PKCE verifier …): nothing was marked.
+   * `field` is the first guard that failed; `absent` says the record lacks that field.
+   */
+  | { state: 'mismatch'; field: string; absent: boolean };
 
-/** A redemption only counts when this top-level field of the JSON record has this value. */
+/**
+ * A redemption only counts when this top-level field of the JSON record has this value, or
+ * (`equals: null`) when the record lacks the field. Guards are checked in order, in the same
+ * atomic operation as the use.
+ */
 export interface RedeemGuard {
   field: string;
-  equals: string;
+  equals: string | null;
 }
 
 export type WriteOp =
@@ -33,6 +40,8 @@ export type WriteOp =
   | { op: 'sadd'; key: string; members: string[]; ttlMs: number }
   | { op: 'srem'; key: string; members: string[] }
   | { op: 'expire'; key: string; ttlMs: number };
+
+export type StoreObserver = (seconds: number, failed: boolean) => void;
 
 export interface Store {
   readonly kind: 'redis' | 'memory';
@@ -48,10 +57,16 @@ export interface Store {
    * Atomic single use that remembers the use: the first caller gets `fresh`, every later one
    * `used` with the same value (so a replay can be answered by revoking what the first use
    * issued). The use marker lives `markerTtlMs`, and the first use keeps the value at least as
-   * long, so replays stay detectable for that whole time. With a guard, a record whose field
-   * differs is reported as `mismatch` and left untouched, so nobody can burn someone else's.
+   * long, so replays stay detectable for that whole time. A record that fails a guard is
+   * reported as `mismatch` and left untouched, so nobody can burn someone else's value, or one
+   * whose binding (a PKCE verifier) they cannot prove.
    */
-  redeem<T extends Json>(key: string, markerTtlMs: number, guard?: RedeemGuard): Promise<Redemption<T>>;
+  redeem<T extends Json>(key: string, markerTtlMs: number, guards?: readonly RedeemGuard[]): Promise<Redemption<T>>;
+  /**
+   * Atomic counter: add `by` to `key` and return the new count. A new count expires after
+   * `ttlMs`; later increments keep that expiry, so a window never stretches.
+   */
+  increment(key: string, by: number, ttlMs: number): Promise<number>;
   del(...keys: string[]): Promise<void>;
   /** Add members to a set and (re)set its TTL. */
   addToSet(key: string, members: readonly string[], ttlMs: number): Promise<void>;
@@ -60,15 +75,13 @@ export interface Store {
   write(ops: readonly WriteOp[]): Promise<void>;
   /** Throws when the store cannot be reached. */
   ping(): Promise<void>;
+  /** Be told of every failed operation and of the duration (s) of (a sample of) the others (metrics). */
+  instrument?(observe: StoreObserver): void;
   close(): Promise<void>;
 }
 
-export class StoreUnavailableError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StoreUnavailableError';
-  }
-}
+/** Thrown when the store cannot serve; defined in the kernel so the error handler knows it. */
+export { StoreUnavailableError } from '../errors.js';
 
 /**
  * The writes that take back `ops`, for writes that only created records and added set members

@@ -15,8 +15,17 @@ export type AuthorizationOutcome =
   /** `target` is absent when the error must not redirect (AUTHZ-03, AUTHZ-04). */
   | { ok: false; error: OAuthError; client?: RegisteredClient; target?: RedirectTarget };
 
-/** Bounds that keep one request, and the cookie that carries it, small. */
+/** Bounds that keep one request, and everything that stores or carries it, small. */
 const maxLength = { state: 2048, nonce: 512, login_hint: 256, ui_locales: 100, resource: 2048 } as const;
+/** RFC 8707 lets resource repeat; 10 is plenty for one login and bounds what is stored. */
+export const maxResourceValues = 10;
+/** The names and values of all parameters together, in bytes (docs/interface.md, "Operations"). */
+export const maxParameterBytes = 8192;
+/**
+ * At /par these authenticate the client (PAR-02) and are never stored, so they do not count: a
+ * client assertion carrying a certificate chain may be larger than a whole request.
+ */
+const clientAuthenticationParameters = new Set(['client_secret', 'client_assertion', 'client_assertion_type']);
 
 const pageError = (description: string, error: 'invalid_request' | 'invalid_client' | 'unauthorized_client' = 'invalid_request') =>
   new OAuthError(error, description, { mayRedirect: false });
@@ -55,6 +64,28 @@ const responseModes: readonly string[] = ['query', 'form_post'];
 function deliveryMode(raw: RawParameters): ResponseMode {
   const mode = valueOf(raw, 'response_mode');
   return mode !== undefined && responseModes.includes(mode) ? (mode as ResponseMode) : 'query';
+}
+
+/**
+ * Every request the provider keeps (a pushed request, the pending login) is bounded: the names
+ * and values of its parameters together may not exceed maxParameterBytes, whether the provider
+ * understands them or not (AUTHZ-22 ignores unknown ones, but they were sent).
+ */
+export function checkTotalSize(raw: RawParameters, endpoint: AuthorizationEndpoint): void {
+  const size = (measure: (text: string) => number): number => {
+    let total = 0;
+    for (const name in raw) {
+      const value = raw[name];
+      if (value === undefined || (endpoint === 'par' && clientAuthenticationParameters.has(name))) continue;
+      if (typeof value === 'string') total += measure(name) + measure(value);
+      else for (const one of value) total += measure(name) + measure(one);
+    }
+    return total;
+  };
+  // A string unit is at most 3 bytes in UTF-8 (JavaScript counts 16-bit units): a request of at
+  // most a third of the bound in characters is within it, and only a larger one is measured in bytes.
+  if (size((text) => text.length) * 3 <= maxParameterBytes) return;
+  if (size((text) => Buffer.byteLength(text)) > maxParameterBytes) throw new OAuthError('invalid_request', `The authorization parameters exceed ${maxParameterBytes} bytes in total`);
 }
 
 /** AUTHZ-02 step 4, RFC 6749 §3.1: no parameter more than once (RFC 8707 `resource` excepted). */
@@ -146,6 +177,7 @@ export function checkPrompt(raw: RawParameters): PromptValue[] {
 /** AUTHZ-25 RFC 8707 §2: absolute URIs without a fragment. */
 export function checkResource(raw: RawParameters): string[] {
   const resources = valuesOf(raw, 'resource');
+  if (resources.length > maxResourceValues) throw new OAuthError('invalid_request', `resource may be given at most ${maxResourceValues} times`);
   for (const resource of resources) {
     let valid = resource.length <= maxLength.resource && !resource.includes('#');
     if (valid) {
@@ -241,6 +273,10 @@ const steps: readonly Step[] = [
       d.request.redirect_uri = redirectUri;
     },
   },
+  // Bounded requests: at most 10 resource values and 8 KB of parameters (at /par, the client
+  // authentication parameters are not counted), so nothing a caller sends grows what is kept.
+  { at: ['authorize'], run: (d) => checkTotalSize(d.raw, 'authorize') },
+  { at: ['par'], run: (d) => checkTotalSize(d.raw, 'par') },
   // AUTHZ-02 step 4: no parameter twice.
   { at: both, run: (d) => checkNoRepeatedParameters(d.raw) },
   // AUTHZ-02 step 5, AUTHZ-15: the response mode.

@@ -43,6 +43,22 @@ export interface AuthenticatedClient {
 }
 
 /**
+ * The client_id a request claims (Basic header first, then the body), before anything is
+ * verified, or undefined: what failed authentications are counted under (rate limits).
+ */
+export function claimedClientId(input: ClientAuthInput): string | undefined {
+  if (input.authorization !== undefined) {
+    try {
+      return parseBasicAuthorization(input.authorization, failureFor(true, '')).clientId;
+    } catch {
+      return undefined;
+    }
+  }
+  const bodyClientId = input.body.client_id;
+  return typeof bodyClientId === 'string' && bodyClientId !== '' ? bodyClientId : undefined;
+}
+
+/**
  * Authenticate the client of a back-channel request with exactly its registered method.
  * Resolves to the client and the method it used, or throws an OAuthError.
  */

@@ -12,10 +12,12 @@ import { quote, type Fail } from './failure.js';
 /** RFC 7523 §2.2: the one client_assertion_type this provider accepts. */
 export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
-/** TOKEN-07 (choice): clock skew tolerated on exp and iat, in seconds. */
+/** TOKEN-07 (choice): clock skew tolerated on iat (never on exp), in seconds. */
 const CLOCK_SKEW_S = 10;
 /** TOKEN-07: longest accepted assertion lifetime, exp − iat, in seconds. */
 const MAX_ASSERTION_LIFETIME_S = 120;
+/** TOKEN-07: a jti is remembered in the store, so its length is bounded. */
+const MAX_JTI_LENGTH = 256;
 
 /** TOKEN-07: remember a jti until `ttlMs` has passed; false when it was seen before (atomic). */
 export type RememberAssertionJti = (clientId: string, jti: string, ttlMs: number) => Promise<boolean>;
@@ -24,7 +26,7 @@ export interface AssertionContext {
   /** Values accepted as the assertion's aud: the issuer and the endpoint's own URL(s). */
   audiences: readonly string[];
   rememberAssertionJti: RememberAssertionJti;
-  /** TOKEN-07 flag requireJti (default false): refuse assertions without jti. */
+  /** TOKEN-07 flag requireJti (default true, OP_REQUIRE_ASSERTION_JTI): refuse assertions without jti. */
   requireJti?: boolean;
   /** TOKEN-08: the business certificate checker; absent = no certificate is trusted. */
   certificates?: BusinessCertificateVerifier;
@@ -63,9 +65,17 @@ export async function verifyClientAssertion(assertion: string, client: Registere
 
   const { payload } = jws;
   const nowS = Math.floor(nowMs / 1000);
-  // TOKEN-07 RFC 7523 §3 items 1, 2, 3, 4: iss = sub = client_id, aud names us, exp present; iat too.
-  const fault = claimFault(payload, { issuer: clientId, subject: clientId, audiences: context.audiences, required: ['iss', 'sub', 'aud', 'exp', 'iat'], nowSeconds: nowS, tolerance: CLOCK_SKEW_S });
+  // TOKEN-07 RFC 7523 §3 items 1, 2, 3, 4: iss = sub = client_id, aud names us, exp present; iat
+  // too. No tolerance on exp: an expired assertion is never accepted (iat is checked below).
+  const fault = claimFault(payload, { issuer: clientId, subject: clientId, audiences: context.audiences, required: ['iss', 'sub', 'aud', 'exp', 'iat'], nowSeconds: nowS, tolerance: 0 });
   if (fault) throw claimError(fault, who, fail);
+  // TOKEN-07 RFC 7523 §3 item 3, with the audience-injection fix of 2025 (draft-ietf-oauth-rfc7523bis):
+  // aud is one string, and it names this server as the issuer or the token endpoint, at every
+  // endpoint that takes client authentication. An array, or another endpoint's URL (the PAR URL
+  // that RFC 9126 §2 would allow), could make an assertion meant for someone else count here.
+  if (typeof payload.aud !== 'string') {
+    throw fail('The client assertion aud must be one string: the issuer or the token endpoint URL', `${who}: aud ${quote(JSON.stringify(payload.aud) ?? '')}`);
+  }
 
   const exp = payload.exp as number;
   const iat = payload.iat as number;
@@ -79,11 +89,13 @@ export async function verifyClientAssertion(assertion: string, client: Registere
 
   const { jti } = payload;
   if (jti === undefined) {
-    // TOKEN-07 flag requireJti: RFC 7523 §3 item 7 makes jti optional; the flag makes it mandatory.
-    if (context.requireJti) throw fail('The client assertion must have a jti', `${who}: assertion without jti`);
+    // TOKEN-07 flag requireJti: RFC 7523 §3 item 7 makes jti optional; without it an assertion
+    // can be replayed for its whole lifetime, so it is required unless the operator opts out.
+    if (context.requireJti ?? true) throw fail('The client assertion must have a jti', `${who}: assertion without jti`);
     return clientAmr;
   }
   if (typeof jti !== 'string' || jti === '') throw fail('The client assertion jti must be a non-empty string', `${who}: jti of type ${typeof jti}`);
+  if (jti.length > MAX_JTI_LENGTH) throw fail(`The client assertion jti must be at most ${MAX_JTI_LENGTH} characters`, `${who}: jti of ${jti.length} characters`);
   // TOKEN-07 RFC 7523 §3 item 7: remember the jti until the assertion can no longer be accepted
   // (exp + skew); atomic, so of two concurrent uses exactly one wins.
   const ttlMs = Math.max(1, (exp + CLOCK_SKEW_S) * 1000 - nowMs);
@@ -99,7 +111,9 @@ function claimError(fault: ClaimFault, who: string, fail: Fail): OAuthError {
     case 'missing':
       return fail(`The client assertion must have the ${fault.claim} claim`, detail);
     case 'mismatch':
-      return fault.claim === 'aud' ? fail('The client assertion aud must be the issuer or the endpoint URL', detail) : fail(`The client assertion ${fault.claim} must be the client_id`, detail);
+      return fault.claim === 'aud'
+        ? fail('The client assertion aud must be one string: the issuer or the token endpoint URL', detail)
+        : fail(`The client assertion ${fault.claim} must be the client_id`, detail);
     case 'invalid':
       return fail(`The client assertion ${fault.claim} claim is invalid`, detail);
     case 'not-yet-valid':

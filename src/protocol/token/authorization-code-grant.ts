@@ -1,10 +1,14 @@
 // The authorization_code grant, every rule in one place (AUTHZ-19, TOKEN-10, TOKEN-11, TOKEN-15;
 // RFC 6749 §4.1.2, §4.1.3, §10.5; RFC 7636 §4.5, §4.6): what a code binds, how long it lives,
-// the client binding, expiry, redirect_uri, PKCE and replay. Every failure is invalid_grant: the
-// client learns that the grant is unusable, not which binding failed (the log gets the detail).
+// the client binding, expiry, redirect_uri, PKCE and replay. The bindings are checked by the
+// store in the same atomic operation that uses the code up (codeBindings): a request that cannot
+// prove them — a wrong or missing PKCE verifier above all — leaves the code redeemable, so
+// whoever sees a public client's code cannot burn it and revoke the real login. Every failure is
+// invalid_grant and names its rule, except that an unknown code and another client's code are
+// told alike.
 import { OAuthError } from '../../errors.js';
 import type { RegisteredClient } from '../../registry/client-registry.js';
-import { verifierMatches, verifierPattern } from '../pkce.js';
+import { s256, verifierPattern } from '../pkce.js';
 import { cappedGrantLifetime, type ScopePolicy } from '../scope-policy.js';
 import type { AuthenticatedSubject } from '../tokens.js';
 import { formParameter, type FormBody } from './token-request.js';
@@ -42,7 +46,30 @@ export function parseCodeGrant(body: FormBody): CodeGrantParameters {
   const verifier = formParameter(body, 'code_verifier');
   if (code === undefined) throw new OAuthError('invalid_request', 'code is missing');
   if (redirectUri === undefined) throw new OAuthError('invalid_request', 'redirect_uri is missing');
+  // TOKEN-10 RFC 7636 §4.1: 43-128 unreserved characters; anything else cannot match a challenge.
+  if (verifier !== undefined && !verifierPattern.test(verifier)) throw invalidGrant('code_verifier does not match', 'malformed code_verifier');
   return { code, redirect_uri: redirectUri, ...(verifier !== undefined ? { code_verifier: verifier } : {}) };
+}
+
+/** A binding the store checks as it uses the code up: this field of the record has this value (null: has none). */
+export interface CodeBinding {
+  field: 'client_id' | 'redirect_uri' | 'code_challenge';
+  equals: string | null;
+}
+
+/**
+ * TOKEN-10, TOKEN-11: what the code must be bound to for this request to use it up, in the order
+ * the refusals are told: the client (RFC 6749 §4.1.3), the redirect_uri of the authorization
+ * request (RFC 6749 §4.1.3), and the PKCE challenge, which must be BASE64URL(SHA256(verifier))
+ * (RFC 7636 §4.6) or absent when no verifier is sent (RFC 9700 §2.1.1: a verifier without a
+ * stored challenge signals a confused or injected code).
+ */
+export function codeBindings(client: Pick<RegisteredClient, 'client_id'>, parameters: CodeGrantParameters): CodeBinding[] {
+  return [
+    { field: 'client_id', equals: client.client_id },
+    { field: 'redirect_uri', equals: parameters.redirect_uri },
+    { field: 'code_challenge', equals: parameters.code_verifier === undefined ? null : s256(parameters.code_verifier) },
+  ];
 }
 
 /**
@@ -61,13 +88,19 @@ export const grantExpiresAt = (subject: Pick<AuthenticatedSubject, 'auth_time'>,
 
 /** TOKEN-15: a grant that has ended (or ends within a second) yields no tokens. */
 export function checkGrantNotOver(grantEndsAtMs: number, nowMs: number): void {
-  if (grantEndsAtMs - nowMs < 1000) throw invalidGrant('authorization_lifetime has passed since the login');
+  if (grantEndsAtMs - nowMs < 1000) throw invalidGrant('authorization_lifetime has passed since the login', 'grant past its authorization_lifetime');
 }
 
-const invalidGrant = (detail: string) => new OAuthError('invalid_grant', 'The authorization code is invalid, expired or was issued to another client', { detail });
+function invalidGrant(description: string, detail: string): OAuthError {
+  return new OAuthError('invalid_grant', description, { detail });
+}
 
 /** How the store's atomic single use of a code came out (TOKEN-11). */
-export type CodeRedemption = { state: 'missing' } | { state: 'mismatch' } | { state: 'fresh'; value: CodeRecord } | { state: 'used'; value: CodeRecord };
+export type CodeRedemption =
+  | { state: 'missing' }
+  | { state: 'mismatch'; field: string; absent: boolean }
+  | { state: 'fresh'; value: CodeRecord }
+  | { state: 'used'; value: CodeRecord };
 
 export type CodeGrantDecision =
   /** Issue tokens for this record. */
@@ -75,36 +108,31 @@ export type CodeGrantDecision =
   /** TOKEN-11: a second redemption; the grant of the first must be revoked, then `error` sent. */
   | { kind: 'replay'; record: CodeRecord; error: OAuthError };
 
-/** TOKEN-10, TOKEN-11: decide a code redemption after the code was atomically claimed. */
-export function decideCodeGrant(redemption: CodeRedemption, client: RegisteredClient, parameters: CodeGrantParameters, nowMs: number): CodeGrantDecision {
-  // TOKEN-10 RFC 6749 §4.1.3: an unknown code, or one issued to another client (which the store
-  // leaves untouched, so a stolen code cannot be burnt by someone else).
-  if (redemption.state === 'missing') throw invalidGrant('unknown code');
-  if (redemption.state === 'mismatch') throw invalidGrant('code of another client');
+/** TOKEN-10: the refusal of a binding that did not hold (the code is untouched). */
+function bindingRefusal(redemption: { field: string; absent: boolean }, parameters: CodeGrantParameters): OAuthError {
+  switch (redemption.field) {
+    case 'redirect_uri':
+      return invalidGrant('redirect_uri does not match the authorization request', 'redirect_uri differs from the authorization request');
+    case 'code_challenge':
+      if (parameters.code_verifier === undefined) return invalidGrant('code_verifier is missing', 'code_verifier missing');
+      if (redemption.absent) return invalidGrant('code_verifier was sent but the authorization request had no code_challenge', 'code_verifier without code_challenge');
+      return invalidGrant('code_verifier does not match', 'code_verifier does not match');
+    default:
+      // TOKEN-10 RFC 6749 §4.1.3: another client's code is told like an unknown one.
+      return invalidGrant('code is unknown or was issued to another client', 'code of another client');
+  }
+}
+
+/** TOKEN-10, TOKEN-11: decide a code redemption, after the store checked the bindings and used it up. */
+export function decideCodeGrant(redemption: CodeRedemption, parameters: CodeGrantParameters, nowMs: number): CodeGrantDecision {
+  if (redemption.state === 'missing') throw invalidGrant('code is unknown or was issued to another client', 'unknown code');
+  if (redemption.state === 'mismatch') throw bindingRefusal(redemption, parameters);
   const record = redemption.value;
   if (redemption.state === 'used') {
     // TOKEN-11 RFC 6749 §4.1.2, §10.5: a second redemption revokes everything the first issued.
-    return { kind: 'replay', record, error: new OAuthError('invalid_grant', 'The authorization code has already been used', { detail: 'code replay' }) };
+    return { kind: 'replay', record, error: invalidGrant('code was already used', 'code replay') };
   }
-  checkCodeRedemption(record, client, parameters, nowMs);
-  return { kind: 'issue', record };
-}
-
-/** TOKEN-10, TOKEN-11: the code's bindings, checked after it was atomically claimed. */
-export function checkCodeRedemption(record: CodeRecord, client: RegisteredClient, parameters: CodeGrantParameters, nowMs: number): void {
-  // TOKEN-10 RFC 6749 §4.1.3: issued to this very client.
-  if (record.client_id !== client.client_id) throw invalidGrant('code of another client');
   // TOKEN-11: 60 s, on the injected clock.
-  if (record.expires_at <= nowMs) throw invalidGrant('code expired');
-  // TOKEN-10 RFC 6749 §4.1.3: identical to the authorization request's redirect_uri.
-  if (record.redirect_uri !== parameters.redirect_uri) throw invalidGrant('redirect_uri differs from the authorization request');
-  const verifier = parameters.code_verifier;
-  if (record.code_challenge !== undefined) {
-    // TOKEN-10 RFC 7636 §4.6: BASE64URL(SHA256(code_verifier)) must equal the stored challenge.
-    if (verifier === undefined) throw invalidGrant('code_verifier missing');
-    if (!verifierPattern.test(verifier) || !verifierMatches(verifier, record.code_challenge)) throw invalidGrant('code_verifier does not match');
-  } else if (verifier !== undefined) {
-    // RFC 9700 §2.1.1: a verifier without a stored challenge signals a confused or injected code.
-    throw invalidGrant('code_verifier sent but no code_challenge was');
-  }
+  if (record.expires_at <= nowMs) throw invalidGrant('code has expired', 'code expired');
+  return { kind: 'issue', record };
 }

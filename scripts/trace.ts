@@ -309,6 +309,21 @@ export function summarize(catalog: Requirement[]): string {
   return `${catalog.length} requirements, ${count('implemented')} implemented, ${count('partial')} partial, ${count('planned')} planned, ${count('not-applicable')} not applicable`;
 }
 
+/** The README's status sentence about the catalog, kept equal to it by `npm run trace`. */
+export function readmeStatus(catalog: Requirement[]): string {
+  const count = (s: Status) => catalog.filter((r) => r.status === s).length;
+  return (
+    `> Of the ${catalog.length} requirements of the profile, ${count('implemented')} are implemented in full, ${count('partial')} in part (each with\n` +
+    `> what is missing and the issue that finishes it), ${count('planned')} are planned and ${count('not-applicable')} do not apply; the\n` +
+    '> [traceability matrix](requirements/TRACEABILITY.md) lists them all.'
+  );
+}
+
+/** The README with its status sentence (between the trace:status markers) made current. */
+export function withReadmeStatus(readme: string, catalog: Requirement[]): string {
+  return readme.replace(/(<!-- trace:status -->\n)[\s\S]*?(\n> <!-- \/trace:status -->)/, `$1${readmeStatus(catalog)}$2`);
+}
+
 /** First sentence of a requirement, cut to about 100 characters. */
 export function shortText(text: string, max = 100): string {
   const first = text.replace(/\s+/g, ' ').trim().split(/(?<!\b(?:e\.g|i\.e|cf|vs))(?<=[.!?])\s+/)[0] ?? '';
@@ -380,13 +395,15 @@ function main(): void {
   }
   const scan = scanRepo(root);
   writeFileSync(join(root, 'requirements/TRACEABILITY.md'), renderMatrix(catalog, scan));
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  writeFileSync(join(root, 'README.md'), withReadmeStatus(readme, catalog));
   const problems = checkTrace(catalog, scan);
   if (problems.length > 0) {
     for (const p of problems) console.error(`trace: ${p}`);
     console.error(`trace: ${problems.length} problem(s); matrix written to requirements/TRACEABILITY.md anyway`);
     process.exit(1);
   }
-  console.log(`trace: ${summarize(catalog)}; matrix written to requirements/TRACEABILITY.md`);
+  console.log(`trace: ${summarize(catalog)}; matrix written to requirements/TRACEABILITY.md, status to README.md`);
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main();

@@ -46,6 +46,8 @@ export interface Config {
   readonly keepAliveTimeout: number;
   /** Requests one keep-alive connection may carry before it is closed (0: no limit). */
   readonly maxRequestsPerSocket: number;
+  /** TOKEN-11: seconds an authorization code lives (10–600, default 60). */
+  readonly codeLifetime: number;
   /** TOKEN-07 flag requireJti: client assertions must carry a jti (default true). */
   readonly requireAssertionJti: boolean;
   /** Per minute; 0 turns a traffic limit off. */
@@ -164,6 +166,7 @@ const envSchema = z
       .min(10, { message: 'must be a whole number of seconds from 10 to 600 (PAR-05)' })
       .max(600, { message: 'must be a whole number of seconds from 10 to 600 (PAR-05)' })
       .default(120),
+    OP_CODE_LIFETIME: wholeNumber(10, 600, 'seconds', 60, ' (TOKEN-11)'),
     OP_REQUIRE_STATE_AND_NONCE: flag(false, ' (AUTHZ-08)'),
     OP_LOGOUT_ACCEPT_CLIENT_ID_WITHOUT_HINT: flag(false, ' (LOGOUT-04)'),
     OP_LOG_LEVEL: z
@@ -252,6 +255,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pairwiseSecretIsDefault: e.OP_PAIRWISE_SECRET === undefined,
     cookieSecret: e.OP_COOKIE_SECRET,
     parLifetime: e.OP_PAR_LIFETIME,
+    codeLifetime: e.OP_CODE_LIFETIME,
     requireStateAndNonceForAll: e.OP_REQUIRE_STATE_AND_NONCE,
     logoutAcceptClientIdWithoutHint: e.OP_LOGOUT_ACCEPT_CLIENT_ID_WITHOUT_HINT,
     logLevel: e.OP_LOG_LEVEL,

@@ -5,10 +5,16 @@
 // is refused and the real client can still redeem it. Each refusal names the rule that failed.
 import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
+import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { storageHash } from '../src/store/hash.js';
+import { keySpace } from '../src/store/keys.js';
+import { MemoryStore } from '../src/store/memory-store.js';
 import { startTestProvider, type TestProvider } from './support/app.js';
+import { testRedisUrl } from './support/redis.js';
 import { tokenFlow } from './support/token-flow.js';
-import { confidentialClient, demoClientRecords, expectOAuthError, issuer, orgno, spa, web, type TestClient, type TokenResponse } from './support/vocabulary.js';
+import { confidentialClient, demoClientRecords, expectOAuthError, issuer, orgno, pid, spa, web, type TestClient, type TokenResponse } from './support/vocabulary.js';
 
 const noPkceSecret = 'code-test-no-pkce-secret-0123456789-abcdefgh';
 const noPkce: TestClient = { ...confidentialClient('code-nopkce', 'http://localhost:8092', noPkceSecret) };
@@ -31,7 +37,7 @@ beforeEach(async () => {
 });
 afterEach(async () => provider.close());
 
-const { authorize, redeem, userinfoGet } = tokenFlow({ provider: () => provider, now: () => now });
+const { authorize, redeem, refresh, userinfoGet } = tokenFlow({ provider: () => provider, now: () => now });
 
 function refused(response: LightMyRequestResponse, description: string): void {
   expectOAuthError(response, 400, 'invalid_grant');
@@ -96,5 +102,52 @@ describe('expiry and replay', () => {
     const first = redeemed(await redeem(authorized));
     refused(await redeem(authorized, { code_verifier: randomBytes(32).toString('base64url') }), 'code_verifier does not match');
     expect((await userinfoGet(first.access_token)).statusCode).toBe(200);
+  });
+
+  it('TOKEN-11 a used code leaves only its bindings and grant behind, kept as long as the grant could live (Redis)', async () => {
+    const authorized = await authorize(web);
+    redeemed(await redeem(authorized));
+    const key = provider.context.keys.code(storageHash(authorized.code));
+    const redis = new Redis(testRedisUrl);
+    try {
+      const tombstone = JSON.parse((await redis.get(key))!) as Record<string, unknown>;
+      // No person data, no nonce, no scope: only what a replay must prove and what it revokes.
+      expect(Object.keys(tombstone).sort()).toEqual(['client_id', 'code_challenge', 'grant_id', 'redirect_uri']);
+      expect(JSON.stringify(tombstone)).not.toContain(pid);
+      // demo-web: authorization_lifetime 7200 s, and it gets refresh tokens.
+      expect(await redis.pttl(key)).toBeGreaterThan(7_190_000);
+      expect(await redis.pttl(provider.context.keys.usedMarker(key))).toBeGreaterThan(7_190_000);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('TOKEN-11 a replay long after the access token expired still revokes the refresh token of the first redemption', async () => {
+    // The embedded store on the test's clock, so that its TTLs pass as the clock moves.
+    await provider.close();
+    provider = await startTestProvider({ env: { OP_ISSUER: issuer }, clock: () => now, store: new MemoryStore(keySpace('replay:').usedMarker, () => now) });
+    const authorized = await authorize(web);
+    const first = redeemed(await redeem(authorized));
+    expect(first.refresh_token).toBeDefined();
+    // An hour later: demo-web's access token (120 s) is long gone, its grant (7200 s) is not.
+    now += 3_600_000;
+    refused(await redeem(authorized), 'code was already used');
+    expectOAuthError(await refresh(web, first.refresh_token!), 400, 'invalid_grant');
+  });
+
+  it('TOKEN-11 with OP_CODE_LIFETIME=600 a code is accepted 599 s after issue and expired at 600 s', async () => {
+    await provider.close();
+    provider = await startTestProvider({ env: { OP_ISSUER: issuer, OP_CODE_LIFETIME: '600' }, clock: () => now });
+    const early = await authorize(web);
+    const late = await authorize(web);
+    now += 599_000;
+    redeemed(await redeem(early));
+    now += 1_000;
+    refused(await redeem(late), 'code has expired');
+  });
+
+  it.each(['9', '601', '60.5', 'sixty'])('TOKEN-11 OP_CODE_LIFETIME=%s is refused by the configuration, naming the variable', (value) => {
+    expect(() => loadConfig({ OP_CODE_LIFETIME: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ OP_CODE_LIFETIME: value })).toThrow(/OP_CODE_LIFETIME.*10 to 600/);
   });
 });

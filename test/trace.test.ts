@@ -10,7 +10,9 @@ import {
   findIds,
   findTestTitles,
   parseCatalog,
+  readmeStatus,
   renderMatrix,
+  withReadmeStatus,
   type Requirement,
   type ScanResult,
 } from '../scripts/trace.js';
@@ -274,5 +276,13 @@ describe('the real catalog', () => {
     expect(profileIds.filter((id) => !ids.includes(id)), 'missing from the catalog').toEqual([]);
     expect(ids.filter((id) => !profileIds.includes(id)), 'not in the profile').toEqual([]);
     expect(ids).toEqual(profileIds);
+  });
+
+  it("agrees with the README's status sentence (npm run trace writes it)", () => {
+    const catalog = parseCatalog(readFileSync(new URL('../requirements/catalog.yaml', import.meta.url), 'utf8'));
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain('<!-- trace:status -->');
+    expect(readme).toContain(readmeStatus(catalog));
+    expect(withReadmeStatus(readme, catalog)).toBe(readme);
   });
 });

@@ -6,7 +6,7 @@ import { newCode, newId, newJti } from '../protocol/identifiers.js';
 import type { AuthorizationRequest } from '../protocol/authorize/request.js';
 import { scopePolicy } from '../protocol/scope-policy.js';
 import { isLoginOnlyScope, participantListTtlMs, type SessionRecord } from '../protocol/session.js';
-import { codeLifetimeMs, grantExpiresAt } from '../protocol/token/authorization-code-grant.js';
+import { grantExpiresAt } from '../protocol/token/authorization-code-grant.js';
 import type { AuthenticatedSubject } from '../protocol/tokens.js';
 import type { RegisteredClient } from '../registry/client-registry.js';
 import { accessTokenMember } from '../store/grants.js';
@@ -22,6 +22,8 @@ export function issueCodeOps(
   nowMs: number,
 ): { code: string; grantId: string; ops: WriteOp[] } {
   const code = newCode();
+  // TOKEN-11: the code's lifetime (OP_CODE_LIFETIME, 60 s by default, at most 600 s).
+  const codeLifetimeMs = services.config.codeLifetime * 1000;
   const grantId = newId();
   const accessTokenJti = newJti();
   const ops: WriteOp[] = [

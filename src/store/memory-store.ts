@@ -215,18 +215,25 @@ export class MemoryStore implements Store {
     return JSON.parse(text) as T;
   }
 
-  async redeem<T extends Json>(key: string, markerTtlMs: number, guards: readonly RedeemGuard[] = []): Promise<Redemption<T>> {
+  async redeem<T extends Json>(key: string, markerTtlMs: number, guards: readonly RedeemGuard[] = [], keep?: readonly string[]): Promise<Redemption<T>> {
     const text = this.#text(key);
     if (text === null) return { state: 'missing' };
     const value = JSON.parse(text) as T;
+    const record = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
     for (const guard of guards) {
-      const record = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
       const actual = record?.[guard.field] ?? null;
       if (actual !== guard.equals) return { state: 'mismatch', field: guard.field, absent: actual === null };
     }
     const marker = this.#usedMarker(key);
     if (this.#live(marker)) return { state: 'used', value };
     this.#put(marker, 1, markerTtlMs);
+    if (keep) {
+      // The tombstone: the guards' fields and the kept ones, nothing else.
+      const fields = new Set([...guards.map((guard) => guard.field), ...keep]);
+      const tombstone = Object.fromEntries([...fields].filter((field) => record?.[field] !== undefined).map((field) => [field, record![field]]));
+      this.#store(key, JSON.stringify(tombstone), this.#expiry(markerTtlMs));
+      return { state: 'fresh', value };
+    }
     // The marker may have evicted the record itself; the record is what was redeemed.
     const entry = this.#live(key);
     if (entry) this.#setExpiry(key, entry, Math.max(entry.expiresAt, this.#expiry(markerTtlMs)));

@@ -4,31 +4,40 @@ import { ReplyError, type Cluster, type Redis } from 'ioredis';
 import type { RedisClient, RedisTopology } from './redis-connection.js';
 import { StoreUnavailableError, type Json, type RedeemGuard, type Redemption, type Store, type StoreObserver, type WriteOp } from './store.js';
 
-// KEYS[1] the record, KEYS[2] its use marker (same hash tag). ARGV[1] marker TTL in ms; then
-// pairs of a top-level field of the JSON record and the value it must have ('' = must be absent).
-// Returns false when the record is gone, {2, i, absent} when guard i fails (nothing marked), else
-// {1 = first use | 0 = replay, record}. The first use also keeps the record as long as the
-// marker, so a replay can still be answered. The guards compare hashes and ids, not secrets, so a
-// plain comparison is fine here.
+// KEYS[1] the record, KEYS[2] its use marker (same hash tag). ARGV[1] marker TTL in ms; ARGV[2]
+// the fields a tombstone keeps, comma-separated ('' = no tombstone: the whole record is kept);
+// then pairs of a top-level field of the JSON record and the value it must have ('' = must be
+// absent). Returns false when the record is gone, {2, i, absent} when guard i fails (nothing
+// marked), else {1 = first use | 0 = replay, record}. The first use keeps the record as long as
+// the marker (or replaces it by its tombstone for that long), so a replay can still be answered.
+// The guards compare hashes and ids, not secrets, so a plain comparison is fine here.
 const redeemScript = `
 local v = redis.call('GET', KEYS[1])
 if not v then return false end
-if #ARGV > 1 then
-  local ok, record = pcall(cjson.decode, v)
-  if not ok or type(record) ~= 'table' then return {2, 1, 1} end
-  for i = 2, #ARGV, 2 do
-    local actual = record[ARGV[i]]
-    if actual == cjson.null then actual = nil end
-    local expected = ARGV[i + 1]
-    if expected == '' then
-      if actual ~= nil then return {2, i / 2, 0} end
-    elseif actual ~= expected then
-      return {2, i / 2, actual == nil and 1 or 0}
-    end
+local record
+if #ARGV > 2 or ARGV[2] ~= '' then
+  local ok, decoded = pcall(cjson.decode, v)
+  if not ok or type(decoded) ~= 'table' then return {2, 1, 1} end
+  record = decoded
+end
+for i = 3, #ARGV, 2 do
+  local actual = record[ARGV[i]]
+  if actual == cjson.null then actual = nil end
+  local expected = ARGV[i + 1]
+  if expected == '' then
+    if actual ~= nil then return {2, (i - 1) / 2, 0} end
+  elseif actual ~= expected then
+    return {2, (i - 1) / 2, actual == nil and 1 or 0}
   end
 end
 if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1]) then
-  if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+  if ARGV[2] ~= '' then
+    local tombstone = {}
+    for field in string.gmatch(ARGV[2], '[^,]+') do tombstone[field] = record[field] end
+    redis.call('SET', KEYS[1], cjson.encode(tombstone), 'PX', ARGV[1])
+  elseif redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then
+    redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  end
   return {1, v}
 end
 return {0, v}
@@ -44,7 +53,7 @@ return count
 `;
 
 interface RedeemCommand {
-  opRedeem(record: string, marker: string, markerTtlMs: number, ...guards: string[]): Promise<[number, (string | number)?, number?] | null>;
+  opRedeem(record: string, marker: string, markerTtlMs: number, tombstone: string, ...guards: string[]): Promise<[number, (string | number)?, number?] | null>;
   opIncrement(key: string, by: number, ttlMs: number): Promise<number>;
 }
 
@@ -162,10 +171,11 @@ export class RedisStore implements Store {
     return this.#track(this.#client.getdel(key), parse<T>);
   }
 
-  redeem<T extends Json>(key: string, markerTtlMs: number, guards: readonly RedeemGuard[] = []): Promise<Redemption<T>> {
+  redeem<T extends Json>(key: string, markerTtlMs: number, guards: readonly RedeemGuard[] = [], keep?: readonly string[]): Promise<Redemption<T>> {
     const redeem = this.#client.opRedeem;
     if (!redeem) throw new Error('opRedeem script is not defined');
-    const reply = redeem.call(this.#client, key, this.#usedMarker(key), ttl(markerTtlMs), ...guards.flatMap((g) => [g.field, g.equals ?? '']));
+    const tombstone = keep ? [...new Set([...guards.map((g) => g.field), ...keep])].join(',') : '';
+    const reply = redeem.call(this.#client, key, this.#usedMarker(key), ttl(markerTtlMs), tombstone, ...guards.flatMap((g) => [g.field, g.equals ?? '']));
     return this.#track(reply, (result): Redemption<T> => {
       if (!result) return { state: 'missing' };
       if (Number(result[0]) === 2) return { state: 'mismatch', field: guards[Number(result[1]) - 1]?.field ?? '', absent: Number(result[2]) === 1 };

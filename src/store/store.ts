@@ -9,13 +9,16 @@
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json | undefined };
 
-/** Outcome of a single-use redemption (authorization codes, ONETIME refresh tokens). */
-export type Redemption<T> =
+/**
+ * Outcome of a single-use redemption (authorization codes, pushed requests). `Kept` is what a
+ * replay finds: the whole value, or the tombstone that replaced it (`keep` of Store.redeem).
+ */
+export type Redemption<T, Kept = T> =
   | { state: 'missing' }
   /** This call is the first to redeem the value. */
   | { state: 'fresh'; value: T }
   /** Someone redeemed it before: a replay (TOKEN-11, TOKEN-14). */
-  | { state: 'used'; value: T }
+  | { state: 'used'; value: Kept }
   /**
    * A guard did not hold (another client's token, a wrong PKCE verifier …): nothing was marked.
    * `field` is the first guard that failed; `absent` says the record lacks that field.
@@ -60,8 +63,12 @@ export interface Store {
    * long, so replays stay detectable for that whole time. A record that fails a guard is
    * reported as `mismatch` and left untouched, so nobody can burn someone else's value, or one
    * whose binding (a PKCE verifier) they cannot prove.
+   *
+   * With `keep`, the first use replaces the value by a tombstone that holds only the guards'
+   * fields and the `keep` fields, for `markerTtlMs`: a replay can then be recognised (and its
+   * guards checked) for a long time at the cost of a few short fields, not the whole record.
    */
-  redeem<T extends Json>(key: string, markerTtlMs: number, guards?: readonly RedeemGuard[]): Promise<Redemption<T>>;
+  redeem<T extends Json>(key: string, markerTtlMs: number, guards?: readonly RedeemGuard[], keep?: readonly string[]): Promise<Redemption<T>>;
   /**
    * Atomic counter: add `by` to `key` and return the new count. A new count expires after
    * `ttlMs`; later increments keep that expiry, so a window never stretches.

@@ -64,7 +64,8 @@ function redeemed(stored: CodeRecord | null, used: boolean, parameters: CodeGran
     const actual = stored[binding.field] ?? null;
     if (actual !== binding.equals) return { state: 'mismatch', field: binding.field, absent: actual === null };
   }
-  return used ? { state: 'used', value: stored } : { state: 'fresh', value: stored };
+  // The first use left a tombstone: the bindings and the grant (store/codes.ts).
+  return used ? { state: 'used', value: { client_id: stored.client_id, redirect_uri: stored.redirect_uri, code_challenge: stored.code_challenge, grant_id: stored.grant_id } } : { state: 'fresh', value: stored };
 }
 
 const rows: Row[] = [
@@ -126,11 +127,11 @@ const rows: Row[] = [
 describe('TOKEN-10 TOKEN-11 parseCodeGrant, codeBindings and decideCodeGrant: stored code, client, parameters and clock in, decision out', () => {
   it.each(titled(rows))('%s', (_, row) => {
     const form = { code: 'the-code', redirect_uri: web.redirectUri, code_verifier: verifier, ...row.parameters };
-    let stored: CodeRecord | null = null;
+    let stored: CodeRedemption | undefined;
     const outcome = outcomeOf(() => {
       const parameters = parseCodeGrant(Object.fromEntries(Object.entries(form).filter(([, value]) => value !== undefined)) as Record<string, string>);
       const redemption = redeemed(row.stored, row.used ?? false, parameters);
-      if (redemption.state === 'fresh' || redemption.state === 'used') stored = redemption.value;
+      stored = redemption;
       return decideCodeGrant(redemption, parameters, row.now ?? nowMs);
     });
     if ('refused' in row.expected) {
@@ -139,8 +140,8 @@ describe('TOKEN-10 TOKEN-11 parseCodeGrant, codeBindings and decideCodeGrant: st
     }
     expect(refusalOf(outcome)).toMatchObject({ kind: row.expected.kind });
     const decision = outcome as CodeGrantDecision;
-    // The decision is about the record the store redeemed, never another.
-    expect(decision.record).toBe(stored);
+    // The decision is about the record the store redeemed (or its tombstone), never another.
+    expect(decision.record).toBe((stored as Extract<CodeRedemption, { value: unknown }>).value);
     if (row.expected.kind === 'replay' && decision.kind === 'replay') {
       expect({ error: decision.error.error, detail: decision.error.detail }).toEqual({ error: 'invalid_grant', detail: row.expected.detail });
     }

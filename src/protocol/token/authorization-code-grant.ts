@@ -13,9 +13,6 @@ import { cappedGrantLifetime, type ScopePolicy } from '../scope-policy.js';
 import type { AuthenticatedSubject } from '../tokens.js';
 import { formParameter, type FormBody } from './token-request.js';
 
-/** TOKEN-11: codes live 60 s (choice; ID-porten publishes no value). */
-export const codeLifetimeMs = 60_000;
-
 /** AUTHZ-19 RFC 6749 §10.10: what a code is bound to, and everything its grant needs. */
 export interface CodeRecord {
   [key: string]: unknown;
@@ -73,10 +70,19 @@ export function codeBindings(client: Pick<RegisteredClient, 'client_id'>, parame
 }
 
 /**
- * TOKEN-11 RFC 6749 §10.5: how long after the first redemption a replay is still answered by
- * revocation: as long as the access token issued by the first redemption could live.
+ * TOKEN-11 RFC 6749 §4.1.2, §10.5: what a used code leaves behind for replays: its bindings
+ * (a replay must prove them too, so only the code's holder can make it revoke) and its grant.
  */
-export const replayWindowMs = (client: Pick<RegisteredClient, 'access_token_lifetime'>): number => client.access_token_lifetime * 1000 + 60_000;
+export type CodeTombstone = Pick<CodeRecord, 'client_id' | 'redirect_uri' | 'code_challenge' | 'grant_id'>;
+
+/**
+ * TOKEN-11 RFC 6749 §4.1.2, §10.5: how long after the first redemption a replay is still answered
+ * by revoking every token it issued: as long as the grant could live when it got a refresh token
+ * (authorization_lifetime, counted from a login that was at most now), else as long as its access
+ * token could (the id_token cannot be revoked).
+ */
+export const replayWindowMs = (client: Pick<RegisteredClient, 'access_token_lifetime' | 'authorization_lifetime' | 'grant_types'>): number =>
+  client.grant_types.includes('refresh_token') ? Math.max(client.authorization_lifetime, client.access_token_lifetime + 60) * 1000 : client.access_token_lifetime * 1000 + 60_000;
 
 /**
  * TOKEN-15 RFC 6749 §10.4: authorization_lifetime is counted from the original login — the
@@ -100,13 +106,13 @@ export type CodeRedemption =
   | { state: 'missing' }
   | { state: 'mismatch'; field: string; absent: boolean }
   | { state: 'fresh'; value: CodeRecord }
-  | { state: 'used'; value: CodeRecord };
+  | { state: 'used'; value: CodeTombstone };
 
 export type CodeGrantDecision =
   /** Issue tokens for this record. */
   | { kind: 'issue'; record: CodeRecord }
   /** TOKEN-11: a second redemption; the grant of the first must be revoked, then `error` sent. */
-  | { kind: 'replay'; record: CodeRecord; error: OAuthError };
+  | { kind: 'replay'; record: CodeTombstone; error: OAuthError };
 
 /** TOKEN-10: the refusal of a binding that did not hold (the code is untouched). */
 function bindingRefusal(redemption: { field: string; absent: boolean }, parameters: CodeGrantParameters): OAuthError {
@@ -127,12 +133,12 @@ function bindingRefusal(redemption: { field: string; absent: boolean }, paramete
 export function decideCodeGrant(redemption: CodeRedemption, parameters: CodeGrantParameters, nowMs: number): CodeGrantDecision {
   if (redemption.state === 'missing') throw invalidGrant('code is unknown or was issued to another client', 'unknown code');
   if (redemption.state === 'mismatch') throw bindingRefusal(redemption, parameters);
-  const record = redemption.value;
   if (redemption.state === 'used') {
     // TOKEN-11 RFC 6749 §4.1.2, §10.5: a second redemption revokes everything the first issued.
-    return { kind: 'replay', record, error: invalidGrant('code was already used', 'code replay') };
+    return { kind: 'replay', record: redemption.value, error: invalidGrant('code was already used', 'code replay') };
   }
-  // TOKEN-11: 60 s, on the injected clock.
+  const record = redemption.value;
+  // TOKEN-11: expires_at was set from OP_CODE_LIFETIME at issue; checked on the injected clock.
   if (record.expires_at <= nowMs) throw invalidGrant('code has expired', 'code expired');
   return { kind: 'issue', record };
 }

@@ -26,7 +26,7 @@ const parametersDoc = z
     nonce: z.string().optional(),
     code_challenge: z.string().optional().describe('BASE64URL(SHA256(code_verifier)), 43 characters (AUTHZ-07)'),
     code_challenge_method: z.literal('S256').optional(),
-    response_mode: z.enum(['query', 'form_post']).optional(),
+    response_mode: z.enum(['query', 'form_post', 'query.jwt', 'form_post.jwt', 'jwt']).optional().describe('query.jwt, form_post.jwt and jwt (= query.jwt) return one signed `response` JWT (JARM, AUTHZ-17)'),
     prompt: z.string().optional().describe('login, consent or none'),
     acr_values: z.string().optional().describe('Minimum level: idporten-loa-substantial (default) or idporten-loa-high'),
     ui_locales: z.string().optional().describe('nb, nn, en or se'),
@@ -67,7 +67,10 @@ export const authorizeModule: RouteModule = {
   metadata: ({ config, scopes }) => ({
     authorization_endpoint: endpointUrl(config.issuer, authorizePath),
     response_types_supported: ['code'],
-    response_modes_supported: ['query', 'form_post'],
+    // AUTHZ-15, AUTHZ-17, DISC-02: the plain modes and JARM's; fragment is not offered.
+    response_modes_supported: ['query', 'form_post', 'query.jwt', 'form_post.jwt'],
+    // AUTHZ-17 JARM §3: JARM responses are signed RS256 (JWKS-02).
+    authorization_signing_alg_values_supported: ['RS256'],
     // DISC-04, CLIENT-16: the login scopes and the active API scopes open to every organisation
     // (accessible_for_all); scopes granted to named organisations stay unlisted, and so do the
     // provider's own scopes, which are registrations, not something to request.

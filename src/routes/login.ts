@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { showInteraction, submitInteraction, type InteractionPage } from '../flows/login.js';
 import type { Services } from '../flows/services.js';
-import { deliverAuthorizationResponse } from '../http/authorization-response.js';
+import { deliverAuthorizationResponse, encodeAuthorizationResponse } from '../http/authorization-response.js';
 import {
   clearInteractionCookie,
   interactionCookie,
@@ -86,9 +86,10 @@ async function submit(request: FastifyRequest, reply: FastifyReply): Promise<Fas
     if (!outcome.notices) return reply.redirect(continuation.url, 303);
   } else {
     if (!outcome.notices) return deliverAuthorizationResponse(reply, next.response);
-    const { target, parameters } = next.response;
-    continuation =
-      target.response_mode === 'form_post' ? { kind: 'form_post', action: target.redirect_uri, parameters } : { kind: 'redirect', url: appendQueryParameters(target.redirect_uri, parameters) };
+    const { target } = next.response;
+    // AUTHZ-17: a JARM response is wrapped the same way after the notices.
+    const { mode, parameters } = encodeAuthorizationResponse(services, next.response);
+    continuation = mode === 'form_post' ? { kind: 'form_post', action: target.redirect_uri, parameters } : { kind: 'redirect', url: appendQueryParameters(target.redirect_uri, parameters) };
   }
   // SSO-07, LOGOUT-08: the previous person's clients are told before the new login proceeds.
   return sendPage(reply, renderFrontchannelPage(outcome.locale, outcome.notices, continuation));

@@ -58,12 +58,22 @@ export function checkRedirectUri(raw: RawParameters, client: RegisteredClient): 
   return registered;
 }
 
-const responseModes: readonly string[] = ['query', 'form_post'];
+/** AUTHZ-15, AUTHZ-17: the modes offered, with JARM §2.3.4's `jwt` = query.jwt for response_type code. */
+const responseModes: Readonly<Record<string, ResponseMode>> = {
+  query: 'query',
+  form_post: 'form_post',
+  'query.jwt': 'query.jwt',
+  'form_post.jwt': 'form_post.jwt',
+  jwt: 'query.jwt',
+};
+const responseModeOf = (mode: string | undefined): ResponseMode | undefined => (mode !== undefined && Object.hasOwn(responseModes, mode) ? responseModes[mode] : undefined);
 
-/** AUTHZ-15: the mode an error can already be delivered with: the requested one if usable, else query. */
+/**
+ * AUTHZ-15: the mode an error can already be delivered with: the requested one if usable, else
+ * query. AUTHZ-17 JARM §2.3: a JARM request gets its errors after redirect_uri validation wrapped too.
+ */
 function deliveryMode(raw: RawParameters): ResponseMode {
-  const mode = valueOf(raw, 'response_mode');
-  return mode !== undefined && responseModes.includes(mode) ? (mode as ResponseMode) : 'query';
+  return responseModeOf(valueOf(raw, 'response_mode')) ?? 'query';
 }
 
 /**
@@ -94,12 +104,14 @@ export function checkNoRepeatedParameters(raw: RawParameters): void {
   if (name !== undefined) throw new OAuthError('invalid_request', `${name} is repeated`);
 }
 
-/** AUTHZ-15 FPRM §2: query or form_post; fragment and the JARM modes are not offered. */
+/** AUTHZ-15 FPRM §2, JARM §2.3: query, form_post or a JARM mode; fragment is not offered (profile §19.3). */
 export function checkResponseMode(raw: RawParameters): ResponseMode {
   const mode = valueOf(raw, 'response_mode');
   if (mode === undefined) return 'query';
-  if (!responseModes.includes(mode)) throw new OAuthError('invalid_request', 'response_mode must be query or form_post');
-  return mode as ResponseMode;
+  const known = responseModeOf(mode);
+  // AUTHZ-15, AUTHZ-17: anything else, fragment included, is invalid_request (delivered by query).
+  if (known === undefined) throw new OAuthError('invalid_request', 'response_mode must be query, form_post, query.jwt, form_post.jwt or jwt');
+  return known;
 }
 
 /** AUTHZ-05 RFC 6749 §4.1.2.1: the code flow only. */
@@ -269,7 +281,7 @@ const steps: readonly Step[] = [
       const state = valueOf(d.raw, 'state');
       const echo = state !== undefined && state.length <= maxLength.state;
       d.state = state;
-      d.target = { redirect_uri: redirectUri, response_mode: deliveryMode(d.raw), ...(echo ? { state } : {}) };
+      d.target = { client_id: d.client!.client_id, redirect_uri: redirectUri, response_mode: deliveryMode(d.raw), ...(echo ? { state } : {}) };
       d.request.redirect_uri = redirectUri;
     },
   },

@@ -2,7 +2,11 @@
 // tokens. Built by parseAuthorizationRequest (checks.ts) from RawParameters.
 import type { AcrLevel } from '../acr.js';
 
-export type ResponseMode = 'query' | 'form_post';
+/**
+ * AUTHZ-15: query (default), form_post (AUTHZ-16), and the JARM modes (AUTHZ-17). JARM §2.3.4's
+ * `jwt` means query.jwt for the code flow and is stored as that.
+ */
+export type ResponseMode = 'query' | 'form_post' | 'query.jwt' | 'form_post.jwt';
 export type PromptValue = 'login' | 'consent' | 'none';
 
 export interface AuthorizationRequest {
@@ -27,6 +31,8 @@ export interface AuthorizationRequest {
 
 /** Where an error may be sent once client and redirect_uri are verified (ERR-02). */
 export interface RedirectTarget {
+  /** The verified client: the audience of a JARM response (AUTHZ-17). */
+  client_id: string;
   redirect_uri: string;
   response_mode: ResponseMode;
   state?: string;
@@ -34,6 +40,7 @@ export interface RedirectTarget {
 
 /** Where a validated request's response goes (ERR-02). */
 export const targetOf = (request: AuthorizationRequest): RedirectTarget => ({
+  client_id: request.client_id,
   redirect_uri: request.redirect_uri,
   response_mode: request.response_mode,
   ...(request.state !== undefined ? { state: request.state } : {}),

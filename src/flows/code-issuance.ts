@@ -40,6 +40,7 @@ export function issueCodeOps(
         expires_at: nowMs + codeLifetimeMs,
         ...(request.nonce !== undefined ? { nonce: request.nonce } : {}),
         ...(request.code_challenge !== undefined ? { code_challenge: request.code_challenge } : {}),
+        ...(request.onbehalfof !== undefined ? { onbehalfof: request.onbehalfof } : {}),
       },
       codeLifetimeMs,
     ),

@@ -109,7 +109,8 @@ export function mintAccessToken(services: Services, facts: GrantFacts, nowMs: nu
 }
 
 /** IDT-01…10: only for the authorization_code grant with openid (TOKEN-12, TOKEN-16). */
-export function mintIdToken(services: Services, facts: GrantFacts, nonce: string | undefined, nowMs: number): string {
+export function mintIdToken(services: Services, facts: GrantFacts, bound: { nonce?: string | undefined; onbehalfof?: string | undefined }, nowMs: number): string {
+  const { nonce, onbehalfof } = bound;
   return signJwt(
     buildIdTokenClaims({
       issuer: services.config.issuer,
@@ -118,6 +119,7 @@ export function mintIdToken(services: Services, facts: GrantFacts, nonce: string
       sub: subjectFor(services.config.pairwiseSecret, facts.client, facts.subject.pid),
       nowSeconds: Math.floor(nowMs / 1000),
       ...(nonce !== undefined ? { nonce } : {}),
+      ...(onbehalfof !== undefined ? { onbehalfof } : {}),
       // IDT-05: the granted scope decides.
       pseudonymous: scopePolicy(facts.grantScope, services.scopes).pseudonymous,
     }),

@@ -57,6 +57,8 @@ export interface IdTokenInput {
   subject: AuthenticatedSubject;
   sub: string;
   nonce?: string;
+  /** AUTHZ-24: the client's sub-identity the login was for. */
+  onbehalfof?: string;
   nowSeconds: number;
   /** IDT-05: a granted scope requires pseudonymous tokens: no pid. */
   pseudonymous?: boolean;
@@ -75,6 +77,8 @@ export function buildIdTokenClaims(input: IdTokenInput): Record<string, unknown>
     // IDT-10 FCL §3: sid only for clients that asked for session-aware front-channel logout.
     ...(client.frontchannel_logout_session_required ? { sid: subject.sid } : {}),
     aud: client.client_id, // IDT-03: a single string
+    // AUTHZ-24: the sub-identity selected with onbehalfof.
+    ...(input.onbehalfof !== undefined ? { client_onbehalfof: input.onbehalfof } : {}),
     acr: subject.acr, // IDT-06, AUTHZ-12: the level achieved
     auth_time: subject.auth_time, // IDT-07
     exp: input.nowSeconds + idTokenLifetimeSeconds,

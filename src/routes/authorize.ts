@@ -32,6 +32,7 @@ const parametersDoc = z
     ui_locales: z.string().optional().describe('nb, nn, en or se'),
     max_age: z.string().optional(),
     login_hint: z.string().optional(),
+    onbehalfof: z.string().optional().describe("One of the client's registered onbehalfof ids (AUTHZ-24)"),
     resource: z.string().optional().describe('RFC 8707 target; becomes the access token aud (may repeat)'),
   })
   .catchall(z.unknown());

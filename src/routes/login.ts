@@ -20,6 +20,7 @@ import {
 import { flowContext } from '../http/fastify.js';
 import { sendPage } from '../http/headers.js';
 import { isLocale } from '../i18n/locale.js';
+import { displayedParty } from '../registry/client-registry.js';
 import type { LoginMessages } from '../i18n/messages.js';
 import { appendQueryParameters } from '../protocol/authorization-response.js';
 import { cspSourceFor } from '../protocol/redirect-uri.js';
@@ -34,10 +35,12 @@ const loginPath = '/login/:interactionId';
 function showPage(reply: FastifyReply, services: Services, shown: InteractionPage, status = 200): FastifyReply {
   const { page } = shown;
   const action = loginPageUrl(services, page.interaction.id);
+  const party = displayedParty(page.client, page.interaction.request.onbehalfof);
   const common = {
     locale: page.locale,
-    clientName: page.client.client_name,
-    clientLogo: page.client.logo,
+    // AUTHZ-24: the sub-identity named by onbehalfof replaces the client's name and logo.
+    clientName: party.name,
+    clientLogo: party.logo,
     action,
     csrf: page.interaction.csrf,
     languageLink: (l: string) => `${action}?lang=${l}`,

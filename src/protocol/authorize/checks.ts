@@ -4,6 +4,7 @@
 // redirect_uri with the response mode and state already known (ERR-02).
 import { OAuthError } from '../../errors.js';
 import type { ClientRegistry, RegisteredClient } from '../../registry/client-registry.js';
+import { onBehalfOfIdPattern } from '../../registry/client-schema.js';
 import { parseAcrValues } from '../acr.js';
 import { s256ChallengePattern } from '../pkce.js';
 import { findRegisteredRedirectUri } from '../redirect-uri.js';
@@ -204,6 +205,19 @@ export function checkResource(raw: RawParameters): string[] {
   return [...new Set(resources)];
 }
 
+/**
+ * AUTHZ-24: onbehalfof selects one of the client's registered sub-identities; anything else —
+ * unknown, or beyond the bound of a registered id — is invalid_request.
+ */
+export function checkOnBehalfOf(raw: RawParameters, client: RegisteredClient): string | undefined {
+  const value = valueOf(raw, 'onbehalfof');
+  if (value === undefined) return undefined;
+  if (!onBehalfOfIdPattern.test(value)) throw new OAuthError('invalid_request', 'onbehalfof must be 1-100 printable characters without spaces');
+  // AUTHZ-24: only an id registered on this client.
+  if (!client.onbehalfof?.some((entry) => entry.onbehalfof === value)) throw new OAuthError('invalid_request', 'onbehalfof is not registered for this client');
+  return value;
+}
+
 /** OIDC Core §3.1.2.1: max_age is a non-negative number of seconds. */
 export function checkMaxAge(raw: RawParameters): number | undefined {
   const value = valueOf(raw, 'max_age');
@@ -333,9 +347,11 @@ const steps: readonly Step[] = [
   // AUTHZ-23: a hint only. AUTHZ-22: claims, display, claims_locales and unknown parameters are
   // tolerated and ignored.
   { at: both, run: (d) => optional(d, 'login_hint', checkLength(d.raw, 'login_hint')) },
+  // AUTHZ-24: a registered sub-identity of the client.
+  { at: both, run: (d) => optional(d, 'onbehalfof', checkOnBehalfOf(d.raw, d.client!)) },
 ];
 
-function optional<K extends 'max_age' | 'nonce' | 'ui_locales' | 'login_hint'>(draft: Draft, name: K, value: AuthorizationRequest[K] | undefined): void {
+function optional<K extends 'max_age' | 'nonce' | 'ui_locales' | 'login_hint' | 'onbehalfof'>(draft: Draft, name: K, value: AuthorizationRequest[K] | undefined): void {
   if (value !== undefined) draft.request[name] = value;
 }
 
@@ -364,6 +380,7 @@ export function parseAuthorizationRequest(raw: RawParameters, registry: ClientRe
     ...(request.max_age !== undefined ? { max_age: request.max_age } : {}),
     ...(request.ui_locales !== undefined ? { ui_locales: request.ui_locales } : {}),
     ...(request.login_hint !== undefined ? { login_hint: request.login_hint } : {}),
+    ...(request.onbehalfof !== undefined ? { onbehalfof: request.onbehalfof } : {}),
   };
   return { ok: true, client, request: validated, ignoredAcrValues: draft.ignoredAcrValues };
 }

@@ -25,6 +25,8 @@ export interface AuthorizationRequest {
   max_age?: number;
   ui_locales?: string;
   login_hint?: string;
+  /** AUTHZ-24: the client's registered sub-identity the login is for. */
+  onbehalfof?: string;
   /** AUTHZ-25 RFC 8707: absolute URIs, for the access token's aud (AT-06). */
   resource: string[];
 }

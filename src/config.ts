@@ -35,6 +35,10 @@ export interface Config {
   readonly parLifetime: number;
   /** AUTHZ-08 flag requireStateAndNonceForAll: state and nonce mandatory for every client. */
   readonly requireStateAndNonceForAll: boolean;
+  /** AUTHZ-23 flag: the legacy login_hint=eidas:true adds eidas-loa-substantial to acr_values (default true). */
+  readonly legacyEidasLoginHint: boolean;
+  /** IDT-05, IDT-11: JSON object mapping eIDAS identifiers to (synthetic) Norwegian numbers; unset: no matches. */
+  readonly eidasMatchFile: string | undefined;
   /** LOGOUT-04 flag logoutAcceptClientIdWithoutHint: client_id may stand in for id_token_hint. */
   readonly logoutAcceptClientIdWithoutHint: boolean;
   readonly logLevel: LogLevel;
@@ -169,6 +173,8 @@ const envSchema = z
     OP_CODE_LIFETIME: wholeNumber(10, 600, 'seconds', 60, ' (TOKEN-11)'),
     OP_REQUIRE_STATE_AND_NONCE: flag(false, ' (AUTHZ-08)'),
     OP_LOGOUT_ACCEPT_CLIENT_ID_WITHOUT_HINT: flag(false, ' (LOGOUT-04)'),
+    OP_LEGACY_EIDAS_LOGIN_HINT: flag(true, ' (AUTHZ-23)'),
+    OP_EIDAS_MATCH_FILE: z.string().min(1, { message: 'must be a file path' }).optional(),
     OP_LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
         message: 'must be one of fatal, error, warn, info, debug, trace, silent',
@@ -258,6 +264,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     codeLifetime: e.OP_CODE_LIFETIME,
     requireStateAndNonceForAll: e.OP_REQUIRE_STATE_AND_NONCE,
     logoutAcceptClientIdWithoutHint: e.OP_LOGOUT_ACCEPT_CLIENT_ID_WITHOUT_HINT,
+    legacyEidasLoginHint: e.OP_LEGACY_EIDAS_LOGIN_HINT,
+    eidasMatchFile: e.OP_EIDAS_MATCH_FILE,
     logLevel: e.OP_LOG_LEVEL,
     redisTimeoutMs: e.OP_REDIS_TIMEOUT_MS,
     requestTimeout: e.OP_REQUEST_TIMEOUT,

@@ -6,13 +6,14 @@
 // (flows/consent.ts).
 import { OAuthError, rateLimited } from '../errors.js';
 import { chooseLocale, type Locale } from '../i18n/locale.js';
-import { acrRank, type AcrLevel } from '../protocol/acr.js';
+import { eligibleAuthenticators, offeredLevels } from '../authn/authenticator.js';
+import type { AcrLevel, EidasLevel } from '../protocol/acr.js';
 import { successParameters } from '../protocol/authorization-response.js';
 import { targetOf } from '../protocol/authorize/request.js';
 import { newSessionCookieValue } from '../protocol/identifiers.js';
 import type { FrontchannelNotice } from '../protocol/logout.js';
 import { sessionAfterLogin, sessionRemainingMs, sidsOf } from '../protocol/session.js';
-import type { AuthenticatedSubject } from '../protocol/tokens.js';
+import { personOf, type AuthenticatedSubject } from '../protocol/tokens.js';
 import type { RegisteredClient } from '../registry/client-registry.js';
 import { undoOps, type WriteOp } from '../store/store.js';
 import type { AuthorizationResponse, SessionCookie } from './authorize.js';
@@ -40,16 +41,32 @@ export interface LoginInput {
   languageCookie: string | undefined;
 }
 
-/** What the login page shows (views/login-page.ts renders it). */
-export interface LoginPage {
-  interaction: AuthenticateInteraction;
-  client: RegisteredClient;
-  locale: Locale;
-  /** AUTHN-01: only levels that meet the client's minimum are offered. */
+/** AUTHN-03: the TestID section of the login page. */
+export interface TestIdPage {
   levels: readonly AcrLevel[];
   selectedLevel: AcrLevel;
   pid?: string;
   problem?: string;
+}
+
+/** IDT-11: the eIDAS test login section. */
+export interface EidasPage {
+  levels: readonly EidasLevel[];
+  selectedLevel: EidasLevel;
+  values: Partial<Record<'eidas_identifier' | 'eidas_firstname' | 'eidas_lastname' | 'eidas_date_of_birth', string>>;
+  problem?: string;
+}
+
+/** What the login page — the eID selector (AUTHN-01) — shows (views/login-page.ts renders it). */
+export interface LoginPage {
+  interaction: AuthenticateInteraction;
+  client: RegisteredClient;
+  locale: Locale;
+  /** AUTHN-01: only eIDs that can meet the request, each with only the levels that do. */
+  testid?: TestIdPage;
+  eidas?: EidasPage;
+  /** External eIDs (an upstream OpenID Provider). */
+  external: { id: string; name: string }[];
 }
 
 /** The page of an interaction's stage. */
@@ -64,19 +81,38 @@ async function openPending(services: Services, flow: FlowContext, input: LoginIn
   return { interaction, client };
 }
 
-function loginPage(services: Services, interaction: AuthenticateInteraction, client: RegisteredClient, locale: Locale, extra: { pid?: string; problem?: string; acr?: string } = {}): LoginPage {
-  const authenticator = services.authenticator!;
-  const levels = authenticator.levels.filter((level) => acrRank(level) >= acrRank(interaction.request.acr_minimum));
-  const selectedLevel = levels.find((level) => level === extra.acr) ?? levels[0]!;
-  return {
-    interaction,
-    client,
-    locale,
-    levels,
-    selectedLevel,
-    ...(extra.pid !== undefined ? { pid: extra.pid } : {}),
-    ...(extra.problem !== undefined ? { problem: extra.problem } : {}),
-  };
+/** What a refused submission puts back on the page: the method, its problem and what was typed. */
+interface Refusal {
+  method: string;
+  problem: string;
+  form: Readonly<Record<string, string | undefined>>;
+}
+
+const eidasFields = ['eidas_identifier', 'eidas_firstname', 'eidas_lastname', 'eidas_date_of_birth'] as const;
+
+function loginPage(services: Services, interaction: AuthenticateInteraction, client: RegisteredClient, locale: Locale, refusal?: Refusal): LoginPage {
+  const page: LoginPage = { interaction, client, locale, external: [] };
+  // AUTHN-01: the selector lists the eIDs that can meet the request, with the levels that do.
+  for (const authenticator of eligibleAuthenticators(services.authenticators, interaction.request)) {
+    const levels = offeredLevels(authenticator, interaction.request);
+    const refused = refusal?.method === authenticator.id ? refusal : undefined;
+    const chosen = (field: string) => levels.find((level) => level === refused?.form[field]) ?? levels[0]!;
+    if (authenticator.id === 'testid') {
+      const national = levels as AcrLevel[];
+      page.testid = {
+        levels: national,
+        selectedLevel: chosen('acr') as AcrLevel,
+        ...(refused ? { pid: (refused.form.pid ?? '').slice(0, 11), problem: refused.problem } : {}),
+      };
+    } else if (authenticator.id === 'eidas') {
+      const values: EidasPage['values'] = {};
+      for (const field of eidasFields) if (refused?.form[field] !== undefined) values[field] = refused.form[field]!.slice(0, 206);
+      page.eidas = { levels: levels as EidasLevel[], selectedLevel: chosen('eidas_acr') as EidasLevel, values, ...(refused ? { problem: refused.problem } : {}) };
+    } else {
+      page.external.push({ id: authenticator.id, name: authenticator.displayName ?? authenticator.id });
+    }
+  }
+  return page;
 }
 
 /** GET: the page of the interaction's stage. `chosenLocale` is an active language choice in our UI (AUTHZ-13). */
@@ -172,7 +208,14 @@ async function submitLogin(services: Services, flow: FlowContext, interaction: A
   }
   if (input.form.action !== 'login') return { kind: 'page', status: 400, page: { kind: 'login', page: loginPage(services, interaction, client, locale) } };
 
-  const outcome = services.authenticator!.authenticate({ pid: input.form.pid, acr: input.form.acr }, request.acr_minimum);
+  // AUTHN-01: the method the form names, among those that can meet the request; a form without
+  // one is TestID's (its contract has no method field), or the only method offered.
+  const eligible = eligibleAuthenticators(services.authenticators, request);
+  const methodId = input.form.method ?? (eligible.some((a) => a.id === 'testid') ? 'testid' : eligible[0]?.id);
+  const authenticator = eligible.find((candidate) => candidate.id === methodId);
+  if (!authenticator) return { kind: 'page', status: 400, page: { kind: 'login', page: loginPage(services, interaction, client, locale) } };
+
+  const outcome = await authenticator.complete({ form: input.form, requirement: request });
   if (!outcome.ok) {
     // One login accepts OP_RATE_LIMIT_LOGIN_ATTEMPTS rejected identity numbers (docs/interface.md,
     // "Operations"); the submission after them gets 429 and ends it. Only rejections are counted
@@ -183,14 +226,14 @@ async function submitLogin(services: Services, flow: FlowContext, interaction: A
     if (rejections > config.rateLimits.loginAttempts) return endTooManyAttempts(services, flow, interaction, lifetimeLeft, failed);
     if (rejections === config.rateLimits.loginAttempts) await claim();
     failed(outcome.problem, 'refused');
-    const page = loginPage(services, interaction, client, locale, { pid: (input.form.pid ?? '').slice(0, 11), problem: outcome.problem, acr: input.form.acr ?? '' });
+    const page = loginPage(services, interaction, client, locale, { method: authenticator.id, problem: outcome.problem, form: input.form });
     return { kind: 'page', status: 422, page: { kind: 'login', page } };
   }
 
   // SSO-01: a new cookie after every login (no fixation). SSO-05…SSO-09: protocol/session.ts.
   const previous = await findBrowserSession(services, input.sessionCookie, now);
   const { record, login, otherPerson } = sessionAfterLogin(previous?.record ?? null, client, outcome.result, now);
-  const subject: AuthenticatedSubject = { pid: login.pid, acr: login.acr, amr: login.amr, auth_time: login.auth_time, sid: login.sid, locale };
+  const subject: AuthenticatedSubject = { ...personOf(login), acr: login.acr, amr: login.amr, auth_time: login.auth_time, sid: login.sid, locale };
   const newCookie = newSessionCookieValue();
   const remainingMs = sessionRemainingMs(record, now);
   const sessionWrites = services.sessions.saveOps(newCookie, record, remainingMs);

@@ -21,11 +21,11 @@ import { flowContext } from '../http/fastify.js';
 import { sendPage } from '../http/headers.js';
 import { isLocale } from '../i18n/locale.js';
 import { displayedParty } from '../registry/client-registry.js';
-import type { LoginMessages } from '../i18n/messages.js';
+import type { EidasMessages, LoginMessages } from '../i18n/messages.js';
 import { appendQueryParameters } from '../protocol/authorization-response.js';
 import { cspSourceFor } from '../protocol/redirect-uri.js';
 import { renderConsentPage } from '../views/consent-page.js';
-import { renderLoginPage } from '../views/login-page.js';
+import { renderLoginPage, type EidasSection, type TestIdSection } from '../views/login-page.js';
 import { renderFrontchannelPage, type Continuation } from '../views/logout-pages.js';
 import type { RouteModule } from './module.js';
 import { documentOnly } from './schemas.js';
@@ -51,10 +51,9 @@ function showPage(reply: FastifyReply, services: Services, shown: InteractionPag
   const login = shown.page;
   const rendered = renderLoginPage({
     ...common,
-    levels: login.levels,
-    selectedLevel: login.selectedLevel,
-    ...(login.pid !== undefined ? { pid: login.pid } : {}),
-    ...(login.problem !== undefined ? { problem: login.problem as keyof LoginMessages['problems'] } : {}),
+    ...(login.testid ? { testid: { ...login.testid, ...(login.testid.problem !== undefined ? { problem: login.testid.problem as keyof LoginMessages['problems'] } : {}) } as TestIdSection } : {}),
+    ...(login.eidas ? { eidas: { ...login.eidas, ...(login.eidas.problem !== undefined ? { problem: login.eidas.problem as keyof EidasMessages['problems'] } : {}) } as EidasSection } : {}),
+    external: login.external,
   });
   return sendPage(reply, rendered, status);
 }
@@ -103,7 +102,7 @@ export const loginModule: RouteModule = {
   register(app) {
     // AUTHN-03: no TestID outside test mode. The consent page comes after a login, so without an
     // authenticator there is nothing to show either (a real eID will register these pages too).
-    if (!app.services.authenticator) return;
+    if (app.services.authenticators.length === 0) return;
     const params = z.object({ interactionId: z.string() });
     app.get(
       loginPath,
@@ -142,7 +141,18 @@ export const loginModule: RouteModule = {
             'Answer the page: on the login page action=login (with pid and acr) or action=cancel (access_denied); on the consent page action=accept or action=decline (access_denied)',
           consumes: ['application/x-www-form-urlencoded'],
           params,
-          body: z.object({ csrf: z.string(), action: z.enum(['login', 'cancel', 'accept', 'decline']), pid: z.string().optional(), acr: z.string().optional() }),
+          body: z.object({
+            csrf: z.string(),
+            action: z.enum(['login', 'cancel', 'accept', 'decline']),
+            method: z.string().optional().describe('The eID of the form (AUTHN-01): testid (default), eidas, or an external eID'),
+            pid: z.string().optional(),
+            acr: z.string().optional(),
+            eidas_identifier: z.string().optional().describe('IDT-11: CC/NO/…'),
+            eidas_firstname: z.string().optional(),
+            eidas_lastname: z.string().optional(),
+            eidas_date_of_birth: z.string().optional().describe('YYYY-MM-DD'),
+            eidas_acr: z.string().optional(),
+          }),
         },
       },
       submit,

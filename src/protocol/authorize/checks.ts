@@ -256,6 +256,8 @@ interface Draft {
 export interface AuthorizationPolicy {
   /** AUTHZ-08 flag requireStateAndNonceForAll (default off). */
   requireStateAndNonceForAll?: boolean;
+  /** AUTHZ-23 flag: login_hint=eidas:true adds eidas-loa-substantial (default on). */
+  legacyEidasLoginHint?: boolean;
 }
 
 interface Step {
@@ -330,9 +332,13 @@ const steps: readonly Step[] = [
   // AUTHZ-02 step 12, AUTHZ-11: acr_values as minimums; unknown values ignored and logged.
   {
     at: both,
-    run: (d) => {
-      const acr = parseAcrValues(valueOf(d.raw, 'acr_values'));
+    run: (d, _, policy) => {
+      // AUTHZ-23: the legacy login_hint=eidas:true asks for eIDAS too (flag, default on).
+      const legacyEidasHint = policy.legacyEidasLoginHint !== false && valueOf(d.raw, 'login_hint') === 'eidas:true';
+      const acr = parseAcrValues(valueOf(d.raw, 'acr_values'), { legacyEidasHint });
       d.request.acr_minimum = acr.minimum;
+      if (acr.eidasMinimum !== undefined) d.request.eidas_minimum = acr.eidasMinimum;
+      if (acr.eidasOnly) d.request.eidas_only = true;
       d.ignoredAcrValues = acr.ignored;
     },
   },
@@ -373,6 +379,8 @@ export function parseAuthorizationRequest(raw: RawParameters, registry: ClientRe
     scope: request.scope!,
     prompt: request.prompt!,
     acr_minimum: request.acr_minimum!,
+    ...(request.eidas_minimum !== undefined ? { eidas_minimum: request.eidas_minimum } : {}),
+    ...(request.eidas_only ? { eidas_only: true as const } : {}),
     resource: request.resource!,
     ...(draft.state !== undefined ? { state: draft.state } : {}),
     ...(request.nonce !== undefined ? { nonce: request.nonce } : {}),

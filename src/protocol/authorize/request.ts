@@ -1,6 +1,6 @@
 // The validated authorization request: only this type reaches the session, the code and the
 // tokens. Built by parseAuthorizationRequest (checks.ts) from RawParameters.
-import type { AcrLevel } from '../acr.js';
+import type { AcrLevel, EidasLevel } from '../acr.js';
 
 /**
  * AUTHZ-15: query (default), form_post (AUTHZ-16), and the JARM modes (AUTHZ-17). JARM §2.3.4's
@@ -21,6 +21,10 @@ export interface AuthorizationRequest {
   prompt: PromptValue[];
   /** AUTHZ-11: the weakest level the client accepts. */
   acr_minimum: AcrLevel;
+  /** AUTHZ-11, AUTHZ-23: eIDAS was requested; the weakest eidas-loa-* level accepted. */
+  eidas_minimum?: EidasLevel;
+  /** AUTHZ-11: only eidas-loa-* values were requested: no national eID is offered. */
+  eidas_only?: true;
   /** OIDC Core §3.1.2.1, seconds. */
   max_age?: number;
   ui_locales?: string;

@@ -24,8 +24,12 @@ export type AuthenticationStart =
   | { kind: 'redirect'; url: string; pending: Readonly<Record<string, string>> };
 
 export interface StartContext {
+  /** The pending login: an external eID's `state` names it, so the answer finds its way back. */
+  interactionId: string;
   /** Where the external eID sends the browser back (the provider's callback URL). */
   callbackUrl: string;
+  /** AUTHZ-14, Core §3.1.2.1: the request demands a fresh authentication (prompt=login, max_age, step-up). */
+  forceLogin: boolean;
   requirement: AcrRequirement;
   /** AUTHZ-23: a hint only, never a bypass. */
   loginHint?: string | undefined;

@@ -3,8 +3,7 @@
 // of docs/interface.md: the TestID form (AUTHN-03) form#login-form, input pid, radio acr,
 // button#login-submit / #login-cancel (name action); the eIDAS test login (IDT-11)
 // form#eidas-login-form with inputs eidas_identifier, eidas_firstname, eidas_lastname,
-// eidas_date_of_birth and button#eidas-login-submit; an external eID form#<id>-login-form with
-// button#<id>-login-submit. Shows the client's (or its onbehalfof sub-identity's) name (AUTHZ-28,
+// eidas_date_of_birth and button#eidas-login-submit; an external eID the link a#<id>-login-submit. Shows the client's (or its onbehalfof sub-identity's) name (AUTHZ-28,
 // AUTHZ-24), lists only levels that meet the client's minimum (AUTHN-01), switches language by
 // links that set the language cookie (AUTHZ-13), and may post and redirect onwards to the
 // client's redirect_uri origin only (docs/traps.md, form-action).
@@ -94,13 +93,13 @@ ${section.levels.map(
 ${withCancel ? html`<button class="secondary" type="submit" id="eidas-login-cancel" name="action" value="cancel" formnovalidate>${cancel}</button>\n` : html``}</form>`;
 }
 
-function externalForm(input: LoginPageInput, eid: { id: string; name: string }, withCancel: boolean): Html {
+/**
+ * An external eID: a link, not a form — the browser leaves for the eID, and a link's navigation is
+ * not subject to form-action (docs/traps.md), which could not name an eID's origin in advance.
+ */
+function externalLink(input: LoginPageInput, eid: { id: string; name: string }): Html {
   const t = messages[input.locale];
-  return html`<form id="${eid.id}-login-form" method="post" action="${input.action}">
-<input type="hidden" name="csrf" value="${input.csrf}">
-<input type="hidden" name="method" value="${eid.id}">
-<button class="primary" type="submit" id="${eid.id}-login-submit" name="action" value="login">${t.selector.externalSubmit(eid.name)}</button>
-${withCancel ? html`<button class="secondary" type="submit" id="${eid.id}-login-cancel" name="action" value="cancel">${t.login.cancel}</button>\n` : html``}</form>`;
+  return html`<p><a class="button primary" id="${eid.id}-login-submit" href="${input.action}/external/${encodeURIComponent(eid.id)}">${t.selector.externalSubmit(eid.name)}</a></p>`;
 }
 
 export function renderLoginPage(input: LoginPageInput): RenderedPage {
@@ -113,10 +112,7 @@ export function renderLoginPage(input: LoginPageInput): RenderedPage {
     sections.push({ id: 'eidas', title: m.eidas.title, body: eidasForm(input, input.eidas, !cancelGiven) });
     cancelGiven = true;
   }
-  for (const eid of input.external ?? []) {
-    sections.push({ id: eid.id, title: eid.name, body: externalForm(input, eid, !cancelGiven) });
-    cancelGiven = true;
-  }
+  for (const eid of input.external ?? []) sections.push({ id: eid.id, title: eid.name, body: externalLink(input, eid) });
   const logo = input.clientLogo ? html`<img id="login-client-logo" src="${input.clientLogo}" alt="">\n` : html``;
   if (sections.length === 1 && input.testid) {
     // AUTHN-01: TestID alone is the TestID page as it always was.

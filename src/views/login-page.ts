@@ -105,13 +105,10 @@ function externalLink(input: LoginPageInput, eid: { id: string; name: string }):
 export function renderLoginPage(input: LoginPageInput): RenderedPage {
   const m = messages[input.locale];
   const sections: { id: string; title: string; body: Html }[] = [];
-  // The TestID form has the cancel button; without it, the first other method carries one.
-  let cancelGiven = input.testid !== undefined;
   if (input.testid) sections.push({ id: 'testid', title: m.login.title, body: testIdForm(input, input.testid) });
-  if (input.eidas) {
-    sections.push({ id: 'eidas', title: m.eidas.title, body: eidasForm(input, input.eidas, !cancelGiven) });
-    cancelGiven = true;
-  }
+  // AUTHZ-26: the TestID form has the cancel button; without it, the eIDAS form carries one (an
+  // external eID alone is never shown: the browser goes there at once).
+  if (input.eidas) sections.push({ id: 'eidas', title: m.eidas.title, body: eidasForm(input, input.eidas, input.testid === undefined) });
   for (const eid of input.external ?? []) sections.push({ id: eid.id, title: eid.name, body: externalLink(input, eid) });
   const logo = input.clientLogo ? html`<img id="login-client-logo" src="${input.clientLogo}" alt="">\n` : html``;
   if (sections.length === 1 && input.testid) {

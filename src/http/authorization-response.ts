@@ -2,7 +2,7 @@
 // (AUTHZ-15, AUTHZ-16, AUTHZ-17, AUTHZ-18, AUTHZ-20): a 303 redirect with the parameters in the
 // query, or the form_post page; the JARM modes first wrap the parameters in one signed `response`.
 import type { FastifyReply } from 'fastify';
-import type { AuthorizationResponse } from '../flows/authorize.js';
+import type { AuthorizationResponse } from '../flows/authorization-response.js';
 import type { Services } from '../flows/services.js';
 import { appendQueryParameters, carrierMode, isJarmMode, jarmParameters, type ResponseParameters } from '../protocol/authorization-response.js';
 import { renderFormPostPage } from '../views/form-post-page.js';

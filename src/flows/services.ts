@@ -10,6 +10,9 @@ import { createMetrics, type Metrics } from '../operations/metrics.js';
 import { BusinessCertificateVerifier, type TrustAnchors } from '../protocol/business-certificate.js';
 import type { SigningKeys } from '../protocol/jws.js';
 import type { ClientRegistry, RegisteredClient } from '../registry/client-registry.js';
+import { LiveClientRegistry } from '../registry/live-client-registry.js';
+import { ClientRecordStore } from '../store/client-records.js';
+import { ClientRegistrySync } from './client-registry-sync.js';
 import type { ScopeRegistry } from '../registry/scope-registry.js';
 import { AccessTokenStore } from '../store/access-tokens.js';
 import { AssertionJtiStore } from '../store/assertion-jtis.js';
@@ -50,6 +53,10 @@ export function defaultAuthenticator(config: Config): Authenticator | undefined 
 
 /** Everything a use case needs, built once. */
 export interface Services extends ProviderContext {
+  /** CLIENT-17: the file's clients and the administration API's, kept live (client-registry-sync.ts). */
+  readonly registry: LiveClientRegistry;
+  readonly clientRecords: ClientRecordStore;
+  readonly registrySync: ClientRegistrySync;
   readonly sessions: SessionStore;
   readonly codes: CodeStore;
   readonly accessTokens: AccessTokenStore;
@@ -87,8 +94,13 @@ export function buildServices(context: ProviderContext, audit: AuditLog = noAudi
   const metrics = createMetrics();
   store.instrument?.((seconds, failed) => metrics.storeOperation(seconds, failed));
   const rateLimitCounters = new RateLimitCounters(store, keys);
+  const registry = new LiveClientRegistry(context.registry.all());
+  const clientRecords = new ClientRecordStore(store, keys);
   return Object.freeze({
     ...context,
+    registry,
+    clientRecords,
+    registrySync: new ClientRegistrySync(registry, clientRecords),
     sessions: new SessionStore(store, keys),
     codes: new CodeStore(store, keys),
     accessTokens,

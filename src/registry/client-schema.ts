@@ -125,10 +125,26 @@ const recordSchema = z.strictObject({
   jwks: z
     .strictObject({ keys: z.array(clientJwk).min(1, { message: 'must hold 1 to 5 keys (CLIENT-07)' }).max(5, { message: 'must hold 1 to 5 keys (CLIENT-07)' }) })
     .optional(),
+  // CLIENT-01, AUTHZ-24: the sub-identities a client acts on behalf of (edited through the
+  // administration API); the id_token of such a login names the one chosen (client_onbehalfof).
+  onbehalfof: z
+    .array(
+      z.strictObject({
+        onbehalfof: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, { message: 'must be 1-100 characters of A-Z a-z 0-9 . _ - (CLIENT-01)' }),
+        name: z.string().trim().min(1, { message: 'must not be empty' }).max(200),
+        orgno,
+        description: z.string().max(1000).optional(),
+      }),
+    )
+    .max(100, { message: 'must hold at most 100 entries' })
+    .optional(),
   active: z.boolean().default(true),
   created: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
   last_updated: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
 });
+
+/** The record's fields as a caller writes them (for the administration API's OpenAPI schemas). */
+export const clientRecordFields = recordSchema;
 
 /**
  * The client record with the defaults of its integration type: a login client authenticates
@@ -139,7 +155,7 @@ export const clientRecordSchema = recordSchema.transform((record) => {
   const machine = record.integration_type === 'maskinporten';
   return {
     ...record,
-    token_endpoint_auth_method: record.token_endpoint_auth_method ?? (machine ? 'private_key_jwt' : 'client_secret_basic'),
+    token_endpoint_auth_method: record.token_endpoint_auth_method ?? defaultAuthMethod(record.integration_type),
     grant_types: record.grant_types ?? (machine ? [JWT_BEARER_GRANT] : ['authorization_code']),
     scopes: record.scopes ?? (machine ? [] : ['openid', 'profile']),
     redirect_uris: record.redirect_uris ?? [],
@@ -154,7 +170,13 @@ export interface RuleIssue {
   message: string;
 }
 
-const usesSecret = (method: string): boolean => method === 'client_secret_basic' || method === 'client_secret_post';
+/** The token_endpoint_auth_method a record gets when it names none. */
+export function defaultAuthMethod(integrationType: unknown): 'private_key_jwt' | 'client_secret_basic' {
+  return integrationType === 'maskinporten' ? 'private_key_jwt' : 'client_secret_basic';
+}
+
+/** CLIENT-06: the methods that authenticate with a client_secret. */
+export const usesSecret = (method: string): boolean => method === 'client_secret_basic' || method === 'client_secret_post';
 
 /** The cross-field rules of profile §12 for one record that already has the right shape. */
 export function checkClientRules(record: ClientRecord, mode: Mode, scopes: ScopeRegistry): RuleIssue[] {
@@ -182,6 +204,9 @@ export function checkClientRules(record: ClientRecord, mode: Mode, scopes: Scope
     });
   }
   if (new Set(record.grant_types).size !== record.grant_types.length) add(['grant_types'], 'must not repeat a value');
+  record.onbehalfof?.forEach((entry, i) => {
+    if (record.onbehalfof!.findIndex((other) => other.onbehalfof === entry.onbehalfof) !== i) add(['onbehalfof', i, 'onbehalfof'], 'must be unique within the client (CLIENT-01)');
+  });
 
   // CLIENT-06: a secret belongs to the secret methods and only to them.
   if (usesSecret(method) && !record.client_secret) add(['client_secret'], `is required for ${method} (CLIENT-06)`);

@@ -1,0 +1,62 @@
+// Keeping every instance's registry live (CLIENT-17, ADMIN-01; docs/interface.md "Administration
+// API": a change is in force on every instance within one second). Each instance reads the
+// registry's version counter in the background every `intervalMs` (one GET) and reloads the API
+// clients only when it moved; the instance that makes a change reloads at once. Requests never
+// wait for this: the code flow's lookups are in memory, so it pays no round trip for a live
+// registry. While the store is away the last registry stays in force.
+import type { LiveClientRegistry } from '../registry/live-client-registry.js';
+import type { ClientRecordStore } from '../store/client-records.js';
+import type { FlowLog } from './services.js';
+
+/** CLIENT-17: how often each instance looks for a change; a change is seen within this plus one reload. */
+export const registryPollIntervalMs = 200;
+
+export class ClientRegistrySync {
+  #running: Promise<void> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #failing = false;
+  log: FlowLog | undefined;
+
+  constructor(
+    private readonly registry: LiveClientRegistry,
+    private readonly records: ClientRecordStore,
+  ) {}
+
+  /** Bring the registry up to the store's version; concurrent callers share one refresh. */
+  refresh(): Promise<void> {
+    this.#running ??= this.#refresh().finally(() => (this.#running = undefined));
+    return this.#running;
+  }
+
+  async #refresh(): Promise<void> {
+    const version = await this.records.version();
+    if (version === this.registry.version) return;
+    const snapshot = await this.records.read();
+    const problems = this.registry.apply(snapshot.version, snapshot.records);
+    for (const problem of problems) this.log?.error({ problem }, 'client registry: a stored client is skipped');
+  }
+
+  start(intervalMs = registryPollIntervalMs): void {
+    this.stop();
+    const tick = () => {
+      this.refresh().then(
+        () => {
+          if (this.#failing) this.log?.info({}, 'client registry: the store answers again');
+          this.#failing = false;
+        },
+        (error: Error) => {
+          // Logged once per outage; the registry already loaded stays in force meanwhile.
+          if (!this.#failing) this.log?.warn({ reason: error.message.slice(0, 200) }, 'client registry: cannot read the store; the last registry stays in force');
+          this.#failing = true;
+        },
+      );
+    };
+    this.#timer = setInterval(tick, intervalMs);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+}

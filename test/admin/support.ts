@@ -16,9 +16,13 @@ const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 20
 export const adminKey: KeyObject = privateKey;
 const jwk = publicKey.export({ format: 'jwk' });
 
-/** A public RSA key set entry with this kid (fresh key material each call when `fresh`). */
+/** Other key material, made once (RSA generation blocks the event loop). */
+const pool = [0, 1].map(() => generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' }));
+let next = 0;
+
+/** A public RSA key set entry with this kid (other key material than the callers' when `fresh`). */
 export function publicJwk(kid: string, fresh = false): Record<string, string> {
-  const key = fresh ? generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' }) : jwk;
+  const key = fresh ? pool[next++ % pool.length]! : jwk;
   return { kty: 'RSA', alg: 'RS256', use: 'sig', kid, n: key.n!, e: key.e! };
 }
 
@@ -52,14 +56,14 @@ export const fileLoginClient = {
 };
 
 export function startAdminProvider(options: TestProviderOptions = {}): Promise<TestProvider> {
-  return startTestProvider({ clients: [...adminClients, fileLoginClient], ...options });
+  return startTestProvider({ clients: [...adminClients, fileLoginClient], ...options, env: { OP_MAX_EVENT_LOOP_DELAY_MS: '0', ...options.env } });
 }
 
 /** An access token for one of adminClients via the JWT-bearer grant. */
-export async function adminToken(app: FastifyInstance, clientId = 'admin-all', scope = allAdminScopes): Promise<string> {
+export async function adminToken(app: FastifyInstance, clientId = 'admin-all', scope = allAdminScopes, kid = `${clientId}-key`): Promise<string> {
   const iat = Math.floor(Date.now() / 1000);
   const assertion = await new SignJWT({ scope })
-    .setProtectedHeader({ alg: 'RS256', kid: `${clientId}-key` })
+    .setProtectedHeader({ alg: 'RS256', kid })
     .setAudience(issuer)
     .setIssuer(clientId)
     .setIssuedAt(iat)
@@ -100,11 +104,11 @@ export const webClientInput = (extra: Record<string, unknown> = {}): Record<stri
 });
 
 /** A machine client record with a key (CLIENT-07). */
-export const machineClientInput = (kid: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+export const machineClientInput = (kid: string, extra: Record<string, unknown> = {}, fresh = true): Record<string, unknown> => ({
   client_name: 'API machine client',
   integration_type: 'maskinporten',
   scopes: ['idporten:dcr.read'],
-  jwks: { keys: [publicJwk(kid, true)] },
+  jwks: { keys: [publicJwk(kid, fresh)] },
   ...extra,
 });
 
@@ -116,4 +120,29 @@ export async function eventually(probe: () => Promise<boolean>, deadlineMs = 100
     if (Date.now() >= end) return false;
     await new Promise((resolve) => setTimeout(resolve, stepMs));
   }
+}
+
+/**
+ * A full code flow with openid-client as the relying party (client_secret_basic), through `app`
+ * (the browser) and `backChannel` (token and userinfo), so two instances can share one flow.
+ */
+export async function codeFlowWithOpenIdClient(app: FastifyInstance, clientId: string, secret: string, backChannel: FastifyInstance = app) {
+  const oidc = await import('openid-client');
+  const { Browser, callbackFrom, injectFetch, loginThroughBrowser } = await import('../support/browser.js');
+  const config = await oidc.discovery(new URL(issuer), clientId, undefined, oidc.ClientSecretBasic(secret), {
+    [oidc.customFetch]: injectFetch(backChannel) as never,
+    execute: [oidc.allowInsecureRequests],
+  });
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: 'http://localhost:8080/callback',
+    scope: 'openid profile',
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+  });
+  const { response } = await loginThroughBrowser(new Browser(app), url.href);
+  const tokens = await oidc.authorizationCodeGrant(config, callbackFrom(response), { pkceCodeVerifier: verifier, expectedState: state, idTokenExpected: true });
+  return { config, tokens, oidc };
 }

@@ -1,10 +1,12 @@
-// Keeping every instance's registry live (CLIENT-17, ADMIN-01; docs/interface.md "Administration
+// Keeping every instance's registry live — the clients and the scopes of the administration API
+// (CLIENT-17, ADMIN-01, CLIENT-16; docs/interface.md "Administration
 // API": a change is in force on every instance within one second). Each instance reads the
 // registry's version counter in the background every `intervalMs` (one GET) and reloads the API
 // clients only when it moved; the instance that makes a change reloads at once. Requests never
 // wait for this: the code flow's lookups are in memory, so it pays no round trip for a live
 // registry. While the store is away the last registry stays in force.
 import type { LiveClientRegistry } from '../registry/live-client-registry.js';
+import type { LiveScopeRegistry } from '../registry/scope-registry.js';
 import type { ClientRecordStore } from '../store/client-records.js';
 import type { FlowLog } from './services.js';
 
@@ -20,6 +22,7 @@ export class ClientRegistrySync {
   constructor(
     private readonly registry: LiveClientRegistry,
     private readonly records: ClientRecordStore,
+    private readonly scopes?: LiveScopeRegistry,
   ) {}
 
   /** Bring the registry up to the store's version; concurrent callers share one refresh. */
@@ -32,7 +35,8 @@ export class ClientRegistrySync {
     const version = await this.records.version();
     if (version === this.registry.version) return;
     const snapshot = await this.records.read();
-    const problems = this.registry.apply(snapshot.version, snapshot.records);
+    // CLIENT-16: the API's scopes first, so the clients that hold them find them.
+    const problems = [...(this.scopes?.apply(snapshot.scopes) ?? []), ...this.registry.apply(snapshot.version, snapshot.records)];
     for (const problem of problems) this.log?.error({ problem }, 'client registry: a stored client is skipped');
   }
 

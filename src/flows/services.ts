@@ -13,7 +13,7 @@ import type { ClientRegistry, RegisteredClient } from '../registry/client-regist
 import { LiveClientRegistry } from '../registry/live-client-registry.js';
 import { ClientRecordStore } from '../store/client-records.js';
 import { ClientRegistrySync } from './client-registry-sync.js';
-import type { ScopeRegistry } from '../registry/scope-registry.js';
+import { LiveScopeRegistry, type ScopeRegistry } from '../registry/scope-registry.js';
 import { AccessTokenStore } from '../store/access-tokens.js';
 import { AssertionJtiStore } from '../store/assertion-jtis.js';
 import { CodeStore } from '../store/codes.js';
@@ -55,6 +55,8 @@ export function defaultAuthenticator(config: Config): Authenticator | undefined 
 export interface Services extends ProviderContext {
   /** CLIENT-17: the file's clients and the administration API's, kept live (client-registry-sync.ts). */
   readonly registry: LiveClientRegistry;
+  /** CLIENT-16: the built-in, file and administration API scopes, kept live with the clients. */
+  readonly scopes: LiveScopeRegistry;
   readonly clientRecords: ClientRecordStore;
   readonly registrySync: ClientRegistrySync;
   readonly sessions: SessionStore;
@@ -96,11 +98,13 @@ export function buildServices(context: ProviderContext, audit: AuditLog = noAudi
   const rateLimitCounters = new RateLimitCounters(store, keys);
   const registry = new LiveClientRegistry(context.registry.all());
   const clientRecords = new ClientRecordStore(store, keys);
+  const scopes = context.scopes instanceof LiveScopeRegistry ? context.scopes : new LiveScopeRegistry(context.scopes);
   return Object.freeze({
     ...context,
     registry,
+    scopes,
     clientRecords,
-    registrySync: new ClientRegistrySync(registry, clientRecords),
+    registrySync: new ClientRegistrySync(registry, clientRecords, scopes),
     sessions: new SessionStore(store, keys),
     codes: new CodeStore(store, keys),
     accessTokens,

@@ -16,14 +16,17 @@ import {
   replaceKeys,
   rotateSecret,
 } from '../flows/client-administration.js';
+import { changeScopeAccess, createScope, listScopes, readScope, replaceScope } from '../flows/scope-administration.js';
 import { flowContext } from '../http/fastify.js';
 import { noStore } from '../http/headers.js';
 import { routeRateLimit } from '../http/rate-limit.js';
 import { clientRecordFields } from '../registry/client-schema.js';
+import { scopeRecordSchema } from '../registry/scope-schema.js';
 import type { RouteModule } from './module.js';
 import { documentOnly, oauthErrorBody } from './schemas.js';
 
 export const adminClientsPath = '/api/v1/clients';
+export const adminScopesPath = '/api/v1/scopes';
 
 /** The OpenAPI name of the Bearer scheme (app.ts declares it). */
 export const adminSecurity = [{ bearerAuth: [] }];
@@ -53,6 +56,10 @@ const clientOutput = z
   .describe('CLIENT-01 client record as registered; never a secret hash');
 const jwksBody = z.object({ keys: z.array(z.record(z.string(), z.unknown())).max(5) }).describe('ADMIN-07 CLIENT-07: the whole key set, 1 to 5 public RSA keys');
 const params = z.object({ client_id: z.string() });
+const scopeParams = z.object({ name: z.string().describe('The scope name, URL-encoded') });
+const accessParams = z.object({ name: z.string().describe('The scope name, URL-encoded'), consumer_orgno: z.string() });
+const scopeInput = scopeRecordSchema.partial({ owner_orgno: true }).omit({ created: true, last_updated: true }).describe('CLIENT-16 scope record; owner_orgno is the caller\'s');
+const scopeOutput = z.object({ name: z.string(), owner_orgno: z.string() }).catchall(z.unknown()).describe('CLIENT-16 scope record');
 const errors = { 400: oauthErrorBody, 401: oauthErrorBody, 403: oauthErrorBody, 404: oauthErrorBody, 429: oauthErrorBody };
 
 function register(app: FastifyInstance): void {
@@ -127,6 +134,47 @@ function register(app: FastifyInstance): void {
       async (request, reply) => sendJson(reply, 200, await replaceKeys(request.server.services, flowContext(request), await caller(request), clientIdOf(request), request.body)),
     );
   }
+
+  // The scope owners' calls (CLIENT-16), scope idporten:scopes.write.
+  const nameOf = (request: FastifyRequest): string => (request.params as { name: string }).name;
+  app.get(
+    adminScopesPath,
+    { ...base, schema: { tags, security: adminSecurity, summary: "The scopes the caller's organisation owns; scope idporten:scopes.write", response: { 200: z.array(scopeOutput), ...errors } } },
+    async (request, reply) => sendJson(reply, 200, await listScopes(request.server.services, await caller(request))),
+  );
+  app.post(
+    adminScopesPath,
+    { ...base, schema: { tags, security: adminSecurity, summary: 'Create a scope of an own prefix (CLIENT-16); scope idporten:scopes.write', body: scopeInput, response: { 201: scopeOutput, ...errors } } },
+    async (request, reply) => sendJson(reply, 201, await createScope(request.server.services, flowContext(request), await caller(request), request.body)),
+  );
+  app.get(
+    `${adminScopesPath}/:name`,
+    { ...base, schema: { tags, security: adminSecurity, summary: 'Read an own scope; scope idporten:scopes.write', params: scopeParams, response: { 200: scopeOutput, ...errors } } },
+    async (request, reply) => sendJson(reply, 200, await readScope(request.server.services, await caller(request), nameOf(request))),
+  );
+  app.put(
+    `${adminScopesPath}/:name`,
+    { ...base, schema: { tags, security: adminSecurity, summary: 'Replace an own scope (name, prefix, subscope and owner stay); scope idporten:scopes.write', params: scopeParams, body: scopeInput, response: { 200: scopeOutput, ...errors } } },
+    async (request, reply) => sendJson(reply, 200, await replaceScope(request.server.services, flowContext(request), await caller(request), nameOf(request), request.body)),
+  );
+  const access = `${adminScopesPath}/access/:name/:consumer_orgno`;
+  app.put(
+    access,
+    { ...base, schema: { tags, security: adminSecurity, summary: 'Grant an organisation an own scope (consumer_orgnos); scope idporten:scopes.write', params: accessParams, response: { 200: scopeOutput, ...errors } } },
+    async (request, reply) => {
+      const { consumer_orgno } = request.params as { consumer_orgno: string };
+      return sendJson(reply, 200, await changeScopeAccess(request.server.services, flowContext(request), await caller(request), nameOf(request), consumer_orgno, true));
+    },
+  );
+  app.delete(
+    access,
+    { ...base, schema: { tags, security: adminSecurity, summary: "Take an organisation's access to an own scope back; scope idporten:scopes.write", params: accessParams, response: { 204: z.null(), ...errors } } },
+    async (request, reply) => {
+      const { consumer_orgno } = request.params as { consumer_orgno: string };
+      await changeScopeAccess(request.server.services, flowContext(request), await caller(request), nameOf(request), consumer_orgno, false);
+      return noStore(reply).code(204).send();
+    },
+  );
 }
 
 export const adminClientsModule: RouteModule = { name: 'admin-clients', register };

@@ -54,7 +54,7 @@ export function keySpace(prefix: string): KeySpace {
     consent: (id: string) => `${prefix}{cs:${id}}`,
     sharedSigningKey: () => `${prefix}{keys}:signing`,
     sharedSecret: (name: string) => `${prefix}{keys}:secret:${safe(name)}`,
-    clientRegistry: Object.freeze({ records: `${prefix}{clients}:records`, kids: `${prefix}{clients}:kids`, version: `${prefix}{clients}:version` }),
+    clientRegistry: Object.freeze({ records: `${prefix}{clients}:records`, scopes: `${prefix}{clients}:scopes`, kids: `${prefix}{clients}:kids`, version: `${prefix}{clients}:version` }),
     usedMarker: (recordKey: string) => `${recordKey}:used`,
   });
 }

@@ -310,14 +310,16 @@ export class MemoryStore implements Store {
   // The live client registry lives beside the entries, outside eviction: it is configuration,
   // bounded by the number of clients the API accepts (as on Redis, where its keys have no TTL).
   readonly #clientRecords = new Map<string, string>();
+  readonly #scopeRecords = new Map<string, string>();
   readonly #clientKids = new Map<string, string>();
   #clientVersion = 0;
 
   async changeClientRecord(_keys: ClientRegistryKeys, change: ClientRecordChange): Promise<ClientRecordWrite> {
-    const existing = this.#clientRecords.get(change.clientId);
+    const records = change.collection === 'scopes' ? this.#scopeRecords : this.#clientRecords;
+    const existing = records.get(change.clientId);
     if (change.op === 'create') {
       if (existing !== undefined) return { state: 'exists' };
-      if (this.#clientRecords.size >= change.maxRecords) return { state: 'full' };
+      if (records.size >= change.maxRecords) return { state: 'full' };
     } else if (existing === undefined) return { state: 'missing' };
     const kids = change.op === 'delete' ? [] : change.kids;
     // CLIENT-07: a kid held by another client refuses the whole change.
@@ -325,10 +327,10 @@ export class MemoryStore implements Store {
       const owner = this.#clientKids.get(kid);
       if (owner !== undefined && owner !== change.clientId) return { state: 'kid_taken', kid };
     }
-    for (const [kid, owner] of [...this.#clientKids]) if (owner === change.clientId) this.#clientKids.delete(kid);
-    if (change.op === 'delete') this.#clientRecords.delete(change.clientId);
+    if (change.collection !== 'scopes') for (const [kid, owner] of [...this.#clientKids]) if (owner === change.clientId) this.#clientKids.delete(kid);
+    if (change.op === 'delete') records.delete(change.clientId);
     else {
-      this.#clientRecords.set(change.clientId, change.record);
+      records.set(change.clientId, change.record);
       for (const kid of kids) this.#clientKids.set(kid, change.clientId);
     }
     return { state: 'written', version: ++this.#clientVersion };
@@ -339,7 +341,7 @@ export class MemoryStore implements Store {
   }
 
   async readClientRecords(): Promise<ClientRecordSnapshot> {
-    return { version: this.#clientVersion, records: new Map(this.#clientRecords) };
+    return { version: this.#clientVersion, records: new Map(this.#clientRecords), scopes: new Map(this.#scopeRecords) };
   }
 
   async ping(): Promise<void> {}

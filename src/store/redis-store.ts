@@ -296,7 +296,8 @@ export class RedisStore implements Store {
       change.op === 'delete'
         ? ['delete', change.clientId, '', 0]
         : [change.op, change.clientId, change.record, change.op === 'create' ? change.maxRecords : 0, ...change.kids];
-    return this.#track(script.call(this.#client, keys.records, keys.kids, keys.version, ...args), (reply): ClientRecordWrite => {
+    const records = change.collection === 'scopes' ? keys.scopes : keys.records;
+    return this.#track(script.call(this.#client, records, keys.kids, keys.version, ...args), (reply): ClientRecordWrite => {
       const [state, detail] = reply;
       if (state === 'written') return { state, version: Number(detail) };
       if (state === 'kid_taken') return { state, kid: String(detail) };
@@ -311,9 +312,10 @@ export class RedisStore implements Store {
   readClientRecords(keys: ClientRegistryKeys): Promise<ClientRecordSnapshot> {
     // Issued in this order on one connection: the version is read before the records, so the
     // records are at least as new as the version (a change in between is seen at the next poll).
-    return this.#track(Promise.all([this.#client.get(keys.version), this.#client.hgetall(keys.records)]), ([version, records]) => ({
+    return this.#track(Promise.all([this.#client.get(keys.version), this.#client.hgetall(keys.records), this.#client.hgetall(keys.scopes)]), ([version, records, scopes]) => ({
       version: Number(version ?? 0),
       records: new Map(Object.entries(records)),
+      scopes: new Map(Object.entries(scopes)),
     }));
   }
 

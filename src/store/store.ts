@@ -55,17 +55,24 @@ export type StoreObserver = (seconds: number, failed: boolean) => void;
  */
 export interface ClientRegistryKeys {
   readonly records: string;
+  /** The scopes created through the administration API (CLIENT-16): name -> JSON; no kids. */
+  readonly scopes: string;
   readonly kids: string;
   readonly version: string;
 }
 
-/** One atomic change of the live registry. `record` is the JSON text of the whole record. */
-export type ClientRecordChange =
-  /** A new client; refused when `maxRecords` are registered. */
+/**
+ * One atomic change of the live registry. `record` is the JSON text of the whole record;
+ * `collection` says whether it is a client (the default, keyed by client_id) or a scope (keyed by
+ * name, no kids).
+ */
+export type ClientRecordChange = { collection?: 'clients' | 'scopes' } & (
+  /** A new record; refused when `maxRecords` are registered. */
   | { op: 'create'; clientId: string; record: string; kids: readonly string[]; maxRecords: number }
-  /** Replace an existing client's record (and its kids). */
+  /** Replace an existing record (and its kids). */
   | { op: 'update'; clientId: string; record: string; kids: readonly string[] }
-  | { op: 'delete'; clientId: string };
+  | { op: 'delete'; clientId: string }
+);
 
 export type ClientRecordWrite =
   | { state: 'written'; version: number }
@@ -82,6 +89,7 @@ export type ClientRecordWrite =
 export interface ClientRecordSnapshot {
   version: number;
   records: Map<string, string>;
+  scopes: Map<string, string>;
 }
 
 export interface Store {

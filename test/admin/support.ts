@@ -42,6 +42,8 @@ export const adminClients = [
   adminClient('admin-reader', orgno, ['idporten:dcr.read']),
   adminClient('admin-other', otherOrgno, ['idporten:dcr.read', 'idporten:dcr.write', 'idporten:dcr.modify']),
   adminClient('admin-supplier', otherOrgno, ['idporten:dcr.read', 'idporten:dcr.modify', 'idporten:dcr.supplier']),
+  adminClient('admin-scopes', orgno, ['idporten:scopes.write']),
+  adminClient('admin-scopes-other', otherOrgno, ['idporten:scopes.write']),
 ];
 
 /** A login client of our organisation in the clients file (read-only to the API). */

@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import type { TestProvider } from '../support/app.js';
 import { testRedisUrl } from '../support/redis.js';
 import { basic } from '../support/vocabulary.js';
-import { adminToken, api, codeFlowWithOpenIdClient, machineClientInput, orgno, otherOrgno, publicJwk, startAdminProvider, webClientInput } from './support.js';
+import { adminToken, api, codeFlowWithOpenIdClient, introspector, machineClientInput, orgno, otherOrgno, publicJwk, startAdminProvider, webClientInput } from './support.js';
 
 const clients = '/api/v1/clients';
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -19,7 +19,10 @@ let token: string;
 const auditFile = join(mkdtempSync(join(tmpdir(), 'op-admin-')), 'audit.log');
 
 beforeAll(async () => {
-  provider = await startAdminProvider({ env: { OP_AUDIT_LOG: auditFile } });
+  provider = await startAdminProvider({
+    env: { OP_AUDIT_LOG: auditFile },
+    scopes: [{ name: 'acme:api', prefix: 'acme', subscope: 'api', description: 'ACME API', owner_orgno: orgno, allowed_integration_types: ['maskinporten'], accessible_for_all: true, enforced_aud_for_introspection: ['file-introspector'] }],
+  });
   token = await adminToken(provider.app);
 }, 30_000);
 afterAll(async () => provider.close());
@@ -433,5 +436,20 @@ describe('ADMIN-08 CLIENT-17 delete deactivates and revokes', () => {
     expect(userinfo.statusCode).toBe(401);
     expect((await call('GET', `${clients}/${created.client_id}`)).statusCode).toBe(404);
     expect((await call('DELETE', `${clients}/${created.client_id}`)).statusCode).toBe(404);
+  });
+
+  it('ADMIN-08 CLIENT-17 INTROSPECT-04 the access token of a deleted machine client is inactive at introspection', async () => {
+    const machine = (await call('POST', clients, machineClientInput('admin08-machine', { scopes: ['acme:api'] }, false))).json<{ client_id: string }>();
+    const itsToken = await adminToken(provider.app, machine.client_id, 'acme:api', 'admin08-machine');
+    const introspect = () =>
+      provider.app.inject({
+        method: 'POST',
+        url: '/token/introspect',
+        headers: { authorization: basic(introspector.client_id, introspector.client_secret), 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ token: itsToken }).toString(),
+      });
+    expect((await introspect()).json()).toMatchObject({ active: true, client_id: machine.client_id });
+    expect((await call('DELETE', `${clients}/${machine.client_id}`)).statusCode).toBe(204);
+    expect((await introspect()).json()).toEqual({ active: false });
   });
 });

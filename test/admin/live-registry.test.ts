@@ -71,6 +71,7 @@ describe('two instances on one Redis', () => {
 
   it('CLIENT-17 ADMIN-05 a change at A (a new redirect URI) is in force at B within one second', async () => {
     const created = (await api(a.app, token, 'POST', clients, webClientInput())).json<{ client_id: string }>();
+    expect(await eventually(async () => (await authorizeStatus(b.app, created.client_id)) === 303, withinOneSecond)).toBe(true);
     await api(a.app, token, 'PUT', `${clients}/${created.client_id}`, webClientInput({ redirect_uris: ['http://localhost:9090/other'] }));
     expect(await eventually(async () => (await authorizeStatus(b.app, created.client_id)) === 400, withinOneSecond)).toBe(true);
   });

@@ -57,8 +57,20 @@ export const fileLoginClient = {
   post_logout_redirect_uris: ['http://localhost:8080/logged-out'],
 };
 
+/** A resource server that may introspect (INTROSPECT-03), with a secret. */
+export const introspector = {
+  client_id: 'file-introspector',
+  client_name: 'Introspecting API',
+  client_orgno: orgno,
+  integration_type: 'api_klient',
+  client_secret: 'file-introspector-secret-0123456789-0123',
+  scopes: ['openid', 'profile', 'idporten:token.introspection'],
+  redirect_uris: ['http://localhost:8080/callback'],
+  post_logout_redirect_uris: ['http://localhost:8080/logged-out'],
+};
+
 export function startAdminProvider(options: TestProviderOptions = {}): Promise<TestProvider> {
-  return startTestProvider({ clients: [...adminClients, fileLoginClient], ...options, env: { OP_MAX_EVENT_LOOP_DELAY_MS: '0', ...options.env } });
+  return startTestProvider({ clients: [...adminClients, fileLoginClient, introspector], ...options, env: { OP_MAX_EVENT_LOOP_DELAY_MS: '0', ...options.env } });
 }
 
 /** An access token for one of adminClients via the JWT-bearer grant. */

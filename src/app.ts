@@ -107,6 +107,7 @@ export async function buildApp(context: ProviderContext, options: BuildOptions =
   app.addHook('onClose', async () => services.audit.close());
   // CLIENT-17: the API's clients are loaded before the first request and kept live from then on.
   services.registrySync.log = app.log;
+  services.registrySync.onReload = () => services.metrics.registryReloaded();
   await services.registrySync.refresh().catch((error: Error) => app.log.warn({ reason: error.message.slice(0, 200) }, 'client registry: cannot read the store at start; retrying in the background'));
   services.registrySync.start();
   app.addHook('onClose', async () => services.registrySync.stop());

@@ -12,7 +12,7 @@ import { newClientId, newClientSecret } from '../protocol/identifiers.js';
 import { clientSecretHash, validateClientRecord, type RecordProblem, type RegisteredClient, type StoredClientRecord } from '../registry/client-registry.js';
 import { defaultAuthMethod, usesSecret } from '../registry/client-schema.js';
 import type { ClientRecordWrite } from '../store/store.js';
-import { audit, type FlowContext, type Services } from './services.js';
+import { recordChange, type FlowContext, type Services } from './services.js';
 
 export const adminScopes = {
   read: 'idporten:dcr.read',
@@ -258,7 +258,7 @@ export async function createClient(services: Services, flow: FlowContext, caller
     stored,
   );
   await services.registrySync.refresh();
-  audit(services, flow, { event: 'client_created', client_id: stored.client_id, caller_client_id: caller.clientId, caller_orgno: caller.orgno });
+  recordChange(services, flow, { event: 'client_created', client_id: stored.client_id, caller_client_id: caller.clientId, caller_orgno: caller.orgno });
   return viewOfStored(stored, secret?.clear);
 }
 
@@ -313,7 +313,7 @@ export async function replaceClient(services: Services, flow: FlowContext, calle
   const stored = storedRecord(services, candidate, secret, previous.created ?? nowIso, nowIso);
   checkWrite(await services.clientRecords.change({ op: 'update', clientId, record: JSON.stringify(stored), kids: kidsOf(stored) }), stored);
   await services.registrySync.refresh();
-  audit(services, flow, { event: 'client_updated', client_id: clientId, caller_client_id: caller.clientId, caller_orgno: caller.orgno });
+  recordChange(services, flow, { event: 'client_updated', client_id: clientId, caller_client_id: caller.clientId, caller_orgno: caller.orgno });
   return viewOfStored(stored, secret?.clear);
 }
 
@@ -328,7 +328,7 @@ export async function deleteClient(services: Services, flow: FlowContext, caller
   writableRecord(await findTarget(services, caller, clientId));
   checkWrite(await services.clientRecords.change({ op: 'delete', clientId }), undefined);
   await services.registrySync.refresh();
-  audit(services, flow, { event: 'client_deleted', client_id: clientId, caller_client_id: caller.clientId, caller_orgno: caller.orgno });
+  recordChange(services, flow, { event: 'client_deleted', client_id: clientId, caller_client_id: caller.clientId, caller_orgno: caller.orgno });
 }
 
 /** ADMIN-06 CLIENT-06: a new secret, returned once; the old one stops working at once (choice: immediately). */
@@ -342,7 +342,7 @@ export async function rotateSecret(services: Services, flow: FlowContext, caller
   const stored: StoredClientRecord = { ...previous, client_secret_hash: secret.hash, client_secret_expires_at: secret.expiresAt, last_updated: nowIsoOf(services) };
   checkWrite(await services.clientRecords.change({ op: 'update', clientId, record: JSON.stringify(stored), kids: kidsOf(stored) }), stored);
   await services.registrySync.refresh();
-  audit(services, flow, { event: 'client_secret_rotated', client_id: clientId, caller_client_id: caller.clientId, caller_orgno: caller.orgno });
+  recordChange(services, flow, { event: 'client_secret_rotated', client_id: clientId, caller_client_id: caller.clientId, caller_orgno: caller.orgno });
   return viewOfStored(stored, secret.clear);
 }
 
@@ -365,6 +365,6 @@ export async function replaceKeys(services: Services, flow: FlowContext, caller:
   const stored = storedRecord(services, { ...rest, jwks: stampKeys(body, previous, nowIso) }, secret, created ?? nowIso, nowIso);
   checkWrite(await services.clientRecords.change({ op: 'update', clientId, record: JSON.stringify(stored), kids: kidsOf(stored) }), stored);
   await services.registrySync.refresh();
-  audit(services, flow, { event: 'client_updated', client_id: clientId, caller_client_id: caller.clientId, caller_orgno: caller.orgno, reason: 'jwks replaced' });
+  recordChange(services, flow, { event: 'client_updated', client_id: clientId, caller_client_id: caller.clientId, caller_orgno: caller.orgno, reason: 'jwks replaced' });
   return { keys: [...(stored.jwks?.keys ?? [])] };
 }

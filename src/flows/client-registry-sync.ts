@@ -18,6 +18,8 @@ export class ClientRegistrySync {
   #timer: NodeJS.Timeout | undefined;
   #failing = false;
   log: FlowLog | undefined;
+  /** Told of every reload (metrics). */
+  onReload: () => void = () => {};
 
   constructor(
     private readonly registry: LiveClientRegistry,
@@ -37,6 +39,7 @@ export class ClientRegistrySync {
     const snapshot = await this.records.read();
     // CLIENT-16: the API's scopes first, so the clients that hold them find them.
     const problems = [...(this.scopes?.apply(snapshot.scopes) ?? []), ...this.registry.apply(snapshot.version, snapshot.records)];
+    this.onReload();
     for (const problem of problems) this.log?.error({ problem }, 'client registry: a stored client is skipped');
   }
 

@@ -7,7 +7,7 @@ import { OAuthError } from '../errors.js';
 import { hasValidOrgnoCheckDigit } from '../registry/client-schema.js';
 import { validateScopeRecord, type RegisteredScope, type ScopeRecord } from '../registry/scope-registry.js';
 import type { AdminCaller } from './client-administration.js';
-import { audit, type FlowContext, type Services } from './services.js';
+import { recordChange, type FlowContext, type Services } from './services.js';
 import { challenge } from '../protocol/bearer-token.js';
 
 export const scopesWriteScope = 'idporten:scopes.write';
@@ -92,7 +92,7 @@ export async function createScope(services: Services, flow: FlowContext, caller:
   }
   const now = nowIso(services);
   const scope = await store(services, { ...input, owner_orgno: caller.orgno, created: now, last_updated: now }, 'create');
-  audit(services, flow, { event: 'scope_created', scope: scope.name, caller_client_id: caller.clientId, caller_orgno: caller.orgno });
+  recordChange(services, flow, { event: 'scope_created', scope: scope.name, caller_client_id: caller.clientId, caller_orgno: caller.orgno });
   return viewOf(scope);
 }
 
@@ -116,7 +116,7 @@ export async function replaceScope(services: Services, flow: FlowContext, caller
   delete input.last_updated;
   const { name: _n, prefix, subscope, owner_orgno, created } = found.scope;
   const scope = await store(services, { ...input, name, prefix, subscope, owner_orgno, created, last_updated: nowIso(services) }, 'update');
-  audit(services, flow, { event: 'scope_updated', scope: name, caller_client_id: caller.clientId, caller_orgno: caller.orgno });
+  recordChange(services, flow, { event: 'scope_updated', scope: name, caller_client_id: caller.clientId, caller_orgno: caller.orgno });
   return viewOf(scope);
 }
 
@@ -132,6 +132,6 @@ export async function changeScopeAccess(services: Services, flow: FlowContext, c
   const others = found.scope.consumer_orgnos.filter((orgno) => orgno !== consumerOrgno);
   const { builtIn, ...record } = found.scope;
   const scope = await store(services, { ...record, consumer_orgnos: grant ? [...others, consumerOrgno] : others, last_updated: nowIso(services) }, 'update');
-  audit(services, flow, { event: 'scope_updated', scope: name, reason: grant ? 'access granted' : 'access revoked', consumer_orgno: consumerOrgno, caller_client_id: caller.clientId, caller_orgno: caller.orgno });
+  recordChange(services, flow, { event: 'scope_updated', scope: name, reason: grant ? 'access granted' : 'access revoked', consumer_orgno: consumerOrgno, caller_client_id: caller.clientId, caller_orgno: caller.orgno });
   return viewOf(scope);
 }

@@ -146,3 +146,9 @@ export interface FlowContext {
 export function audit(services: Services, flow: FlowContext, event: AuditEvent): void {
   services.audit.record(event, flow.requestId);
 }
+
+/** A change made through the administration API: an audit event (with its caller) and a count. */
+export function recordChange(services: Services, flow: FlowContext, event: AuditEvent & { caller_client_id: string; caller_orgno: string }): void {
+  audit(services, flow, event);
+  services.metrics.registryChange(event.event);
+}

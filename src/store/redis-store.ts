@@ -67,9 +67,12 @@ return count
 // ADMIN-01, CLIENT-07, CLIENT-17: one change of the live client registry as one atomic step.
 // KEYS[1] the records (hash client_id -> JSON), KEYS[2] the kid index (hash kid -> client_id),
 // KEYS[3] the version counter. ARGV[1] create | update | delete, ARGV[2] the client_id, ARGV[3]
-// the record ('' for delete), ARGV[4] the most records a create may leave (0 otherwise), then the
-// record's kids. CLIENT-07: a kid held by another client refuses the whole change, so of two
-// concurrent writes with one kid exactly one wins. The client's previous kids are released.
+// the record ('' for delete), ARGV[4] the most records a create may leave (0 otherwise), ARGV[5]
+// the first version (the caller's clock in ms), then the record's kids. CLIENT-07: a kid held by
+// another client refuses the whole change, so of two concurrent writes with one kid exactly one
+// wins. The client's previous kids are released. CLIENT-17: a registry that lost its version (a
+// Redis that lost its data) starts again at the clock, never at 1, so no instance can mistake the
+// new registry for the one it loaded before.
 const clientChangeScript = `
 local op, id = ARGV[1], ARGV[2]
 local existing = redis.call('HGET', KEYS[1], id)
@@ -79,7 +82,7 @@ if op == 'create' then
 elseif not existing then
   return {'missing'}
 end
-for i = 5, #ARGV do
+for i = 6, #ARGV do
   local owner = redis.call('HGET', KEYS[2], ARGV[i])
   if owner and owner ~= id then return {'kid_taken', ARGV[i]} end
 end
@@ -97,7 +100,11 @@ if op == 'delete' then
   redis.call('HDEL', KEYS[1], id)
 else
   redis.call('HSET', KEYS[1], id, ARGV[3])
-  for i = 5, #ARGV do redis.call('HSET', KEYS[2], ARGV[i], id) end
+  for i = 6, #ARGV do redis.call('HSET', KEYS[2], ARGV[i], id) end
+end
+if redis.call('EXISTS', KEYS[3]) == 0 then
+  redis.call('SET', KEYS[3], ARGV[5])
+  return {'written', tonumber(ARGV[5])}
 end
 return {'written', redis.call('INCR', KEYS[3])}
 `;
@@ -113,6 +120,9 @@ const parse = <T extends Json>(raw: string | null | undefined): T | null => (raw
 const ttl = (ms: number): number => Math.max(1, Math.ceil(ms));
 
 const nothing = (): void => undefined;
+
+/** CLIENT-17: where a registry version counter starts (see clientChangeScript). */
+const firstVersion = (): number => Date.now();
 
 /**
  * Replies by which Redis says it cannot serve now (still loading, a script too slow, a failover
@@ -294,8 +304,8 @@ export class RedisStore implements Store {
     if (!script) throw new Error('opClientChange script is not defined');
     const args =
       change.op === 'delete'
-        ? ['delete', change.clientId, '', 0]
-        : [change.op, change.clientId, change.record, change.op === 'create' ? change.maxRecords : 0, ...change.kids];
+        ? ['delete', change.clientId, '', 0, firstVersion()]
+        : [change.op, change.clientId, change.record, change.op === 'create' ? change.maxRecords : 0, firstVersion(), ...change.kids];
     const records = change.collection === 'scopes' ? keys.scopes : keys.records;
     return this.#track(script.call(this.#client, records, keys.kids, keys.version, ...args), (reply): ClientRecordWrite => {
       const [state, detail] = reply;

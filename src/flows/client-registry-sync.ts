@@ -27,10 +27,19 @@ export class ClientRegistrySync {
     private readonly scopes?: LiveScopeRegistry,
   ) {}
 
-  /** Bring the registry up to the store's version; concurrent callers share one refresh. */
+  /**
+   * Bring the registry up to the store's version as of this call: a refresh already under way
+   * may have read the version before a change this caller just made, so this one reads after it.
+   */
   refresh(): Promise<void> {
-    this.#running ??= this.#refresh().finally(() => (this.#running = undefined));
-    return this.#running;
+    const next = (this.#running ?? Promise.resolve()).catch(() => undefined).then(() => this.#refresh());
+    const running = next.finally(() => {
+      if (this.#running === running) this.#running = undefined;
+    });
+    // Its failure is the caller's to handle (through `next`); the chain itself only orders.
+    running.catch(() => undefined);
+    this.#running = running;
+    return next;
   }
 
   async #refresh(): Promise<void> {
@@ -46,6 +55,8 @@ export class ClientRegistrySync {
   start(intervalMs = registryPollIntervalMs): void {
     this.stop();
     const tick = () => {
+      // A refresh under way will do: the background poll never queues behind another.
+      if (this.#running) return;
       this.refresh().then(
         () => {
           if (this.#failing) this.log?.info({}, 'client registry: the store answers again');

@@ -223,7 +223,7 @@ function checkWrite(write: ClientRecordWrite, stored: StoredClientRecord | undef
       throw badMetadata(`jwks.keys[${index}].kid`, `${JSON.stringify(write.kid)} is already used by another client (CLIENT-07)`);
     }
     case 'full':
-      throw new OAuthError('access_denied', `The registry holds the most clients it accepts (${'OP_MAX_API_CLIENTS'}); delete one first`, { status: 403 });
+      throw new OAuthError('access_denied', `The registry holds the most clients it accepts (OP_MAX_API_CLIENTS); delete one first`, { status: 403 });
     case 'exists':
       throw new OAuthError('server_error', 'The generated client_id exists; try again', { mayRedirect: false });
     case 'missing':

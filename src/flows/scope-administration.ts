@@ -114,7 +114,7 @@ export async function replaceScope(services: Services, flow: FlowContext, caller
   }
   delete input.created;
   delete input.last_updated;
-  const { name: _n, prefix, subscope, owner_orgno, created } = found.scope;
+  const { prefix, subscope, owner_orgno, created } = found.scope;
   const scope = await store(services, { ...input, name, prefix, subscope, owner_orgno, created, last_updated: nowIso(services) }, 'update');
   recordChange(services, flow, { event: 'scope_updated', scope: name, caller_client_id: caller.clientId, caller_orgno: caller.orgno });
   return viewOf(scope);

@@ -3,15 +3,16 @@
 // browser's session with a code (SSO-04), send the user to log in, or redirect an error.
 import { OAuthError } from '../errors.js';
 import { chooseLocale, type Locale } from '../i18n/locale.js';
-import { successParameters, type ResponseParameters } from '../protocol/authorization-response.js';
+import { successParameters } from '../protocol/authorization-response.js';
 import { parseAuthorizationRequest } from '../protocol/authorize/checks.js';
 import type { RawParameters } from '../protocol/authorize/parameters.js';
 import { checkPushedRequest, parsePushedRequestReference, refersToPushedRequest } from '../protocol/authorize/pushed-request.js';
-import { targetOf, type AuthorizationRequest, type RedirectTarget } from '../protocol/authorize/request.js';
+import { targetOf, type AuthorizationRequest } from '../protocol/authorize/request.js';
 import { cappedGrantLifetime, scopePolicy } from '../protocol/scope-policy.js';
 import { loginFor, sessionRemainingMs, type LoadedSession } from '../protocol/session.js';
 import { decideSso } from '../protocol/sso.js';
 import type { RegisteredClient } from '../registry/client-registry.js';
+import type { AuthorizationResponse } from './authorization-response.js';
 import { findBrowserSession } from './browser-session.js';
 import { issueCodeOps } from './code-issuance.js';
 import { checkConsent } from './consent.js';
@@ -28,12 +29,6 @@ export interface AuthorizeInput {
   languageCookie: string | undefined;
 }
 
-/** An authorization response to deliver to a verified redirect_uri (AUTHZ-15…20). */
-export interface AuthorizationResponse {
-  target: RedirectTarget;
-  parameters: ResponseParameters;
-  locale: Locale;
-}
 
 /** The session cookie to (re)set: its value and how long it may live (SSO-01, SSO-02). */
 export interface SessionCookie {

@@ -10,8 +10,8 @@ import { consentDeclined, consentId, decideConsent, type ConsentDecision } from 
 import { cappedGrantLifetime, scopePolicy } from '../protocol/scope-policy.js';
 import { pairwiseSubject, type AuthenticatedSubject } from '../protocol/tokens.js';
 import type { RegisteredClient } from '../registry/client-registry.js';
+import type { AuthorizationResponse } from './authorization-response.js';
 import type { RegisteredScope } from '../registry/scope-registry.js';
-import type { AuthorizationResponse } from './authorize.js';
 import { issueCodeOps } from './code-issuance.js';
 import { checkCsrf, expiredInteraction, interactionLifetimeLeft, type ConsentInteraction } from './interactions.js';
 import { refuse } from './refusal.js';

@@ -15,7 +15,8 @@ import { sessionAfterLogin, sessionRemainingMs, sidsOf } from '../protocol/sessi
 import type { AuthenticatedSubject } from '../protocol/tokens.js';
 import type { RegisteredClient } from '../registry/client-registry.js';
 import { undoOps, type WriteOp } from '../store/store.js';
-import type { AuthorizationResponse, SessionCookie } from './authorize.js';
+import type { AuthorizationResponse } from './authorization-response.js';
+import type { SessionCookie } from './authorize.js';
 import { endBrowserSession, findBrowserSession } from './browser-session.js';
 import { issueCodeOps } from './code-issuance.js';
 import { checkConsent, consentPage, consentScopes, submitConsent, type ConsentPage } from './consent.js';

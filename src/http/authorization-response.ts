@@ -2,7 +2,7 @@
 // (AUTHZ-15, AUTHZ-16, AUTHZ-18, AUTHZ-20): a 303 redirect with the parameters in the query, or
 // the form_post page.
 import type { FastifyReply } from 'fastify';
-import type { AuthorizationResponse } from '../flows/authorize.js';
+import type { AuthorizationResponse } from '../flows/authorization-response.js';
 import { appendQueryParameters } from '../protocol/authorization-response.js';
 import { renderFormPostPage } from '../views/form-post-page.js';
 import { noStore, sendPage } from './headers.js';

@@ -16,6 +16,7 @@ import { BatchedStdout } from './http/log-stream.js';
 import { callerRequestId, generateRequestId, loggerOptions } from './http/logging.js';
 import { registerRouteRateLimits } from './http/rate-limit.js';
 import { openAuditLog } from './operations/audit.js';
+import { adminClientsModule } from './routes/admin-clients.js';
 import { authorizeModule } from './routes/authorize.js';
 import { endSessionModule } from './routes/endsession.js';
 import { healthModule } from './routes/health.js';
@@ -47,6 +48,7 @@ export function routeModules(): RouteModule[] {
     introspectionModule,
     userinfoModule,
     endSessionModule,
+    adminClientsModule,
   ];
   return [...modules, wellKnownModule(modules)];
 }
@@ -103,6 +105,12 @@ export async function buildApp(context: ProviderContext, options: BuildOptions =
   const services = buildServices(context, openAuditLog(context.config.auditLog, context.clock));
   app.decorate('services', services);
   app.addHook('onClose', async () => services.audit.close());
+  // CLIENT-17: the API's clients are loaded before the first request and kept live from then on.
+  services.registrySync.log = app.log;
+  services.registrySync.onReload = () => services.metrics.registryReloaded();
+  await services.registrySync.refresh().catch((error: Error) => app.log.warn({ reason: error.message.slice(0, 200) }, 'client registry: cannot read the store at start; retrying in the background'));
+  services.registrySync.start();
+  app.addHook('onClose', async () => services.registrySync.stop());
   app.decorateRequest('clientId', undefined);
   app.decorateRequest('clientName', undefined);
   app.setValidatorCompiler(validatorCompiler);
@@ -166,7 +174,13 @@ export async function buildApp(context: ProviderContext, options: BuildOptions =
         { name: 'userinfo', description: 'UserInfo endpoint' },
         { name: 'logout', description: 'RP-initiated and front-channel logout' },
         { name: 'operations', description: 'Health, readiness and metrics' },
+        { name: 'administration', description: 'Self-service client administration (ADMIN-01…08)' },
       ],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: "An access token of this provider (JWT-bearer grant) with idporten:dcr.* scopes; the caller's organisation is its consumer" },
+        },
+      },
     },
     transform: jsonSchemaTransform,
   });

@@ -9,7 +9,10 @@ import { createMetrics, type Metrics } from '../operations/metrics.js';
 import { BusinessCertificateVerifier, type TrustAnchors } from '../protocol/business-certificate.js';
 import type { SigningKeys } from '../protocol/jws.js';
 import type { ClientRegistry, RegisteredClient } from '../registry/client-registry.js';
-import type { ScopeRegistry } from '../registry/scope-registry.js';
+import { LiveClientRegistry } from '../registry/live-client-registry.js';
+import { ClientRecordStore } from '../store/client-records.js';
+import { ClientRegistrySync } from './client-registry-sync.js';
+import { LiveScopeRegistry, type ScopeRegistry } from '../registry/scope-registry.js';
 import { AccessTokenStore } from '../store/access-tokens.js';
 import { AssertionJtiStore } from '../store/assertion-jtis.js';
 import { CodeStore } from '../store/codes.js';
@@ -44,6 +47,12 @@ export interface ProviderContext {
 
 /** Everything a use case needs, built once. */
 export interface Services extends ProviderContext {
+  /** CLIENT-17: the file's clients and the administration API's, kept live (client-registry-sync.ts). */
+  readonly registry: LiveClientRegistry;
+  /** CLIENT-16: the built-in, file and administration API scopes, kept live with the clients. */
+  readonly scopes: LiveScopeRegistry;
+  readonly clientRecords: ClientRecordStore;
+  readonly registrySync: ClientRegistrySync;
   readonly sessions: SessionStore;
   readonly codes: CodeStore;
   readonly accessTokens: AccessTokenStore;
@@ -81,8 +90,15 @@ export function buildServices(context: ProviderContext, audit: AuditLog = noAudi
   const metrics = createMetrics();
   store.instrument?.((seconds, failed) => metrics.storeOperation(seconds, failed));
   const rateLimitCounters = new RateLimitCounters(store, keys);
+  const registry = new LiveClientRegistry(context.registry.all());
+  const clientRecords = new ClientRecordStore(store, keys);
+  const scopes = context.scopes instanceof LiveScopeRegistry ? context.scopes : new LiveScopeRegistry(context.scopes);
   return Object.freeze({
     ...context,
+    registry,
+    scopes,
+    clientRecords,
+    registrySync: new ClientRegistrySync(registry, clientRecords, scopes),
     sessions: new SessionStore(store, keys),
     codes: new CodeStore(store, keys),
     accessTokens,
@@ -123,4 +139,10 @@ export interface FlowContext {
 /** Record an audit event of the request `flow` serves. */
 export function audit(services: Services, flow: FlowContext, event: AuditEvent): void {
   services.audit.record(event, flow.requestId);
+}
+
+/** A change made through the administration API: an audit event (with its caller) and a count. */
+export function recordChange(services: Services, flow: FlowContext, event: AuditEvent & { caller_client_id: string; caller_orgno: string }): void {
+  audit(services, flow, event);
+  services.metrics.registryChange(event.event);
 }

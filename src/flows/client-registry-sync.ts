@@ -8,7 +8,7 @@
 import type { LiveClientRegistry } from '../registry/live-client-registry.js';
 import type { LiveScopeRegistry } from '../registry/scope-registry.js';
 import type { ClientRecordStore } from '../store/client-records.js';
-import type { FlowLog } from './services.js';
+import type { FlowLog } from './flow-log.js';
 
 /** CLIENT-17: how often each instance looks for a change; a change is seen within this plus one reload. */
 export const registryPollIntervalMs = 200;

@@ -11,6 +11,7 @@ import type { SigningKeys } from '../protocol/jws.js';
 import type { ClientRegistry, RegisteredClient } from '../registry/client-registry.js';
 import { LiveClientRegistry } from '../registry/live-client-registry.js';
 import { ClientRecordStore } from '../store/client-records.js';
+import type { FlowLog } from './flow-log.js';
 import { ClientRegistrySync } from './client-registry-sync.js';
 import { LiveScopeRegistry, type ScopeRegistry } from '../registry/scope-registry.js';
 import { AccessTokenStore } from '../store/access-tokens.js';
@@ -118,12 +119,7 @@ export function buildServices(context: ProviderContext, audit: AuditLog = noAudi
   });
 }
 
-/** How a use case logs (pino's logger fits) without knowing the web framework. */
-export interface FlowLog {
-  info(fields: object, message: string): void;
-  warn(fields: object, message: string): void;
-  error(fields: object, message: string): void;
-}
+export type { FlowLog };
 
 /** What a use case knows of the request it serves, and may tell it: where to log, which client it is about. */
 export interface FlowContext {

@@ -10,12 +10,10 @@ import { BusinessCertificateVerifier, type TrustAnchors } from '../protocol/busi
 import type { SigningKeys } from '../protocol/jws.js';
 import type { ClientRegistry, RegisteredClient } from '../registry/client-registry.js';
 import { LiveClientRegistry } from '../registry/live-client-registry.js';
-import { ClientRecordStore } from '../store/client-records.js';
-import type { FlowLog } from './flow-log.js';
-import { ClientRegistrySync } from './client-registry-sync.js';
 import { LiveScopeRegistry, type ScopeRegistry } from '../registry/scope-registry.js';
 import { AccessTokenStore } from '../store/access-tokens.js';
 import { AssertionJtiStore } from '../store/assertion-jtis.js';
+import { ClientRecordStore } from '../store/client-records.js';
 import { CodeStore } from '../store/codes.js';
 import { ConsentStore } from '../store/consents.js';
 import { GrantStore } from '../store/grants.js';
@@ -26,6 +24,8 @@ import { RateLimitCounters } from '../store/rate-limits.js';
 import { RefreshTokenStore } from '../store/refresh-tokens.js';
 import { SessionStore } from '../store/sessions.js';
 import type { Store } from '../store/store.js';
+import { ClientRegistrySync } from './client-registry-sync.js';
+import type { FlowLog } from './flow-log.js';
 import { buildLimits, type Limits } from './rate-limits.js';
 
 /** The provider's inputs: configuration, state, clients, keys, time and the login method. */

@@ -19,6 +19,8 @@ export const adminScopes = {
   write: 'idporten:dcr.write',
   modify: 'idporten:dcr.modify',
   supplier: 'idporten:dcr.supplier',
+  /** ADMIN-02: edits a client's onbehalfof list and nothing else of the record. */
+  onBehalfOfWrite: 'idporten:dcr/onbehalfof:write',
 } as const;
 
 /** The calling client, its organisation (the token's consumer) and the scopes of its token. */
@@ -97,6 +99,16 @@ function requireScope(services: Services, caller: AdminCaller, scope: string): v
   throw new OAuthError('insufficient_scope', description, { wwwAuthenticate: challenge(services.config.issuer, { error: 'insufficient_scope', description, scope }) });
 }
 
+/**
+ * ADMIN-02 RFC 6750 §3.1: a call that any of `scopes` allows; else 403 insufficient_scope naming
+ * them all (the challenge's `scope` names the first, the narrowest).
+ */
+function requireAnyScope(services: Services, caller: AdminCaller, scopes: readonly [string, ...string[]]): void {
+  if (scopes.some((scope) => caller.scopes.has(scope))) return;
+  const description = `The access token lacks the ${scopes.join(' or the ')} scope (ADMIN-02)`;
+  throw new OAuthError('insufficient_scope', description, { wwwAuthenticate: challenge(services.config.issuer, { error: 'insufficient_scope', description, scope: scopes[0] }) });
+}
+
 /** ADMIN-02: the caller's own clients, and with .supplier those it is the supplier of. */
 function visibleTo(caller: AdminCaller, client: { client_orgno: string; supplier_orgno?: string | undefined }): boolean {
   return client.client_orgno === caller.orgno || (caller.scopes.has(adminScopes.supplier) && client.supplier_orgno === caller.orgno);
@@ -115,7 +127,7 @@ function viewOfFileClient(client: RegisteredClient): ClientView {
   return { ...rest, ...(secret?.expiresAt !== undefined ? { client_secret_expires_at: Math.floor(secret.expiresAt / 1000) } : {}) };
 }
 
-type Target = { kind: 'api'; record: StoredClientRecord } | { kind: 'file'; client: RegisteredClient };
+type Target = { kind: 'api'; record: StoredClientRecord; raw: string } | { kind: 'file'; client: RegisteredClient };
 
 /**
  * ADMIN-02: a client the caller may see; another organisation's client, an unknown one and a
@@ -125,7 +137,7 @@ type Target = { kind: 'api'; record: StoredClientRecord } | { kind: 'file'; clie
 async function findTarget(services: Services, caller: AdminCaller, clientId: string): Promise<Target> {
   await services.registrySync.refresh();
   const api = services.registry.apiClient(clientId);
-  if (api && visibleTo(caller, api.record)) return { kind: 'api', record: api.record };
+  if (api && visibleTo(caller, api.record)) return { kind: 'api', record: api.record, raw: api.raw };
   const file = services.registry.isFileClient(clientId) ? services.registry.all().find((client) => client.client_id === clientId) : undefined;
   if (file && visibleTo(caller, file)) return { kind: 'file', client: file };
   throw new OAuthError('not_found', 'There is no such client');
@@ -228,6 +240,8 @@ function checkWrite(write: ClientRecordWrite, stored: StoredClientRecord | undef
       throw new OAuthError('server_error', 'The generated client_id exists; try again', { mayRedirect: false });
     case 'missing':
       throw new OAuthError('not_found', 'There is no such client');
+    case 'conflict':
+      throw new OAuthError('temporarily_unavailable', 'The client was changed by another request at the same moment; try again', { status: 503, retryAfter: 1, mayRedirect: false });
   }
 }
 
@@ -367,4 +381,139 @@ export async function replaceKeys(services: Services, flow: FlowContext, caller:
   await services.registrySync.refresh();
   recordChange(services, flow, { event: 'client_updated', client_id: clientId, caller_client_id: caller.clientId, caller_orgno: caller.orgno, reason: 'jwks replaced' });
   return { keys: [...(stored.jwks?.keys ?? [])] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The onbehalfof list (AUTHZ-24 sub-identities of a client)
+
+/** One onbehalfof entry of a client record: `{onbehalfof, name, orgno, description?}`. */
+export type OnBehalfOfEntry = NonNullable<StoredClientRecord['onbehalfof']>[number];
+
+/** ADMIN-02: reading the list takes idporten:dcr.read or idporten:dcr/onbehalfof:write. */
+const onBehalfOfReaders = [adminScopes.read, adminScopes.onBehalfOfWrite] as const;
+/** ADMIN-02: editing it takes idporten:dcr/onbehalfof:write (that list only) or idporten:dcr.modify. */
+const onBehalfOfWriters = [adminScopes.onBehalfOfWrite, adminScopes.modify] as const;
+
+/** A change of the list a concurrent writer overtook is tried again on the newer record this often. */
+const onBehalfOfAttempts = 10;
+
+const listOf = (target: Target): OnBehalfOfEntry[] => [...((target.kind === 'api' ? target.record.onbehalfof : target.client.onbehalfof) ?? [])];
+
+const noSuchEntry = () => new OAuthError('not_found', 'The client has no such onbehalfof entry');
+
+/** The body of an entry call: a JSON object; the id is the URL's when the body leaves it out. */
+function entryBody(body: unknown, id?: string): Record<string, unknown> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw badMetadata('onbehalfof', 'the body must be a JSON object {"onbehalfof","name","orgno","description"?} (AUTHZ-24)');
+  }
+  const entry = { ...(body as Record<string, unknown>) };
+  if (id !== undefined) {
+    if (entry.onbehalfof !== undefined && entry.onbehalfof !== id) throw badMetadata('onbehalfof', 'must be the onbehalfof of the URL; delete the entry and add one to change its id');
+    entry.onbehalfof = id;
+  }
+  return entry;
+}
+
+/** ADMIN-02: GET /api/v1/clients/{client_id}/onbehalfof (a file client's list too). */
+export async function listOnBehalfOf(services: Services, caller: AdminCaller, clientId: string): Promise<OnBehalfOfEntry[]> {
+  requireAnyScope(services, caller, onBehalfOfReaders);
+  return listOf(await findTarget(services, caller, clientId));
+}
+
+/** ADMIN-02: GET /api/v1/clients/{client_id}/onbehalfof/{onbehalfof}. */
+export async function readOnBehalfOf(services: Services, caller: AdminCaller, clientId: string, id: string): Promise<OnBehalfOfEntry> {
+  requireAnyScope(services, caller, onBehalfOfReaders);
+  const entry = listOf(await findTarget(services, caller, clientId)).find((candidate) => candidate.onbehalfof === id);
+  if (!entry) throw noSuchEntry();
+  return entry;
+}
+
+/**
+ * ADMIN-02: one change of a client's onbehalfof list, and of nothing else of the record: the rest
+ * of the stored record (secret hash, keys, times) is carried over as it is; the whole record is
+ * then checked by the same rules as a PUT (CLIENT-01: at most 100 entries, unique ids, the entry's
+ * shape) and written atomically, only over the record it was made from (else made again from the
+ * newer one), with the version bump every instance follows within a second (CLIENT-17).
+ */
+async function changeOnBehalfOf(
+  services: Services,
+  flow: FlowContext,
+  caller: AdminCaller,
+  clientId: string,
+  edit: (list: OnBehalfOfEntry[]) => unknown[],
+  reason: string,
+): Promise<StoredClientRecord> {
+  // ADMIN-02: idporten:dcr/onbehalfof:write edits this list only; idporten:dcr.modify anything.
+  requireAnyScope(services, caller, onBehalfOfWriters);
+  for (let attempt = 1; ; attempt++) {
+    const target = await findTarget(services, caller, clientId);
+    const previous = writableRecord(target);
+    const list = edit(listOf(target));
+    const nowIso = nowIsoOf(services);
+    const { client_secret_hash, client_secret_expires_at, created, last_updated, onbehalfof, ...rest } = previous;
+    const secret = client_secret_hash && client_secret_expires_at !== undefined ? { hash: client_secret_hash, expiresAt: client_secret_expires_at } : undefined;
+    const stored = storedRecord(services, list.length > 0 ? { ...rest, onbehalfof: list } : rest, secret, created ?? nowIso, nowIso);
+    const expected = target.kind === 'api' ? target.raw : undefined;
+    const write = await services.clientRecords.change({ op: 'update', clientId, record: JSON.stringify(stored), kids: kidsOf(stored), expected });
+    if (write.state === 'conflict' && attempt < onBehalfOfAttempts) continue;
+    checkWrite(write, stored);
+    await services.registrySync.refresh();
+    recordChange(services, flow, { event: 'client_updated', client_id: clientId, caller_client_id: caller.clientId, caller_orgno: caller.orgno, reason });
+    return stored;
+  }
+}
+
+/** ADMIN-02: POST /api/v1/clients/{client_id}/onbehalfof adds one entry; an id the client has is 400. */
+export async function addOnBehalfOf(services: Services, flow: FlowContext, caller: AdminCaller, clientId: string, body: unknown): Promise<OnBehalfOfEntry> {
+  requireAnyScope(services, caller, onBehalfOfWriters);
+  const entry = entryBody(body);
+  const stored = await changeOnBehalfOf(
+    services,
+    flow,
+    caller,
+    clientId,
+    (list) => {
+      if (list.some((other) => other.onbehalfof === entry.onbehalfof)) {
+        throw badMetadata('onbehalfof', `${JSON.stringify(entry.onbehalfof)} is already registered for this client: must be unique within the client (AUTHZ-24); PUT …/onbehalfof/{onbehalfof} changes it`);
+      }
+      return [...list, entry];
+    },
+    'onbehalfof entry added',
+  );
+  return stored.onbehalfof!.find((candidate) => candidate.onbehalfof === entry.onbehalfof)!;
+}
+
+/** ADMIN-02: PUT /api/v1/clients/{client_id}/onbehalfof/{onbehalfof} replaces one entry (its id stays). */
+export async function replaceOnBehalfOf(services: Services, flow: FlowContext, caller: AdminCaller, clientId: string, id: string, body: unknown): Promise<OnBehalfOfEntry> {
+  requireAnyScope(services, caller, onBehalfOfWriters);
+  const entry = entryBody(body, id);
+  const stored = await changeOnBehalfOf(
+    services,
+    flow,
+    caller,
+    clientId,
+    (list) => {
+      const index = list.findIndex((candidate) => candidate.onbehalfof === id);
+      if (index === -1) throw noSuchEntry();
+      return list.map((candidate, i) => (i === index ? entry : candidate));
+    },
+    'onbehalfof entry replaced',
+  );
+  return stored.onbehalfof!.find((candidate) => candidate.onbehalfof === id)!;
+}
+
+/** ADMIN-02: DELETE /api/v1/clients/{client_id}/onbehalfof/{onbehalfof}; requests naming it are refused at once. */
+export async function deleteOnBehalfOf(services: Services, flow: FlowContext, caller: AdminCaller, clientId: string, id: string): Promise<void> {
+  requireAnyScope(services, caller, onBehalfOfWriters);
+  await changeOnBehalfOf(
+    services,
+    flow,
+    caller,
+    clientId,
+    (list) => {
+      if (!list.some((candidate) => candidate.onbehalfof === id)) throw noSuchEntry();
+      return list.filter((candidate) => candidate.onbehalfof !== id);
+    },
+    'onbehalfof entry removed',
+  );
 }

@@ -68,7 +68,7 @@ export const onBehalfOfIdPattern = /^[\x21-\x7e]{1,100}$/;
 
 // AUTHZ-24: a sub-identity of the client (docs/interface.md, "onbehalfof"): its id, the name shown
 // instead of the client's, and its organisation.
-const onBehalfOfEntry = z.strictObject({
+export const onBehalfOfEntry = z.strictObject({
   onbehalfof: z.string().regex(onBehalfOfIdPattern, { message: 'must be 1-100 printable ASCII characters without spaces (AUTHZ-24)' }),
   name: z.string().trim().min(1, { message: 'must not be empty' }).max(200),
   orgno,

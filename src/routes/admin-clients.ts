@@ -6,21 +6,26 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { OAuthError } from '../errors.js';
 import {
+  addOnBehalfOf,
   authenticateAdminCaller,
   createClient,
   deleteClient,
+  deleteOnBehalfOf,
   listClients,
+  listOnBehalfOf,
   readClient,
   readKeys,
+  readOnBehalfOf,
   replaceClient,
   replaceKeys,
+  replaceOnBehalfOf,
   rotateSecret,
 } from '../flows/client-administration.js';
 import { changeScopeAccess, createScope, listScopes, readScope, replaceScope } from '../flows/scope-administration.js';
 import { flowContext } from '../http/fastify.js';
 import { noStore } from '../http/headers.js';
 import { routeRateLimit } from '../http/rate-limit.js';
-import { clientRecordFields } from '../registry/client-schema.js';
+import { clientRecordFields, onBehalfOfEntry } from '../registry/client-schema.js';
 import { scopeRecordSchema } from '../registry/scope-schema.js';
 import type { RouteModule } from './module.js';
 import { documentOnly, oauthErrorBody } from './schemas.js';
@@ -56,6 +61,9 @@ const clientOutput = z
   .describe('CLIENT-01 client record as registered; never a secret hash');
 const jwksBody = z.object({ keys: z.array(z.record(z.string(), z.unknown())).max(5) }).describe('ADMIN-07 CLIENT-07: the whole key set, 1 to 5 public RSA keys');
 const params = z.object({ client_id: z.string() });
+const entryParams = z.object({ client_id: z.string(), onbehalfof: z.string().describe('The id of the entry, URL-encoded') });
+const entryOutput = onBehalfOfEntry.describe('AUTHZ-24 onbehalfof entry of a client: {onbehalfof, name, orgno, description?}');
+const entryReplacement = onBehalfOfEntry.partial({ onbehalfof: true }).describe("AUTHZ-24 onbehalfof entry; onbehalfof may be left out (it is the URL's)");
 const scopeParams = z.object({ name: z.string().describe('The scope name, URL-encoded') });
 const accessParams = z.object({ name: z.string().describe('The scope name, URL-encoded'), consumer_orgno: z.string() });
 const scopeInput = scopeRecordSchema.partial({ owner_orgno: true }).omit({ created: true, last_updated: true }).describe('CLIENT-16 scope record; owner_orgno is the caller\'s');
@@ -134,6 +142,64 @@ function register(app: FastifyInstance): void {
       async (request, reply) => sendJson(reply, 200, await replaceKeys(request.server.services, flowContext(request), await caller(request), clientIdOf(request), request.body)),
     );
   }
+
+  // A client's onbehalfof list (AUTHZ-24 sub-identities): idporten:dcr/onbehalfof:write edits it
+  // and nothing else of the record; idporten:dcr.modify may too.
+  const onBehalfOf = `${one}/onbehalfof`;
+  const entry = `${onBehalfOf}/:onbehalfof`;
+  const entryIdOf = (request: FastifyRequest): string => (request.params as { onbehalfof: string }).onbehalfof;
+  app.get(
+    onBehalfOf,
+    {
+      ...base,
+      schema: { tags, security: adminSecurity, summary: "The client's onbehalfof list; scope idporten:dcr.read or idporten:dcr/onbehalfof:write", params, response: { 200: z.array(entryOutput), ...errors } },
+    },
+    async (request, reply) => sendJson(reply, 200, await listOnBehalfOf(request.server.services, await caller(request), clientIdOf(request))),
+  );
+  app.post(
+    onBehalfOf,
+    {
+      ...base,
+      schema: {
+        tags,
+        security: adminSecurity,
+        summary: 'Add an onbehalfof entry (at most 100, ids unique within the client); scope idporten:dcr/onbehalfof:write or idporten:dcr.modify',
+        params,
+        body: entryOutput,
+        response: { 201: entryOutput, ...errors },
+      },
+    },
+    async (request, reply) => sendJson(reply, 201, await addOnBehalfOf(request.server.services, flowContext(request), await caller(request), clientIdOf(request), request.body)),
+  );
+  app.get(
+    entry,
+    { ...base, schema: { tags, security: adminSecurity, summary: 'Read an onbehalfof entry; scope idporten:dcr.read or idporten:dcr/onbehalfof:write', params: entryParams, response: { 200: entryOutput, ...errors } } },
+    async (request, reply) => sendJson(reply, 200, await readOnBehalfOf(request.server.services, await caller(request), clientIdOf(request), entryIdOf(request))),
+  );
+  app.put(
+    entry,
+    {
+      ...base,
+      schema: {
+        tags,
+        security: adminSecurity,
+        summary: 'Replace an onbehalfof entry (its id stays); scope idporten:dcr/onbehalfof:write or idporten:dcr.modify',
+        params: entryParams,
+        body: entryReplacement,
+        response: { 200: entryOutput, ...errors },
+      },
+    },
+    async (request, reply) =>
+      sendJson(reply, 200, await replaceOnBehalfOf(request.server.services, flowContext(request), await caller(request), clientIdOf(request), entryIdOf(request), request.body)),
+  );
+  app.delete(
+    entry,
+    { ...base, schema: { tags, security: adminSecurity, summary: 'Remove an onbehalfof entry; scope idporten:dcr/onbehalfof:write or idporten:dcr.modify', params: entryParams, response: { 204: z.null(), ...errors } } },
+    async (request, reply) => {
+      await deleteOnBehalfOf(request.server.services, flowContext(request), await caller(request), clientIdOf(request), entryIdOf(request));
+      return noStore(reply).code(204).send();
+    },
+  );
 
   // The scope owners' calls (CLIENT-16), scope idporten:scopes.write.
   const nameOf = (request: FastifyRequest): string => (request.params as { name: string }).name;

@@ -321,6 +321,7 @@ export class MemoryStore implements Store {
       if (existing !== undefined) return { state: 'exists' };
       if (records.size >= change.maxRecords) return { state: 'full' };
     } else if (existing === undefined) return { state: 'missing' };
+    if (change.op === 'update' && change.expected !== undefined && existing !== change.expected) return { state: 'conflict' };
     const kids = change.op === 'delete' ? [] : change.kids;
     // CLIENT-07: a kid held by another client refuses the whole change.
     for (const kid of kids) {

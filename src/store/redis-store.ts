@@ -68,7 +68,8 @@ return count
 // KEYS[1] the records (hash client_id -> JSON), KEYS[2] the kid index (hash kid -> client_id),
 // KEYS[3] the version counter. ARGV[1] create | update | delete, ARGV[2] the client_id, ARGV[3]
 // the record ('' for delete), ARGV[4] the most records a create may leave (0 otherwise), ARGV[5]
-// the first version (the caller's clock in ms), then the record's kids. CLIENT-07: a kid held by
+// the first version (the caller's clock in ms), ARGV[6] the record an update expects to replace
+// ('' = any; another one is 'conflict'), then the record's kids. CLIENT-07: a kid held by
 // another client refuses the whole change, so of two concurrent writes with one kid exactly one
 // wins. The client's previous kids are released. CLIENT-17: a registry that lost its version (a
 // Redis that lost its data) starts again at the clock, never at 1, so no instance can mistake the
@@ -81,8 +82,10 @@ if op == 'create' then
   if redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[4]) then return {'full'} end
 elseif not existing then
   return {'missing'}
+elseif ARGV[6] ~= '' and existing ~= ARGV[6] then
+  return {'conflict'}
 end
-for i = 6, #ARGV do
+for i = 7, #ARGV do
   local owner = redis.call('HGET', KEYS[2], ARGV[i])
   if owner and owner ~= id then return {'kid_taken', ARGV[i]} end
 end
@@ -100,7 +103,7 @@ if op == 'delete' then
   redis.call('HDEL', KEYS[1], id)
 else
   redis.call('HSET', KEYS[1], id, ARGV[3])
-  for i = 6, #ARGV do redis.call('HSET', KEYS[2], ARGV[i], id) end
+  for i = 7, #ARGV do redis.call('HSET', KEYS[2], ARGV[i], id) end
 end
 if redis.call('EXISTS', KEYS[3]) == 0 then
   redis.call('SET', KEYS[3], ARGV[5])
@@ -304,14 +307,14 @@ export class RedisStore implements Store {
     if (!script) throw new Error('opClientChange script is not defined');
     const args =
       change.op === 'delete'
-        ? ['delete', change.clientId, '', 0, firstVersion()]
-        : [change.op, change.clientId, change.record, change.op === 'create' ? change.maxRecords : 0, firstVersion(), ...change.kids];
+        ? ['delete', change.clientId, '', 0, firstVersion(), '']
+        : [change.op, change.clientId, change.record, change.op === 'create' ? change.maxRecords : 0, firstVersion(), (change.op === 'update' ? change.expected : undefined) ?? '', ...change.kids];
     const records = change.collection === 'scopes' ? keys.scopes : keys.records;
     return this.#track(script.call(this.#client, records, keys.kids, keys.version, ...args), (reply): ClientRecordWrite => {
       const [state, detail] = reply;
       if (state === 'written') return { state, version: Number(detail) };
       if (state === 'kid_taken') return { state, kid: String(detail) };
-      return { state: state as 'missing' | 'exists' | 'full' };
+      return { state: state as 'missing' | 'exists' | 'full' | 'conflict' };
     });
   }
 

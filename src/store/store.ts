@@ -69,8 +69,11 @@ export interface ClientRegistryKeys {
 export type ClientRecordChange = { collection?: 'clients' | 'scopes' } & (
   /** A new record; refused when `maxRecords` are registered. */
   | { op: 'create'; clientId: string; record: string; kids: readonly string[]; maxRecords: number }
-  /** Replace an existing record (and its kids). */
-  | { op: 'update'; clientId: string; record: string; kids: readonly string[] }
+  /**
+   * Replace an existing record (and its kids); with `expected`, only while the stored record is
+   * still exactly that text (a read-modify-write that another writer overtook is `conflict`).
+   */
+  | { op: 'update'; clientId: string; record: string; kids: readonly string[]; expected?: string | undefined }
   | { op: 'delete'; clientId: string }
 );
 
@@ -83,7 +86,9 @@ export type ClientRecordWrite =
   /** create of a client_id that exists. */
   | { state: 'exists' }
   /** create beyond maxRecords. */
-  | { state: 'full' };
+  | { state: 'full' }
+  /** update whose `expected` record is no longer the stored one; nothing was written. */
+  | { state: 'conflict' };
 
 /** Every record of the live registry, and the version they are at least as new as. */
 export interface ClientRecordSnapshot {

@@ -22,11 +22,12 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(async () => provider.close());
 
-async function run(...argv: string[]): Promise<{ code: number; output: string }> {
+async function runAs(clientId: string, argv: string[]): Promise<{ code: number; output: string }> {
   let output = '';
-  const code = await main([...argv, '--issuer', issuer, '--client', 'admin-all', '--key', keyFile, '--kid', 'admin-all-key'], injectFetch(provider.app) as never, (text) => (output += text));
+  const code = await main([...argv, '--issuer', issuer, '--client', clientId, '--key', keyFile, '--kid', `${clientId}-key`], injectFetch(provider.app) as never, (text) => (output += text));
   return { code, output };
 }
+const run = (...argv: string[]) => runAs('admin-all', argv);
 
 describe('npm run clients', () => {
   it('ADMIN-01 ADMIN-03 ADMIN-06 ADMIN-08 create --file, list, rotate-secret and delete', async () => {
@@ -42,5 +43,22 @@ describe('npm run clients', () => {
     const gone = await run('get', record.client_id);
     expect(gone.code).toBe(1);
     expect(JSON.parse(gone.output)).toMatchObject({ error: 'not_found' });
+  });
+
+  it('ADMIN-02 onbehalfof add, list, update and delete with a client that holds only idporten:dcr/onbehalfof:write (--scope)', async () => {
+    const record = JSON.parse((await run('create', '--file', clientFile)).output) as { client_id: string };
+    const obo = (...argv: string[]) => runAs('admin-onbehalfof', ['onbehalfof', ...argv, '--scope', 'idporten:dcr/onbehalfof:write']);
+    const added = await obo('add', record.client_id, '--id', 'kommune-a', '--name', 'Kommune A', '--orgno', '974760673');
+    expect(added.code, added.output).toBe(0);
+    expect(JSON.parse(added.output)).toEqual({ onbehalfof: 'kommune-a', name: 'Kommune A', orgno: '974760673' });
+    const updated = await obo('update', record.client_id, 'kommune-a', '--name', 'Kommune A2', '--orgno', '974760673', '--description', 'Renamed');
+    expect(JSON.parse(updated.output)).toEqual({ onbehalfof: 'kommune-a', name: 'Kommune A2', orgno: '974760673', description: 'Renamed' });
+    expect(JSON.parse((await obo('list', record.client_id)).output)).toEqual([{ onbehalfof: 'kommune-a', name: 'Kommune A2', orgno: '974760673', description: 'Renamed' }]);
+    expect(await obo('delete', record.client_id, 'kommune-a')).toEqual({ code: 0, output: '204\n' });
+    expect(JSON.parse((await obo('list', record.client_id)).output)).toEqual([]);
+    // The scope edits that list only: the client itself is out of its reach.
+    const refused = await runAs('admin-onbehalfof', ['get', record.client_id, '--scope', 'idporten:dcr/onbehalfof:write']);
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.output)).toMatchObject({ error: 'insufficient_scope' });
   });
 });

@@ -36,12 +36,13 @@ const adminClient = (clientId: string, clientOrgno: string, scopes: string[], ex
   ...extra,
 });
 
-/** The callers: ours with every scope, a reader, an other organisation, a supplier. */
+/** The callers: ours with every scope, a reader, an other organisation, a supplier, an onbehalfof editor. */
 export const adminClients = [
   adminClient('admin-all', orgno, ['idporten:dcr.read', 'idporten:dcr.write', 'idporten:dcr.modify']),
   adminClient('admin-reader', orgno, ['idporten:dcr.read']),
   adminClient('admin-other', otherOrgno, ['idporten:dcr.read', 'idporten:dcr.write', 'idporten:dcr.modify']),
-  adminClient('admin-supplier', otherOrgno, ['idporten:dcr.read', 'idporten:dcr.modify', 'idporten:dcr.supplier']),
+  adminClient('admin-supplier', otherOrgno, ['idporten:dcr.read', 'idporten:dcr.modify', 'idporten:dcr.supplier', 'idporten:dcr/onbehalfof:write']),
+  adminClient('admin-onbehalfof', orgno, ['idporten:dcr/onbehalfof:write']),
   adminClient('admin-scopes', orgno, ['idporten:scopes.write']),
   adminClient('admin-scopes-other', otherOrgno, ['idporten:scopes.write']),
 ];

@@ -15,6 +15,8 @@ export interface Measurement {
   seconds: number;
   /** Flows completed; a flow of the machine scenarios is one token. */
   flows: number;
+  /** Flows that failed during the stretch (all targets together), e.g. refused by load shedding. */
+  failed_flows: number;
   flows_per_second: number;
   /** Server CPU (user + system, every instance) per flow, from /proc. */
   server_cpu_ms_per_flow: number;
@@ -36,6 +38,8 @@ export interface KeyPatternCount {
   without_ttl: number;
   /** The longest remaining TTL seen, s (-1: a key without one). */
   max_ttl_s: number;
+  /** MEMORY USAGE of one key of this shape, bytes. */
+  sample_bytes: number | null;
 }
 
 export interface KeyScan {
@@ -88,7 +92,14 @@ export interface BenchReport {
     verdict: string;
   };
   /** Machine scenarios: RS256 sign + verify on one core, and tokens/s as a share of it. */
-  floor?: { sign_verify_per_second: number; tokens_percent_of_floor: number };
+  floor?: {
+    sign_verify_per_second: number;
+    /** Tokens/s as driven ÷ the floor. */
+    tokens_percent_of_floor: number;
+    /** 1000 ÷ server CPU ms per token: tokens/s one saturated core would give. */
+    tokens_per_core_second: number;
+    core_percent_of_floor: number;
+  };
   profile?: ProfileEntry[];
 }
 
@@ -111,6 +122,7 @@ const lat = (p: Percentiles): string => `${fmt(p.p50)} / ${fmt(p.p95)} / ${fmt(p
 function measurementRows(columns: readonly Measurement[]): string[][] {
   return [
     ['flows/s', ...columns.map((m) => fmt(m.flows_per_second))],
+    ['failed flows', ...columns.map((m) => String(m.failed_flows))],
     ['server CPU per flow (ms)', ...columns.map((m) => fmt(m.server_cpu_ms_per_flow, 2))],
     ['request latency p50/p95/p99 (ms)', ...columns.map((m) => lat(m.request_latency_ms))],
     ['flow latency p50/p95/p99 (ms)', ...columns.map((m) => lat(m.flow_latency_ms))],
@@ -137,7 +149,11 @@ export function formatReport(report: BenchReport): string {
     rows.push(['loaded ÷ empty: flows/s, p99 flow', '', `${fmt(p.throughput_ratio, 3)}, ${fmt(p.p99_ratio, 3)}`]);
   }
   const pad = (cells: string[]) => [...cells, ...Array(columns.length + 1 - cells.length).fill('')];
-  if (report.floor) rows.push(pad(['RS256 sign+verify floor (1 core, /s)', `${fmt(report.floor.sign_verify_per_second)} → tokens at ${fmt(report.floor.tokens_percent_of_floor)} %`]));
+  if (report.floor) {
+    const f = report.floor;
+    rows.push(pad(['RS256 sign+verify floor (1 core, /s)', fmt(f.sign_verify_per_second)]));
+    rows.push(pad(['tokens/s ÷ floor: as driven, per core', `${fmt(f.tokens_percent_of_floor)} %, ${fmt(f.tokens_per_core_second)}/s = ${fmt(f.core_percent_of_floor)} %`]));
+  }
   if (report.key_scan) rows.push(pad(['keys after the run / without TTL', `${report.key_scan.keys} / ${report.key_scan.without_ttl}${report.key_scan.without_ttl_patterns.length ? ` (${report.key_scan.without_ttl_patterns.join(', ')})` : ''}`]));
   if (report.soak) {
     const s = report.soak;
@@ -174,7 +190,7 @@ export interface Ratio {
 export function compareReports(previous: unknown, current: unknown): Ratio[] {
   const old = numericLeaves(previous);
   const now = numericLeaves(current);
-  const skip = /^(concurrency|instances|format)$|\.seconds$|^seconds$|\.flows$|^profile\.|\.max_ttl_s$|^load_average\./;
+  const skip = /^(concurrency|instances|format)$|\.seconds$|^seconds$|\.flows$|\.failed_flows$|^profile\.|\.max_ttl_s$|^load_average\./;
   const ratios: Ratio[] = [];
   for (const [measure, value] of now) {
     const before = old.get(measure);

@@ -75,6 +75,16 @@ if (!['code', 'machine-key', 'machine-cert'].includes(scenario)) throw new Error
 if (preload !== undefined && scenario !== 'code') throw new Error('--preload goes with --scenario code');
 const loadAverage = (): number[] => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
 const loadAtStart = loadAverage();
+/** The commit the run measures, read at the start (a commit made during a long run is not it). */
+const commit = (() => {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
+    return dirty ? `${head}+changes` : head;
+  } catch {
+    return 'unknown';
+  }
+})();
 const scratch = mkdtempSync(join(tmpdir(), 'op-bench-'));
 
 /** The machine scenarios' scope and clients (TOKEN-21), in files for OP_SCOPES_FILE and OP_CLIENTS_FILE. */
@@ -516,13 +526,7 @@ if (soakMinutes !== undefined) {
 const report: BenchReport = {
   format: 'idporten-op-bench/1',
   date: new Date().toISOString(),
-  commit: (() => {
-    try {
-      return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    } catch {
-      return 'unknown';
-    }
-  })(),
+  commit,
   scenario,
   instances,
   concurrency,

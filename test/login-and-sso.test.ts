@@ -267,10 +267,14 @@ describe('login form binding (CSRF, browser, single use, lifetime)', () => {
     expect(await storedCodes()).toBe(0);
   });
 
-  it('AUTHN-03 a POST from a different browser (no interaction cookie) gets the error page and no code', async () => {
+  it('AUTHN-03 a POST from a different browser (no interaction cookie) gets the error page saying the cookie is missing, and no code', async () => {
     const { loginUrl, csrf } = await openLoginPage(new Browser(provider.app), authorizeUrl('demo-web'));
     const otherBrowser = new Browser(provider.app);
-    expectErrorPage(await submitLogin(otherBrowser, loginUrl, csrf), 'invalid_request');
+    const response = await submitLogin(otherBrowser, loginUrl, csrf);
+    expectErrorPage(response, 'invalid_request');
+    // Said as it is: the cookie is missing, not that the login expired.
+    expect(response.body).toContain('The login cookie is missing');
+    expect(response.body).not.toContain('expired');
     expect(await storedCodes()).toBe(0);
   });
 

@@ -51,6 +51,36 @@ describe('server process', () => {
     expect(running.output()).toContain('"msg":"closing"');
   }, 30_000);
 
+  it('a busy port stops start-up with one line naming OP_PORT, no stack trace', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const running = start({ OP_PORT: String(port) });
+      started.push(running);
+      expect(await running.exited).toBe(78);
+      expect(running.output()).toContain(`OP_PORT ${port} on 127.0.0.1 is already in use`);
+      expect(running.output()).not.toMatch(/\n\s+at /);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  }, 30_000);
+
+  it('ENV-01 with OP_PORT set and OP_ISSUER unset, the provider advertises the port it listens on', async () => {
+    const { createServer } = await import('node:net');
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const running = start({ OP_PORT: String(port) });
+    started.push(running);
+    const url = await listeningUrl(running);
+    const metadata = (await (await fetch(`${url}/.well-known/openid-configuration`)).json()) as { issuer: string };
+    expect(metadata.issuer).toBe(`http://localhost:${port}`);
+    expect(running.output()).toContain(`provider ready at http://localhost:${port}`);
+  }, 30_000);
+
   it('starts on Redis and reports it ready', async () => {
     const prefix = uniquePrefix('server');
     const running = start({ OP_REDIS_URL: testRedisUrl, OP_REDIS_PREFIX: prefix });

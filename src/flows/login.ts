@@ -4,6 +4,7 @@
 // refused identity (the page again, with the problem), or a login that builds the browser session
 // and then issues the code, or moves on to the consent stage when a scope needs the user's consent
 // (flows/consent.ts).
+import { testPersons, type TestPerson } from '../authn/test-persons.js';
 import { OAuthError, rateLimited } from '../errors.js';
 import { chooseLocale, type Locale } from '../i18n/locale.js';
 import { acrRank, type AcrLevel } from '../protocol/acr.js';
@@ -50,6 +51,8 @@ export interface LoginPage {
   selectedLevel: AcrLevel;
   pid?: string;
   problem?: string;
+  /** AUTHN-03: ready synthetic persons to click (TestID only). */
+  persons: readonly TestPerson[];
 }
 
 /** The page of an interaction's stage. */
@@ -74,6 +77,7 @@ function loginPage(services: Services, interaction: AuthenticateInteraction, cli
     locale,
     levels,
     selectedLevel,
+    persons: authenticator.id === 'testid' ? testPersons(services.clock()) : [],
     ...(extra.pid !== undefined ? { pid: extra.pid } : {}),
     ...(extra.problem !== undefined ? { problem: extra.problem } : {}),
   };
@@ -148,6 +152,9 @@ async function endTooManyAttempts(
 async function submitLogin(services: Services, flow: FlowContext, interaction: AuthenticateInteraction, client: RegisteredClient, input: LoginSubmission, locale: Locale): Promise<InteractionOutcome> {
   const { config, clock, store } = services;
   checkCsrf(interaction, input.form.csrf);
+  // AUTHN-03: a click on a ready test person is a login with that person's number (the button
+  // sends person=<number> instead of action=login; the typed field is ignored then).
+  if (input.form.action === undefined && input.form.person !== undefined) input = { ...input, form: { ...input.form, action: 'login', pid: input.form.person } };
   const { request } = interaction;
   const target = targetOf(request);
   const now = clock();

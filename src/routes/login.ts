@@ -50,6 +50,7 @@ function showPage(reply: FastifyReply, services: Services, shown: InteractionPag
     ...common,
     levels: login.levels,
     selectedLevel: login.selectedLevel,
+    persons: login.persons,
     ...(login.pid !== undefined ? { pid: login.pid } : {}),
     ...(login.problem !== undefined ? { problem: login.problem as keyof LoginMessages['problems'] } : {}),
   });
@@ -135,10 +136,16 @@ export const loginModule: RouteModule = {
         schema: {
           tags: ['login'],
           summary:
-            'Answer the page: on the login page action=login (with pid and acr) or action=cancel (access_denied); on the consent page action=accept or action=decline (access_denied)',
+            'Answer the page: on the login page action=login (with pid and acr), person=<number> (a ready test person, with acr) or action=cancel (access_denied); on the consent page action=accept or action=decline (access_denied)',
           consumes: ['application/x-www-form-urlencoded'],
           params,
-          body: z.object({ csrf: z.string(), action: z.enum(['login', 'cancel', 'accept', 'decline']), pid: z.string().optional(), acr: z.string().optional() }),
+          body: z.object({
+            csrf: z.string(),
+            action: z.enum(['login', 'cancel', 'accept', 'decline']).optional(),
+            pid: z.string().optional(),
+            person: z.string().optional().describe('A ready test person button: log in with this synthetic number (AUTHN-03)'),
+            acr: z.string().optional(),
+          }),
         },
       },
       submit,

@@ -20,6 +20,11 @@ button{padding:.6rem 1.2rem;font-size:1rem;border-radius:4px;border:1px solid #0
 button.primary{background:#0062ba;color:#fff}
 button.secondary{background:#fff;color:#0062ba}
 .error{color:#b00020;font-weight:600}
+ul.persons{list-style:none;padding:0;margin:.4rem 0}
+ul.persons li{margin:.3rem 0}
+button.person{width:100%;text-align:left;margin:0}
+.pid{font-family:ui-monospace,monospace;float:right}
+button:focus-visible,a:focus-visible,input:focus-visible,select:focus-visible{outline:3px solid #1e1e1e;outline-offset:2px}
 `.trim();
 
 const styleHash = cspHash(stylesheet);

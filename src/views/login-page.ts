@@ -22,6 +22,8 @@ export interface LoginPageInput {
   problem?: keyof LoginMessages['problems'];
   /** URL that switches the page to a locale. */
   languageLink: (locale: Locale) => string;
+  /** AUTHN-03: ready synthetic persons, each a submit button named person. */
+  persons?: readonly { kind: 'adult' | 'minor' | 'senior' | 'd-number'; pid: string; age: number }[];
   /** CSP sources the form's POST may lead to: 'self' and the client's redirect origin. */
   formAction: readonly string[];
 }
@@ -50,6 +52,21 @@ ${input.levels.map(
 )}</fieldset>
 <button class="primary" type="submit" id="login-submit" name="action" value="login">${t.submit}</button>
 <button class="secondary" type="submit" id="login-cancel" name="action" value="cancel" formnovalidate>${t.cancel}</button>
+${
+  // After the main buttons, so that Enter in the number field still means #login-submit (the
+  // form's default button is its first submit button).
+  input.persons?.length
+    ? html`<fieldset id="test-persons">
+<legend>${t.personsLegend}</legend>
+<ul class="persons">
+${input.persons.map(
+  (person) =>
+    html`<li><button class="secondary person" type="submit" id="test-person-${person.kind}" name="person" value="${person.pid}" formnovalidate>${t.persons[person.kind](person.age)} <span class="pid">${person.pid}</span></button></li>
+`,
+)}</ul>
+</fieldset>`
+    : html``
+}
 </form>`,
   });
 }

@@ -17,6 +17,8 @@ import { callerRequestId, generateRequestId, loggerOptions } from './http/loggin
 import { registerRouteRateLimits } from './http/rate-limit.js';
 import { openAuditLog } from './operations/audit.js';
 import { authorizeModule } from './routes/authorize.js';
+import { debuggerModule } from './routes/debugger.js';
+import { developerModule } from './routes/developer.js';
 import { endSessionModule } from './routes/endsession.js';
 import { healthModule } from './routes/health.js';
 import { jwksModule } from './routes/jwks.js';
@@ -47,6 +49,9 @@ export function routeModules(): RouteModule[] {
     introspectionModule,
     userinfoModule,
     endSessionModule,
+    // Test mode only: tools for relying-party developers (each registers nothing in prod).
+    developerModule,
+    debuggerModule,
   ];
   return [...modules, wellKnownModule(modules)];
 }
@@ -166,6 +171,7 @@ export async function buildApp(context: ProviderContext, options: BuildOptions =
         { name: 'userinfo', description: 'UserInfo endpoint' },
         { name: 'logout', description: 'RP-initiated and front-channel logout' },
         { name: 'operations', description: 'Health, readiness and metrics' },
+        { name: 'developer', description: 'Tools for relying-party developers: landing page, debugger, this reference (test mode only)' },
       ],
     },
     transform: jsonSchemaTransform,

@@ -10,6 +10,7 @@ import { createMetrics, type Metrics } from '../operations/metrics.js';
 import { BusinessCertificateVerifier, type TrustAnchors } from '../protocol/business-certificate.js';
 import type { SigningKeys } from '../protocol/jws.js';
 import type { ClientRegistry, RegisteredClient } from '../registry/client-registry.js';
+import { debuggerClient, debuggerClientSecret, withDebuggerClient } from '../registry/debugger-client.js';
 import type { ScopeRegistry } from '../registry/scope-registry.js';
 import { AccessTokenStore } from '../store/access-tokens.js';
 import { AssertionJtiStore } from '../store/assertion-jtis.js';
@@ -74,6 +75,8 @@ export interface Services extends ProviderContext {
   readonly limits: Limits;
   /** Shared rate-limit counters, also for route limits (http/rate-limit.ts). */
   readonly rateLimitCounters: RateLimitCounters;
+  /** Test mode: the built-in debugger client's secret and the sealer of its state cookie. */
+  readonly debugger: { readonly clientSecret: string; readonly sealer: CookieSealer } | undefined;
 }
 
 /** OP_AUDIT_LOG unset: events are dropped. */
@@ -87,8 +90,12 @@ export function buildServices(context: ProviderContext, audit: AuditLog = noAudi
   const metrics = createMetrics();
   store.instrument?.((seconds, failed) => metrics.storeOperation(seconds, failed));
   const rateLimitCounters = new RateLimitCounters(store, keys);
+  // Tools for relying-party developers: test mode only (docs/interface.md).
+  const debuggerSecret = config.mode === 'test' ? debuggerClientSecret(context.cookieSecret) : undefined;
   return Object.freeze({
     ...context,
+    registry: debuggerSecret ? withDebuggerClient(context.registry, debuggerClient(config.issuer, debuggerSecret, config.mode, context.scopes)) : context.registry,
+    debugger: debuggerSecret ? { clientSecret: debuggerSecret, sealer: new CookieSealer(context.cookieSecret, 'debugger') } : undefined,
     sessions: new SessionStore(store, keys),
     codes: new CodeStore(store, keys),
     accessTokens,

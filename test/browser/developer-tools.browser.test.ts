@@ -116,9 +116,9 @@ describe('developer tools and test persons in Chromium', () => {
         await page.focus('#pid');
         for (let i = 0; i < 20; i++) {
           await page.keyboard.press('Tab');
-          if (await page.evaluate(() => document.activeElement?.id === 'test-person-d-number')) break;
+          if ((await page.evaluate('document.activeElement && document.activeElement.id')) === 'test-person-d-number') break;
         }
-        expect(await page.evaluate(() => document.activeElement?.id)).toBe('test-person-d-number');
+        expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('test-person-d-number');
         await page.keyboard.press('Enter');
         await page.waitForSelector('#debugger-id-token', { timeout: navigationTimeout });
         expect(await json(page, '#debugger-id-token')).toMatchObject({ pid: wanted });

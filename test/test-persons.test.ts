@@ -38,8 +38,8 @@ describe('test persons (AUTHN-03)', () => {
     expect(new Set(numbers).size).toBeGreaterThan(190);
   });
 
-  it('AUTHN-03 npm run testid -- <count> prints that many valid synthetic numbers, one a line', () => {
-    const output = execFileSync(join(process.cwd(), 'node_modules', '.bin', 'tsx'), ['scripts/testid.ts', '5'], { encoding: 'utf8' });
+  it('AUTHN-03 npm run testid -- <count> (node dist/cli.js testid <count>) prints that many valid synthetic numbers, one a line', () => {
+    const output = execFileSync(join(process.cwd(), 'node_modules', '.bin', 'tsx'), ['src/cli.ts', 'testid', '5'], { encoding: 'utf8' });
     const lines = output.trim().split('\n');
     expect(lines).toHaveLength(5);
     for (const line of lines) {

@@ -6,6 +6,7 @@
 //   node dist/cli.js certs issue --orgno <orgno> --out <dir> [--days N]
 //   node dist/cli.js token jwt-bearer --client … --scope … --key … (--chain … | --kid …)
 //   node dist/cli.js testid [count]
+//   node dist/cli.js conformance config --issuer <https URL> [--suite <URL>] [--alias <alias>] [--out <dir>]
 // Each command is a module of src/cli/ with a main(argv); nothing here starts the provider.
 const commands: Record<string, () => Promise<{ main(argv: string[]): Promise<void> }>> = {
   'keys generate': () => import('./cli/keys-generate.js'),
@@ -14,6 +15,7 @@ const commands: Record<string, () => Promise<{ main(argv: string[]): Promise<voi
   'certs issue': () => import('./cli/certs-issue.js'),
   'token jwt-bearer': () => import('./cli/jwt-bearer-token.js'),
   testid: () => import('./cli/testid.js'),
+  'conformance config': () => import('./cli/conformance-config.js'),
 };
 
 const argv = process.argv.slice(2);

@@ -12,7 +12,7 @@ import { buildServices, type ProviderContext, type Services } from './flows/serv
 import './http/fastify.js';
 import { registerCors } from './http/cors.js';
 import { clientErrorHandler, registerErrorHandling } from './http/error-handler.js';
-import { BatchedStdout } from './http/log-stream.js';
+import { logDestination } from './http/log-stream.js';
 import { callerRequestId, generateRequestId, loggerOptions } from './http/logging.js';
 import { registerRouteRateLimits } from './http/rate-limit.js';
 import { openAuditLog } from './operations/audit.js';
@@ -92,7 +92,7 @@ export async function buildApp(context: ProviderContext, options: BuildOptions =
   const app = Fastify({
     ...listenerOptions(context.config),
     clientErrorHandler,
-    logger: { ...loggerOptions(context.config.logLevel), stream: options.logStream ?? new BatchedStdout() },
+    logger: { ...loggerOptions(context.config.logLevel), stream: options.logStream ?? logDestination() },
     genReqId: generateRequestId,
     // One line per request, written when it completes (below), instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),

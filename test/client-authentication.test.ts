@@ -2,7 +2,7 @@
 // registry built by parseClientRecords, a real Redis store for the jti replay markers (TOKEN-07)
 // and a fixed clock. Every refusal goes through `rejects`, which checks code, status, the Basic
 // challenge rule of ERR-04 and that nothing secret leaked into the error (ERR-03).
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair, type JWK, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OAuthError, type OAuthErrorCode } from '../src/errors.js';
@@ -606,6 +606,14 @@ describe('private_key_jwt: signature', () => {
   it('TOKEN-08 refuses an unsigned alg=none assertion', async () => {
     const unsigned = `${b64url({ alg: 'none', kid: JWT_KID })}.${b64url(defaultClaims())}.`;
     await rejects(input(jwtBody(unsigned)), { error: 'invalid_client', description: 'The client assertion must be signed with RS256' });
+  });
+
+  it('TOKEN-08 RFC 7515 §4.1.11 refuses a correctly signed assertion with a crit header extension it does not understand', async () => {
+    const claims = withoutUndefined({ ...defaultClaims() });
+    // Signed by hand: jose itself refuses to sign a crit it does not know.
+    const signingInput = `${b64url({ alg: 'RS256', kid: JWT_KID, crit: ['urn:example:must-understand'], 'urn:example:must-understand': true })}.${b64url(claims)}`;
+    const critical = `${signingInput}.${sign('sha256', Buffer.from(signingInput), jwtKeys.privateKey as unknown as KeyObject).toString('base64url')}`;
+    await rejects(input(jwtBody(critical)), { error: 'invalid_client', description: 'The client assertion signature is invalid' });
   });
 
   it('TOKEN-08 refuses an HS256 assertion', async () => {

@@ -30,7 +30,16 @@ function birthDateFor(nowMs: number, age: number): string {
   return iso(date);
 }
 
-export function testPersons(nowMs: number): TestPerson[] {
+/** The list changes once a day at most; every login page shows it, so it is built once per day. */
+let cached: { day: string; persons: readonly TestPerson[] } | undefined;
+
+export function testPersons(nowMs: number): readonly TestPerson[] {
+  const day = iso(new Date(nowMs));
+  if (cached?.day !== day) cached = { day, persons: Object.freeze(buildTestPersons(nowMs)) };
+  return cached.persons;
+}
+
+function buildTestPersons(nowMs: number): TestPerson[] {
   return catalogue.map(({ kind, age }) => {
     const birthDate = birthDateFor(nowMs, age);
     const pid = firstSyntheticIdentityNumber(birthDate, { dNumber: kind === 'd-number' });

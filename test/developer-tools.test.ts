@@ -3,6 +3,7 @@
 // reference, and the debugger's round trip (query and form_post, with and without PAR, refresh,
 // revoke, logout). In prod mode none of them exists. The Chromium tests
 // (test/browser/developer-tools.browser.test.ts) drive the same pages under the real CSP.
+import { Writable } from 'node:stream';
 import { decodeJwt } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestProvider, type TestProvider } from './support/app.js';
@@ -151,6 +152,24 @@ describe('debugger (test mode)', () => {
     const target = String(loggedOut.headers.location ?? /data-post-logout-redirect="([^"]+)"/.exec(loggedOut.body)?.[1]);
     expect(decodeHtml(target)).toBe(`${issuer}/debugger?state=st`);
     expect((await browser.get('/debugger?state=st')).body).toContain('Logged out; the provider returned state st.');
+  });
+
+  it('ERR-06 the debugger round trip logs no code, token, secret or identity number', async () => {
+    const lines: string[] = [];
+    const capture = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    provider = await startTestProvider({ env: { OP_LOG_LEVEL: 'info' }, logStream: capture });
+    const browser = new Browser(provider.app);
+    const { callback } = await debuggerLogin(browser, { scope: 'profile' });
+    const response = preOf(callback, 'debugger-token-response') as Record<string, string>;
+    await browser.post('/debugger/refresh', { refresh_token: response.refresh_token!, id_token: response.id_token! });
+    const text = lines.join('');
+    expect(text).toContain('/debugger/callback');
+    for (const secret of [response.access_token!, response.id_token!, response.refresh_token!, pid, provider.app.services.debugger!.clientSecret]) expect(text).not.toContain(secret);
   });
 
   it('a refused login (cancel) and a callback without the debugger cookie are shown as errors, never a 500', async () => {

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,16 +61,18 @@ describe('log output', () => {
   it("ERR-06 goes through pino's asynchronous destination: lines in order, all of them written once flushed", async () => {
     const { logDestination } = await import('../src/http/log-stream.js');
     const path = join(mkdtempSync(join(tmpdir(), 'op-log-')), 'out.log');
-    const fd = openSync(path, 'w');
-    const stream = logDestination(fd) as NodeJS.WritableStream & { flushSync(): void; once(event: string, listener: () => void): void };
+    const fd = openSync(path, 'a');
+    const stream = logDestination(fd) as NodeJS.WritableStream & { once(event: string, listener: () => void): void };
     await new Promise<void>((resolve) => stream.once('ready', resolve));
     for (let i = 0; i < 1000; i++) stream.write(`line ${i}\n`);
-    stream.flushSync();
+    // Ending flushes what is pending (as pino's exit hook does), in order.
+    const closed = new Promise<void>((resolve) => stream.once('close', resolve));
+    stream.end();
+    await closed;
     const lines = readFileSync(path, 'utf8').trim().split('\n');
     expect(lines).toHaveLength(1000);
     expect(lines[999]).toBe('line 999');
     expect(lines.every((line, i) => line === `line ${i}`)).toBe(true);
-    closeSync(fd);
   });
 
   it('ERR-06 building many apps in one process adds no exit listener per app (no MaxListenersExceededWarning)', async () => {

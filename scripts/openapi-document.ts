@@ -2,7 +2,7 @@
 // production (embedded store, demo clients, a throwaway key) and asked for its document.
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { defaultAuthenticator } from '../src/flows/services.js';
+import { loadAuthenticators } from '../src/authn/load.js';
 import { generatePrivateJwk, parseSigningKeySet } from '../src/keys/signing-keys.js';
 import { loadTrustAnchors } from '../src/keys/trust-store.js';
 import { StaticClientRegistry } from '../src/registry/client-registry.js';
@@ -29,7 +29,7 @@ export async function buildOpenApiYaml(): Promise<string> {
     signingKeys,
     clock: Date.now,
     cookieSecret: 'openapi-document-only-cookie-secret-0123456789',
-    authenticator: defaultAuthenticator(config),
+    authenticators: loadAuthenticators(config),
   });
   try {
     await app.ready();

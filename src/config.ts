@@ -35,8 +35,14 @@ export interface Config {
   readonly parLifetime: number;
   /** AUTHZ-08 flag requireStateAndNonceForAll: state and nonce mandatory for every client. */
   readonly requireStateAndNonceForAll: boolean;
+  /** AUTHZ-23 flag: the legacy login_hint=eidas:true adds eidas-loa-substantial to acr_values (default true). */
+  readonly legacyEidasLoginHint: boolean;
+  /** IDT-05, IDT-11: JSON object mapping eIDAS identifiers to (synthetic) Norwegian numbers; unset: no matches. */
+  readonly eidasMatchFile: string | undefined;
   /** LOGOUT-04 flag logoutAcceptClientIdWithoutHint: client_id may stand in for id_token_hint. */
   readonly logoutAcceptClientIdWithoutHint: boolean;
+  /** AUTHN-01: the upstream eID; unset: none. */
+  readonly upstream: UpstreamConfig | undefined;
   readonly logLevel: LogLevel;
   /** ms a Redis command may take before the request is answered 503 (store outage). */
   readonly redisTimeoutMs: number;
@@ -69,6 +75,39 @@ export interface Config {
   readonly trustProxy: string | undefined;
   /** Shed load (503) when the event loop lags more than this many ms; 0: never. */
   readonly maxEventLoopDelayMs: number;
+}
+
+/** The upstream OpenID Provider of the upstream eID (OP_UPSTREAM_*; AUTHN-01, AUTHN-02). */
+export interface UpstreamConfig {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientAuth: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+  readonly clientSecret: string | undefined;
+  readonly privateKeyFile: string | undefined;
+  readonly scope: string;
+  readonly name: string;
+  readonly pidClaim: string;
+  /** The upstream's acr value → our level, in order. */
+  readonly acrMap: readonly (readonly [string, Acr])[];
+  /** Fixed amr values; unset: the upstream's amr are passed on. */
+  readonly amr: readonly string[] | undefined;
+}
+
+type Acr = 'idporten-loa-low' | 'idporten-loa-substantial' | 'idporten-loa-high' | 'eidas-loa-low' | 'eidas-loa-substantial' | 'eidas-loa-high';
+const ourLevels: readonly Acr[] = ['idporten-loa-low', 'idporten-loa-substantial', 'idporten-loa-high', 'eidas-loa-low', 'eidas-loa-substantial', 'eidas-loa-high'];
+
+/** OP_UPSTREAM_ACR_MAP: `upstream=ours` pairs, comma-separated; every value one of our levels, all on one scale. */
+function parseAcrMap(value: string): { map?: [string, Acr][]; problem?: string } {
+  const map: [string, Acr][] = [];
+  for (const pair of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const match = /^([\x21-\x7e]{1,100})=([a-z-]+)$/.exec(pair);
+    if (!match || !(ourLevels as readonly string[]).includes(match[2]!)) return { problem: 'must be comma-separated upstream=level pairs, each level one of idporten-loa-low|substantial|high or eidas-loa-low|substantial|high (AUTHN-02)' };
+    if (map.some(([upstream]) => upstream === match[1])) return { problem: 'must name each upstream acr value once (AUTHN-02)' };
+    map.push([match[1]!, match[2] as Acr]);
+  }
+  if (map.length === 0) return { problem: 'must map at least one upstream acr value (AUTHN-02)' };
+  if (new Set(map.map(([, ours]) => ours.startsWith('eidas-'))).size > 1) return { problem: 'must map to one scale: idporten-loa-* or eidas-loa-* levels, not both (AUTHN-01)' };
+  return { map };
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -172,6 +211,22 @@ const envSchema = z
     OP_CODE_LIFETIME: wholeNumber(10, 600, 'seconds', 60, ' (TOKEN-11)'),
     OP_REQUIRE_STATE_AND_NONCE: flag(false, ' (AUTHZ-08)'),
     OP_LOGOUT_ACCEPT_CLIENT_ID_WITHOUT_HINT: flag(false, ' (LOGOUT-04)'),
+    OP_LEGACY_EIDAS_LOGIN_HINT: flag(true, ' (AUTHZ-23)'),
+    OP_EIDAS_MATCH_FILE: z.string().min(1, { message: 'must be a file path' }).optional(),
+    // AUTHN-01, AUTHN-02: the upstream eID (an OpenID Provider in front of a real eID).
+    OP_UPSTREAM_ISSUER: z
+      .string()
+      .refine((value) => /^https?:\/\/[^\s?#]+$/.test(value) && !value.endsWith('/'), { message: 'must be an absolute http(s) URL without a query, fragment or trailing slash' })
+      .optional(),
+    OP_UPSTREAM_CLIENT_ID: z.string().regex(/^[\x20-\x7e]{1,200}$/, { message: 'must be 1-200 printable ASCII characters' }).optional(),
+    OP_UPSTREAM_CLIENT_SECRET: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+    OP_UPSTREAM_PRIVATE_KEY_FILE: z.string().min(1, { message: 'must be a file path' }).optional(),
+    OP_UPSTREAM_CLIENT_AUTH: z.enum(['client_secret_basic', 'client_secret_post', 'private_key_jwt'], { message: 'must be client_secret_basic, client_secret_post or private_key_jwt' }).optional(),
+    OP_UPSTREAM_SCOPE: z.string().regex(/^openid( [\x21\x23-\x5b\x5d-\x7e]+)*$/, { message: 'must be space-separated scopes beginning with openid' }).default('openid profile'),
+    OP_UPSTREAM_NAME: z.string().trim().min(1).max(100, { message: 'must be 1-100 characters' }).optional(),
+    OP_UPSTREAM_PID_CLAIM: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, { message: 'must be a claim name' }).default('pid'),
+    OP_UPSTREAM_ACR_MAP: z.string().default('idporten-loa-substantial=idporten-loa-substantial,idporten-loa-high=idporten-loa-high'),
+    OP_UPSTREAM_AMR: z.string().regex(/^[\x21-\x2b\x2d-\x7e]{1,63}(,[\x21-\x2b\x2d-\x7e]{1,63})*$/, { message: 'must be comma-separated amr values' }).optional(),
     OP_LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
         message: 'must be one of fatal, error, warn, info, debug, trace, silent',
@@ -204,6 +259,21 @@ const envSchema = z
     OP_MAX_EVENT_LOOP_DELAY_MS: wholeNumber(0, 60_000, 'milliseconds', 1000, ' (0 = off)'),
   })
   .superRefine((env, ctx) => {
+    // AUTHN-01: the upstream eID is configured as a whole: issuer, client and one credential.
+    const upstreamVariables = Object.keys(env).filter((name) => name.startsWith('OP_UPSTREAM_') && !['OP_UPSTREAM_SCOPE', 'OP_UPSTREAM_PID_CLAIM', 'OP_UPSTREAM_ACR_MAP'].includes(name));
+    const needs = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (env.OP_UPSTREAM_ISSUER || upstreamVariables.length > 0) {
+      if (!env.OP_UPSTREAM_ISSUER) needs('OP_UPSTREAM_ISSUER', 'is required when any other OP_UPSTREAM_* variable is set');
+      if (!env.OP_UPSTREAM_CLIENT_ID) needs('OP_UPSTREAM_CLIENT_ID', 'is required with OP_UPSTREAM_ISSUER');
+      const method = env.OP_UPSTREAM_CLIENT_AUTH ?? (env.OP_UPSTREAM_PRIVATE_KEY_FILE ? 'private_key_jwt' : 'client_secret_basic');
+      if (method === 'private_key_jwt' && !env.OP_UPSTREAM_PRIVATE_KEY_FILE) needs('OP_UPSTREAM_PRIVATE_KEY_FILE', 'is required for private_key_jwt');
+      if (method !== 'private_key_jwt' && !env.OP_UPSTREAM_CLIENT_SECRET) needs('OP_UPSTREAM_CLIENT_SECRET', `is required for ${method}`);
+      if (env.OP_UPSTREAM_CLIENT_SECRET && env.OP_UPSTREAM_PRIVATE_KEY_FILE) needs('OP_UPSTREAM_CLIENT_SECRET', 'must not be set together with OP_UPSTREAM_PRIVATE_KEY_FILE: one credential');
+      const acr = parseAcrMap(env.OP_UPSTREAM_ACR_MAP);
+      if (acr.problem) needs('OP_UPSTREAM_ACR_MAP', acr.problem);
+      // ENV-03: a prod provider talks to its upstream over https only.
+      if (env.OP_MODE === 'prod' && env.OP_UPSTREAM_ISSUER?.startsWith('http:')) needs('OP_UPSTREAM_ISSUER', 'must be https in prod mode (ENV-03)');
+    }
     if (env.OP_MODE !== 'prod') return;
     // ENV-03: prod refuses every test-only convenience.
     const refuse = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
@@ -266,6 +336,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     codeLifetime: e.OP_CODE_LIFETIME,
     requireStateAndNonceForAll: e.OP_REQUIRE_STATE_AND_NONCE,
     logoutAcceptClientIdWithoutHint: e.OP_LOGOUT_ACCEPT_CLIENT_ID_WITHOUT_HINT,
+    upstream: e.OP_UPSTREAM_ISSUER
+      ? {
+          issuer: e.OP_UPSTREAM_ISSUER,
+          clientId: e.OP_UPSTREAM_CLIENT_ID!,
+          clientAuth: e.OP_UPSTREAM_CLIENT_AUTH ?? (e.OP_UPSTREAM_PRIVATE_KEY_FILE ? 'private_key_jwt' : 'client_secret_basic'),
+          clientSecret: e.OP_UPSTREAM_CLIENT_SECRET,
+          privateKeyFile: e.OP_UPSTREAM_PRIVATE_KEY_FILE,
+          scope: e.OP_UPSTREAM_SCOPE,
+          name: e.OP_UPSTREAM_NAME ?? new URL(e.OP_UPSTREAM_ISSUER).host,
+          pidClaim: e.OP_UPSTREAM_PID_CLAIM,
+          acrMap: parseAcrMap(e.OP_UPSTREAM_ACR_MAP).map!,
+          amr: e.OP_UPSTREAM_AMR?.split(','),
+        }
+      : undefined,
+    legacyEidasLoginHint: e.OP_LEGACY_EIDAS_LOGIN_HINT,
+    eidasMatchFile: e.OP_EIDAS_MATCH_FILE,
     logLevel: e.OP_LOG_LEVEL,
     redisTimeoutMs: e.OP_REDIS_TIMEOUT_MS,
     requestTimeout: e.OP_REQUEST_TIMEOUT,

@@ -18,6 +18,8 @@ export type OAuthErrorCode =
   | 'login_required'
   | 'consent_required'
   | 'interaction_required'
+  /** OpenID Connect Core Unmet Authentication Requirements 1.0 §2: no eID here can meet acr_values. */
+  | 'unmet_authentication_requirements'
   | 'request_not_supported'
   | 'request_uri_not_supported'
   | 'invalid_request_uri'

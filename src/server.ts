@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, buildMetricsApp } from './app.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { defaultAuthenticator } from './flows/services.js';
+import { AuthenticatorConfigError, loadAuthenticators } from './authn/load.js';
 import { loadSharedSecret } from './keys/shared-secret.js';
 import { SigningKeyError, loadSigningKeys } from './keys/signing-keys.js';
 import { TrustStoreError, loadTrustAnchors } from './keys/trust-store.js';
@@ -18,7 +18,7 @@ import { RedisUrlError } from './store/redis-connection.js';
 import { RedisStore } from './store/redis-store.js';
 import { StoreUnavailableError } from './store/store.js';
 
-const startupErrors = [ConfigError, ScopeRegistryError, ClientRegistryError, TrustStoreError, SigningKeyError, StoreUnavailableError, RedisUrlError];
+const startupErrors = [ConfigError, ScopeRegistryError, ClientRegistryError, TrustStoreError, SigningKeyError, StoreUnavailableError, RedisUrlError, AuthenticatorConfigError];
 
 /**
  * Shutdown (docs/interface.md, "Operations": exit 0 within 5 s): stop accepting, answer what is
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
       signingKeys,
       clock: systemClock,
       cookieSecret,
-      authenticator: defaultAuthenticator(config),
+      authenticators: loadAuthenticators(config),
     });
     const log = app.log;
     if (store instanceof RedisStore) {

@@ -563,7 +563,7 @@ describe('AUTHZ-14 prompt', () => {
 });
 
 describe('AUTHZ-15 response_mode', () => {
-  it.each(['fragment', 'query.jwt', 'form_post.jwt', 'jwt', 'bogus', 'QUERY'])('AUTHZ-15 response_mode=%s is invalid_request delivered by query', async (mode) => {
+  it.each(['fragment', 'fragment.jwt', 'bogus', 'QUERY', 'JWT'])('AUTHZ-15 response_mode=%s is invalid_request delivered by query', async (mode) => {
     const query = expectRedirectError(await getAuthorize(withParams(webRequest, { response_mode: mode })), webRedirect, 'invalid_request', { state: 'state-1', issuer });
     expect(query.get('error_description')).toContain('response_mode');
   });

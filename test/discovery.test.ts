@@ -68,12 +68,13 @@ describe('discovery and keys over HTTP', () => {
       jwks_uri: `${base}/jwks.json`,
       scopes_supported: ['openid', 'profile'],
       response_types_supported: ['code'],
-      // AUTHZ-17 (JARM) is not implemented, so query.jwt and form_post.jwt are not offered.
-      response_modes_supported: ['query', 'form_post'],
+      // AUTHZ-17: the JARM modes, signed RS256.
+      response_modes_supported: ['query', 'form_post', 'query.jwt', 'form_post.jwt'],
+      authorization_signing_alg_values_supported: ['RS256'],
       // TOKEN-21: the JWT-bearer grant of machine clients.
       grant_types_supported: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:jwt-bearer'],
-      // IDT-11: no eIDAS authenticator, so no eidas-loa-* values.
-      acr_values_supported: ['idporten-loa-low', 'idporten-loa-substantial', 'idporten-loa-high'],
+      // IDT-11: the eIDAS test login (test mode) gives eidas-loa-* values.
+      acr_values_supported: ['idporten-loa-low', 'idporten-loa-substantial', 'idporten-loa-high', 'eidas-loa-low', 'eidas-loa-substantial', 'eidas-loa-high'],
       // IDT-04: pairwise by default, public for clients registered with subject_type public.
       subject_types_supported: ['public', 'pairwise'],
       id_token_signing_alg_values_supported: ['RS256'],

@@ -1,17 +1,20 @@
 // The authorization request as a use case (AUTHZ-01…28, PAR-07…09, SSO-02…08): resolve a pushed
 // request or validate the parameters (protocol/authorize/checks.ts), then answer from the
 // browser's session with a code (SSO-04), send the user to log in, or redirect an error.
+import { eligibleAuthenticators } from '../authn/authenticator.js';
 import { OAuthError } from '../errors.js';
 import { chooseLocale, type Locale } from '../i18n/locale.js';
-import { successParameters, type ResponseParameters } from '../protocol/authorization-response.js';
+import { successParameters } from '../protocol/authorization-response.js';
 import { parseAuthorizationRequest } from '../protocol/authorize/checks.js';
 import type { RawParameters } from '../protocol/authorize/parameters.js';
 import { checkPushedRequest, parsePushedRequestReference, refersToPushedRequest } from '../protocol/authorize/pushed-request.js';
-import { targetOf, type AuthorizationRequest, type RedirectTarget } from '../protocol/authorize/request.js';
+import { targetOf, type AuthorizationRequest } from '../protocol/authorize/request.js';
 import { cappedGrantLifetime, scopePolicy } from '../protocol/scope-policy.js';
 import { loginFor, sessionRemainingMs, type LoadedSession } from '../protocol/session.js';
+import { personOf } from '../protocol/tokens.js';
 import { decideSso } from '../protocol/sso.js';
 import type { RegisteredClient } from '../registry/client-registry.js';
+import type { AuthorizationResponse } from './authorization-response.js';
 import { findBrowserSession } from './browser-session.js';
 import { issueCodeOps } from './code-issuance.js';
 import { checkConsent } from './consent.js';
@@ -28,12 +31,6 @@ export interface AuthorizeInput {
   languageCookie: string | undefined;
 }
 
-/** An authorization response to deliver to a verified redirect_uri (AUTHZ-15…20). */
-export interface AuthorizationResponse {
-  target: RedirectTarget;
-  parameters: ResponseParameters;
-  locale: Locale;
-}
 
 /** The session cookie to (re)set: its value and how long it may live (SSO-01, SSO-02). */
 export interface SessionCookie {
@@ -142,7 +139,7 @@ async function continueAuthorization(services: Services, flow: FlowContext, clie
   }
 
   if (decision.kind === 'reuse' && touched && login) {
-    const subject = { pid: login.pid, acr: login.acr, amr: login.amr, auth_time: login.auth_time, sid: login.sid, locale };
+    const subject = { ...personOf(login), acr: login.acr, amr: login.amr, auth_time: login.auth_time, sid: login.sid, locale };
     if (policy.consent.length > 0) {
       // SSO-04, AUTHZ-27: the session answers only with the user's consent to these scopes.
       const consent = await checkConsent(services, client, request, subject, policy.consent);
@@ -162,9 +159,15 @@ async function continueAuthorization(services: Services, flow: FlowContext, clie
     return { kind: 'respond', response: { target, parameters: successParameters(code, target, config.issuer), locale }, ...cookie };
   }
 
-  if (!services.authenticator) {
+  if (services.authenticators.length === 0) {
     await touch();
     return { kind: 'respond', response: refuse(flow, client, target, new OAuthError('temporarily_unavailable', 'No authentication method is available in this deployment'), config.issuer, locale), ...cookie };
+  }
+  // AUTHN-01, AUTHZ-11: some eID here must be able to meet the request (eIDAS only when asked for).
+  if (eligibleAuthenticators(services.authenticators, request).length === 0) {
+    await touch();
+    const error = new OAuthError('unmet_authentication_requirements', 'No eID offered here can meet the requested acr_values');
+    return { kind: 'respond', response: refuse(flow, client, target, error, config.issuer, locale), ...cookie };
   }
   // The user must authenticate: the validated request travels sealed in a cookie bound to this
   // browser, so showing the login page costs no store round trip (beyond restarting the idle

@@ -53,7 +53,7 @@ export async function authorizationCodeGrant(services: Services, flow: FlowConte
     expires_in: accessToken.lifetime,
     scope: record.scope.join(' '),
     // TOKEN-12 Core §3.1.3.3: an id_token only when openid was granted (AUTHZ-06).
-    ...(record.scope.includes('openid') ? { id_token: mintIdToken(services, facts, record.nonce, now) } : {}),
+    ...(record.scope.includes('openid') ? { id_token: mintIdToken(services, facts, { nonce: record.nonce, onbehalfof: record.onbehalfof }, now) } : {}),
     ...(refresh ? { refresh_token: refresh.token } : {}),
   };
 }

@@ -40,13 +40,14 @@ export function issueCodeOps(
         expires_at: nowMs + codeLifetimeMs,
         ...(request.nonce !== undefined ? { nonce: request.nonce } : {}),
         ...(request.code_challenge !== undefined ? { code_challenge: request.code_challenge } : {}),
+        ...(request.onbehalfof !== undefined ? { onbehalfof: request.onbehalfof } : {}),
       },
       codeLifetimeMs,
     ),
     // The token is minted at /token; its record exists from now on so minting costs no write.
     ...services.accessTokens.registerOps(
       accessTokenJti,
-      { grant_id: grantId, client_id: client.client_id, locale: subject.locale },
+      { grant_id: grantId, client_id: client.client_id, locale: subject.locale, ...(subject.eidas ? { eidas: subject.eidas } : {}) },
       codeLifetimeMs + client.access_token_lifetime * 1000 + 60_000,
     ),
     // REVOKE-03, TOKEN-11: the grant knows its first access token from the start; the list lives

@@ -8,10 +8,10 @@ import { successParameters } from '../protocol/authorization-response.js';
 import { targetOf, type AuthorizationRequest } from '../protocol/authorize/request.js';
 import { consentDeclined, consentId, decideConsent, type ConsentDecision } from '../protocol/consent.js';
 import { cappedGrantLifetime, scopePolicy } from '../protocol/scope-policy.js';
-import { pairwiseSubject, type AuthenticatedSubject } from '../protocol/tokens.js';
+import { pairwiseSubject, personKey, type AuthenticatedSubject } from '../protocol/tokens.js';
 import type { RegisteredClient } from '../registry/client-registry.js';
+import type { AuthorizationResponse } from './authorization-response.js';
 import type { RegisteredScope } from '../registry/scope-registry.js';
-import type { AuthorizationResponse } from './authorize.js';
 import { issueCodeOps } from './code-issuance.js';
 import { checkCsrf, expiredInteraction, interactionLifetimeLeft, type ConsentInteraction } from './interactions.js';
 import { refuse } from './refusal.js';
@@ -22,7 +22,7 @@ export const consentScopes = (services: Services, request: AuthorizationRequest)
 
 /** The store key of this person's consent to these scopes for this client. */
 const consentIdOf = (services: Services, client: RegisteredClient, subject: Pick<AuthenticatedSubject, 'pid'>, scopes: readonly RegisteredScope[]): string =>
-  consentId(client.client_id, pairwiseSubject(services.config.pairwiseSecret, client.client_id, subject.pid), scopes.map((scope) => scope.name));
+  consentId(client.client_id, pairwiseSubject(services.config.pairwiseSecret, client.client_id, personKey(subject)), scopes.map((scope) => scope.name));
 
 /**
  * AUTHZ-14, AUTHZ-27: whether the known user's consent is granted (remembered), must be asked,

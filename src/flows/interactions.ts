@@ -36,6 +36,8 @@ interface InteractionBase {
 /** AUTHN-01: the user still has to authenticate. */
 export interface AuthenticateInteraction extends InteractionBase {
   stage: 'authenticate';
+  /** AUTHN-01: a login begun at an external eID: its method and what its start asked to keep (PKCE verifier, state, nonce). */
+  pending?: { method: string; values: Readonly<Record<string, string>> };
 }
 
 /** AUTHZ-27: the user is known and must answer the consent page. */
@@ -92,6 +94,12 @@ export function startInteraction(services: Services, request: AuthorizationReque
 /** AUTHZ-27: the consent stage, after a login or for an SSO answer; a new id, so it is completed once too. */
 export function startConsent(services: Services, request: AuthorizationRequest, subject: AuthenticatedSubject, sessionCreatedAt: number, nowMs: number): StartedInteraction {
   return seal(services, { stage: 'consent', id: newId(), request, csrf: newId(), expires_at: nowMs + interactionLifetimeMs, subject, session_created_at: sessionCreatedAt }, nowMs);
+}
+
+/** AUTHN-01: the same interaction (same id, same page) remembering a login begun at an external eID. */
+export function withPending(services: Services, interaction: AuthenticateInteraction, method: string, values: Readonly<Record<string, string>>, nowMs: number): StartedInteraction {
+  const { stored: _stored, ...rest } = interaction;
+  return seal(services, { ...rest, pending: { method, values } }, nowMs);
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Locale } from '../i18n/locale.js';
 import { errorParameters } from '../protocol/authorization-response.js';
 import type { RedirectTarget } from '../protocol/authorize/request.js';
 import type { RegisteredClient } from '../registry/client-registry.js';
-import type { AuthorizationResponse } from './authorize.js';
+import type { AuthorizationResponse } from './authorization-response.js';
 import type { FlowContext } from './services.js';
 
 /**

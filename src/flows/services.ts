@@ -1,7 +1,6 @@
 // What the use cases work with, built once at start-up (app.ts decorates the app with it):
 // the provider's inputs (ProviderContext) and the stores and helpers made from them (Services).
 import type { Authenticator } from '../authn/authenticator.js';
-import { testIdAuthenticator } from '../authn/testid.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { CookieSealer } from '../keys/sealer.js';
@@ -40,13 +39,8 @@ export interface ProviderContext {
   readonly clock: Clock;
   /** Key material for the sealed interaction cookie (config or shared generated secret). */
   readonly cookieSecret: string;
-  /** AUTHN-01: the authenticator of the login page; none in prod until real eIDs exist (AUTHN-03). */
-  readonly authenticator: Authenticator | undefined;
-}
-
-/** ENV-03, AUTHN-03: TestID exists only in test mode. */
-export function defaultAuthenticator(config: Config): Authenticator | undefined {
-  return config.mode === 'test' ? testIdAuthenticator(config.mode) : undefined;
+  /** AUTHN-01: the authenticators the eID selector offers, in its order (authn/load.ts); none in prod until one is configured (AUTHN-03). */
+  readonly authenticators: readonly Authenticator[];
 }
 
 /** Everything a use case needs, built once. */

@@ -6,7 +6,7 @@ import { newAccessTokenHandle, newJti, newRefreshToken } from '../protocol/ident
 import { signJwt } from '../protocol/jws.js';
 import { cappedAccessTokenLifetime, scopePolicy, type ScopePolicy } from '../protocol/scope-policy.js';
 import { buildRefreshTokenRecord, type RefreshTokenRecord } from '../protocol/token/refresh-token-grant.js';
-import { buildAccessTokenClaims, buildIdTokenClaims, subjectFor, type AuthenticatedSubject } from '../protocol/tokens.js';
+import { buildAccessTokenClaims, buildIdTokenClaims, personKey, subjectFor, type AuthenticatedSubject } from '../protocol/tokens.js';
 import type { RegisteredClient } from '../registry/client-registry.js';
 import { accessTokenMember, type GrantLifetimes } from '../store/grants.js';
 import type { WriteOp } from '../store/store.js';
@@ -89,7 +89,7 @@ export function mintAccessToken(services: Services, facts: GrantFacts, nowMs: nu
     client,
     clientAmr: facts.clientAmr,
     subject: facts.subject,
-    sub: subjectFor(services.config.pairwiseSecret, client, facts.subject.pid),
+    sub: subjectFor(services.config.pairwiseSecret, client, personKey(facts.subject)),
     scope: facts.scope,
     resource: facts.resource,
     jti: tokenId,
@@ -97,7 +97,7 @@ export function mintAccessToken(services: Services, facts: GrantFacts, nowMs: nu
     lifetime,
     pseudonymous: policy.pseudonymous, // AT-05
   });
-  const record: AccessTokenRecord = { grant_id: facts.grantId, client_id: client.client_id, locale: facts.subject.locale };
+  const record: AccessTokenRecord = { grant_id: facts.grantId, client_id: client.client_id, locale: facts.subject.locale, ...(facts.subject.eidas ? { eidas: facts.subject.eidas } : {}) };
   const grantTtlMs = facts.grantExpiresAt - nowMs;
   if (opaque) {
     // AT-01 RFC 7662: a random handle; its claims live only in its record.
@@ -109,15 +109,17 @@ export function mintAccessToken(services: Services, facts: GrantFacts, nowMs: nu
 }
 
 /** IDT-01…10: only for the authorization_code grant with openid (TOKEN-12, TOKEN-16). */
-export function mintIdToken(services: Services, facts: GrantFacts, nonce: string | undefined, nowMs: number): string {
+export function mintIdToken(services: Services, facts: GrantFacts, bound: { nonce?: string | undefined; onbehalfof?: string | undefined }, nowMs: number): string {
+  const { nonce, onbehalfof } = bound;
   return signJwt(
     buildIdTokenClaims({
       issuer: services.config.issuer,
       client: facts.client,
       subject: facts.subject,
-      sub: subjectFor(services.config.pairwiseSecret, facts.client, facts.subject.pid),
+      sub: subjectFor(services.config.pairwiseSecret, facts.client, personKey(facts.subject)),
       nowSeconds: Math.floor(nowMs / 1000),
       ...(nonce !== undefined ? { nonce } : {}),
+      ...(onbehalfof !== undefined ? { onbehalfof } : {}),
       // IDT-05: the granted scope decides.
       pseudonymous: scopePolicy(facts.grantScope, services.scopes).pseudonymous,
     }),

@@ -4,9 +4,10 @@
 import { OAuthError } from '../errors.js';
 import { isOpaqueHandle, isUsableRecord, readOpaqueAccessToken, type AccessTokenClaims, type AccessTokenRecord } from '../protocol/access-token.js';
 import { challenge, invalidToken, verifyAccessToken } from '../protocol/bearer-token.js';
+import type { EidasAttributes } from '../protocol/tokens.js';
 import type { FlowContext, Services } from './services.js';
 
-export interface UserinfoClaims {
+export interface UserinfoClaims extends Partial<EidasAttributes> {
   sub: string;
   pid?: string;
   locale: string;
@@ -39,6 +40,7 @@ export async function userinfo(services: Services, flow: FlowContext, token: str
     const description = 'The access token lacks the profile scope';
     throw new OAuthError('insufficient_scope', description, { wwwAuthenticate: challenge(realm, { error: 'insufficient_scope', description, scope: 'profile' }) });
   }
-  // UI-03: sub (as in the id_token), pid (absent for pseudonymous scopes, AT-05), locale.
-  return { sub: claims.sub, ...(claims.pid !== undefined ? { pid: claims.pid } : {}), locale: record!.locale };
+  // UI-03: sub (as in the id_token), pid (absent for pseudonymous scopes, AT-05, and for an eIDAS
+  // identity without a Norwegian number, IDT-05), locale; IDT-11: an eIDAS login's attributes.
+  return { sub: claims.sub, ...(claims.pid !== undefined ? { pid: claims.pid } : {}), locale: record!.locale, ...(record!.eidas ?? {}) };
 }

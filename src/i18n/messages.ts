@@ -12,6 +12,10 @@ export interface Messages {
   errorAdvice: string;
   languageSwitcherLabel: string;
   login: LoginMessages;
+  /** AUTHN-01: the eID selector, when more than one eID is offered. */
+  selector: SelectorMessages;
+  /** IDT-11: the eIDAS test login. */
+  eidas: EidasMessages;
   consent: ConsentMessages;
   formPost: { title: string; continue: string };
   logout: LogoutMessages;
@@ -33,6 +37,26 @@ export interface ConsentMessages {
   remembered: string;
   accept: string;
   decline: string;
+}
+
+export interface SelectorMessages {
+  title: string;
+  intro: (clientName: string) => string;
+  /** The button of an external eID (an upstream OpenID Provider). */
+  externalSubmit: (eidName: string) => string;
+}
+
+export interface EidasMessages {
+  title: string;
+  notice: string;
+  identifierLabel: string;
+  firstnameLabel: string;
+  lastnameLabel: string;
+  dateOfBirthLabel: string;
+  levelLegend: string;
+  levels: { 'eidas-loa-substantial': string; 'eidas-loa-high': string };
+  submit: string;
+  problems: Record<'eidas-identifier' | 'eidas-firstname' | 'eidas-lastname' | 'eidas-date-of-birth' | 'eidas-acr', string>;
 }
 
 export interface LoginMessages {
@@ -83,6 +107,29 @@ export const messages: Record<Locale, Messages> = {
         minor: (age) => `Under 18, ${age} år`,
         senior: (age) => `Pensjonist, ${age} år`,
         'd-number': (age) => `D-nummer, ${age} år`,
+      },
+    },
+    selector: {
+      title: 'Velg innloggingsmetode',
+      intro: (name) => `${name} ber deg logge inn. Velg hvordan:`,
+      externalSubmit: (eid) => `Logg inn med ${eid}`,
+    },
+    eidas: {
+      title: 'Utenlandsk eID (eIDAS)',
+      notice: 'Testinnlogging for utenlandske brukere. Skriv inn en syntetisk utenlandsk identitet.',
+      identifierLabel: 'eIDAS-identifikator (CC/NO/…)',
+      firstnameLabel: 'Fornavn',
+      lastnameLabel: 'Etternavn',
+      dateOfBirthLabel: 'Fødselsdato (ÅÅÅÅ-MM-DD)',
+      levelLegend: 'Sikkerhetsnivå',
+      levels: { 'eidas-loa-substantial': 'Betydelig (eidas-loa-substantial)', 'eidas-loa-high': 'Høyt (eidas-loa-high)' },
+      submit: 'Logg inn med eIDAS',
+      problems: {
+        'eidas-identifier': 'Skriv inn en identifikator på formen CC/NO/…, der CC er et annet land enn NO.',
+        'eidas-firstname': 'Skriv inn fornavnet (høyst 100 tegn).',
+        'eidas-lastname': 'Skriv inn etternavnet (høyst 100 tegn).',
+        'eidas-date-of-birth': 'Skriv inn en gyldig fødselsdato på formen ÅÅÅÅ-MM-DD.',
+        'eidas-acr': 'Velg et sikkerhetsnivå som tjenesten godtar.',
       },
     },
     consent: {
@@ -136,6 +183,29 @@ export const messages: Record<Locale, Messages> = {
         'd-number': (age) => `D-nummer, ${age} år`,
       },
     },
+    selector: {
+      title: 'Vel innloggingsmetode',
+      intro: (name) => `${name} ber deg logge inn. Vel korleis:`,
+      externalSubmit: (eid) => `Logg inn med ${eid}`,
+    },
+    eidas: {
+      title: 'Utanlandsk eID (eIDAS)',
+      notice: 'Testinnlogging for utanlandske brukarar. Skriv inn ein syntetisk utanlandsk identitet.',
+      identifierLabel: 'eIDAS-identifikator (CC/NO/…)',
+      firstnameLabel: 'Fornamn',
+      lastnameLabel: 'Etternamn',
+      dateOfBirthLabel: 'Fødselsdato (ÅÅÅÅ-MM-DD)',
+      levelLegend: 'Tryggleiksnivå',
+      levels: { 'eidas-loa-substantial': 'Betydeleg (eidas-loa-substantial)', 'eidas-loa-high': 'Høgt (eidas-loa-high)' },
+      submit: 'Logg inn med eIDAS',
+      problems: {
+        'eidas-identifier': 'Skriv inn ein identifikator på forma CC/NO/…, der CC er eit anna land enn NO.',
+        'eidas-firstname': 'Skriv inn fornamnet (høgst 100 teikn).',
+        'eidas-lastname': 'Skriv inn etternamnet (høgst 100 teikn).',
+        'eidas-date-of-birth': 'Skriv inn ein gyldig fødselsdato på forma ÅÅÅÅ-MM-DD.',
+        'eidas-acr': 'Vel eit tryggleiksnivå som tenesta godtek.',
+      },
+    },
     consent: {
       title: 'Gje samtykke',
       intro: (name) => `${name} ber om samtykket ditt til å få tilgang til dette på vegner av deg:`,
@@ -187,6 +257,29 @@ export const messages: Record<Locale, Messages> = {
         'd-number': (age) => `D-number, ${age} years`,
       },
     },
+    selector: {
+      title: 'Choose how to log in',
+      intro: (name) => `${name} asks you to log in. Choose how:`,
+      externalSubmit: (eid) => `Log in with ${eid}`,
+    },
+    eidas: {
+      title: 'Foreign eID (eIDAS)',
+      notice: 'Test login for foreign users. Enter a synthetic foreign identity.',
+      identifierLabel: 'eIDAS identifier (CC/NO/…)',
+      firstnameLabel: 'First name',
+      lastnameLabel: 'Last name',
+      dateOfBirthLabel: 'Date of birth (YYYY-MM-DD)',
+      levelLegend: 'Level of assurance',
+      levels: { 'eidas-loa-substantial': 'Substantial (eidas-loa-substantial)', 'eidas-loa-high': 'High (eidas-loa-high)' },
+      submit: 'Log in with eIDAS',
+      problems: {
+        'eidas-identifier': 'Enter an identifier of the form CC/NO/…, where CC is a country other than NO.',
+        'eidas-firstname': 'Enter the first name (at most 100 characters).',
+        'eidas-lastname': 'Enter the last name (at most 100 characters).',
+        'eidas-date-of-birth': 'Enter a valid date of birth as YYYY-MM-DD.',
+        'eidas-acr': 'Choose a level of assurance the service accepts.',
+      },
+    },
     consent: {
       title: 'Give consent',
       intro: (name) => `${name} asks for your consent to access the following on your behalf:`,
@@ -236,6 +329,29 @@ export const messages: Record<Locale, Messages> = {
         minor: (age) => `Vuollel 18, ${age} jagi`,
         senior: (age) => `Penšuvdnaolmmoš, ${age} jagi`,
         'd-number': (age) => `D-nummir, ${age} jagi`,
+      },
+    },
+    selector: {
+      title: 'Vállje sisačálihanvuogi',
+      intro: (name) => `${name} bivdá du čálihit sisa. Vállje mo:`,
+      externalSubmit: (eid) => `Čálit sisa ${eid} bokte`,
+    },
+    eidas: {
+      title: 'Olgoriikkalaš eID (eIDAS)',
+      notice: 'Geahččalansisačáliheapmi olgoriikkalaš geavaheddjiide. Čális syntehtalaš olgoriikkalaš identitehta.',
+      identifierLabel: 'eIDAS-identifikáhtor (CC/NO/…)',
+      firstnameLabel: 'Ovdanamma',
+      lastnameLabel: 'Goargu',
+      dateOfBirthLabel: 'Riegádanbeaivi (JJJJ-MM-BB)',
+      levelLegend: 'Sihkkarvuođadássi',
+      levels: { 'eidas-loa-substantial': 'Mearkkašahtti (eidas-loa-substantial)', 'eidas-loa-high': 'Alla (eidas-loa-high)' },
+      submit: 'Čálit sisa eIDAS:in',
+      problems: {
+        'eidas-identifier': 'Čális identifikáhtora hámis CC/NO/…, gos CC lea eará riika go NO.',
+        'eidas-firstname': 'Čális ovdanama (eanemusat 100 mearkka).',
+        'eidas-lastname': 'Čális goarggu (eanemusat 100 mearkka).',
+        'eidas-date-of-birth': 'Čális gustovaš riegádanbeaivvi hámis JJJJ-MM-BB.',
+        'eidas-acr': 'Vállje sihkkarvuođadási maid bálvalus dohkkeha.',
       },
     },
     consent: {

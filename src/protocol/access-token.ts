@@ -6,6 +6,7 @@
 // others don't.
 import type { SigningKeys } from './jws.js';
 import { verifyOwnJwt } from './jws.js';
+import type { EidasAttributes } from './tokens.js';
 
 /**
  * AT-08: every access token has a record: a JWT's keyed by its jti, written before the token
@@ -18,6 +19,8 @@ export interface AccessTokenRecord {
   grant_id: string;
   client_id: string;
   locale: string;
+  /** IDT-11, UI-03: the eIDAS attributes /userinfo answers with (kept here, never in the token). */
+  eidas?: EidasAttributes;
   revoked?: boolean;
   /** AT-01: the claims of an opaque access token (a JWT carries its own). */
   claims?: Record<string, unknown>;

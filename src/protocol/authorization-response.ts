@@ -1,8 +1,10 @@
 // The authorization response (AUTHZ-18, AUTHZ-20; RFC 6749 §4.1.2, §4.1.2.1; RFC 9207 §2):
 // success carries code, state (if sent) and iss; an error carries error, error_description,
-// state (if sent) and iss. Delivered by query (RFC 6749 §4.1.2, AUTHZ-10) or form_post (AUTHZ-16).
+// state (if sent) and iss. Delivered by query (RFC 6749 §4.1.2, AUTHZ-10) or form_post (AUTHZ-16),
+// or wrapped in a signed JWT by the JARM modes query.jwt and form_post.jwt (AUTHZ-17, JARM §2).
 import type { OAuthError } from '../errors.js';
-import type { RedirectTarget } from './authorize/request.js';
+import type { RedirectTarget, ResponseMode } from './authorize/request.js';
+import { signJwt, type SigningKey } from './jws.js';
 
 export type ResponseParameters = [name: string, value: string][];
 
@@ -29,4 +31,22 @@ export function appendQueryParameters(redirectUri: string, parameters: ResponseP
   const query = new URLSearchParams(parameters).toString();
   const separator = !redirectUri.includes('?') ? '?' : redirectUri.endsWith('?') || redirectUri.endsWith('&') ? '' : '&';
   return `${redirectUri}${separator}${query}`;
+}
+
+/** AUTHZ-17 JARM §2.1: "a maximum JWT lifetime of 10 minutes is RECOMMENDED"; ours is 2 minutes. */
+export const jarmLifetimeSeconds = 120;
+
+/** AUTHZ-17: the JARM modes, and the plain mode that carries their one `response` parameter (JARM §2.3.1, §2.3.3). */
+export const isJarmMode = (mode: ResponseMode): mode is 'query.jwt' | 'form_post.jwt' => mode === 'query.jwt' || mode === 'form_post.jwt';
+export const carrierMode = (mode: ResponseMode): 'query' | 'form_post' => (mode === 'form_post' || mode === 'form_post.jwt' ? 'form_post' : 'query');
+
+/**
+ * AUTHZ-17 JARM §2.1, §2.2: the response fields (code and state, or error, error_description
+ * and state) as claims of one RS256 JWT with iss, aud = the client_id and exp, returned as the one
+ * parameter `response`. The RFC 9207 `iss` parameter becomes the JWT's iss claim.
+ */
+export function jarmParameters(parameters: ResponseParameters, target: RedirectTarget, issuer: string, nowSeconds: number, key: SigningKey): ResponseParameters {
+  const claims: Record<string, unknown> = { iss: issuer, aud: target.client_id, exp: nowSeconds + jarmLifetimeSeconds };
+  for (const [name, value] of parameters) if (name !== 'iss') claims[name] = value;
+  return [['response', signJwt(claims, key)]];
 }

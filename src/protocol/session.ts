@@ -3,9 +3,9 @@
 // out of SSO, that client's isolated login (SSO-08). Each login has a public `sid` (IDT-10,
 // FCL §3). Pure: records and the clock in, decisions out; the store keeps the records.
 import type { RegisteredClient } from '../registry/client-registry.js';
-import { acrRank, strongest, type AcrLevel } from './acr.js';
+import { strongest, type Acr } from './acr.js';
 import { newSid } from './identifiers.js';
-import type { AuthenticationResult } from './tokens.js';
+import { personKey, personOf, type AuthenticationResult, type Person } from './tokens.js';
 
 export interface SessionTimers {
   /** SSO-02: 30 minutes between authorization requests. */
@@ -17,10 +17,9 @@ export interface SessionTimers {
 export const defaultSessionTimers: SessionTimers = { idleMs: 30 * 60_000, maxMs: 120 * 60_000 };
 
 /** One person's authentication in this browser. */
-export interface SessionLogin {
+export interface SessionLogin extends Person {
   sid: string;
-  pid: string;
-  acr: AcrLevel;
+  acr: Acr;
   amr: string[];
   /** Seconds: the last active authentication (IDT-07). */
   auth_time: number;
@@ -99,13 +98,15 @@ export interface SessionAfterLogin {
  * opted out of SSO gets an isolated login in the same browser session, sharing its timers.
  */
 export function sessionAfterLogin(previous: SessionRecord | null, client: Pick<RegisteredClient, 'client_id' | 'sso_disabled'>, result: AuthenticationResult, nowMs: number): SessionAfterLogin {
-  const otherPerson = previous !== null && [previous.common, ...Object.values(previous.isolated ?? {})].some((l) => l !== undefined && l.pid !== result.pid);
+  const person = personKey(result);
+  const otherPerson = previous !== null && [previous.common, ...Object.values(previous.isolated ?? {})].some((l) => l !== undefined && personKey(l) !== person);
   const kept = previous && !otherPerson ? previous : undefined;
   const continuing = kept ? loginFor(kept, client) : undefined;
-  const raised = !continuing || acrRank(result.acr) >= acrRank(continuing.acr);
+  // SSO-06: the level only goes up on its scale; a login on the other scale (eIDAS after a national eID) replaces it.
+  const raised = !continuing || strongest(continuing.acr, result.acr) === result.acr;
   const login: SessionLogin = {
     sid: continuing?.sid ?? newSid(),
-    pid: result.pid,
+    ...personOf(result),
     acr: continuing ? strongest(continuing.acr, result.acr) : result.acr,
     amr: raised ? result.amr : continuing!.amr,
     auth_time: Math.floor(nowMs / 1000),

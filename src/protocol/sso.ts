@@ -6,7 +6,7 @@
 import { OAuthError } from '../errors.js';
 import type { RegisteredClient } from '../registry/client-registry.js';
 import type { SessionLogin } from './session.js';
-import { satisfies } from './acr.js';
+import { meetsRequirement } from './acr.js';
 import type { AuthorizationRequest } from './authorize/request.js';
 
 export type SsoDecision =
@@ -51,8 +51,9 @@ export function decideSso(
   if (nowMs - session.auth_time * 1000 >= grantLifetimeS * 1000 - 1000) {
     return need('grant-lifetime', loginRequired("The login is older than the client's authorization_lifetime"));
   }
-  // SSO-04, SSO-06: the session must meet the requested minimum level, or the user steps up.
-  if (!satisfies(session.acr, request.acr_minimum)) {
+  // SSO-04, SSO-06, AUTHZ-11: the session must meet the requested minimum level on its scale (an
+  // eIDAS login answers only a request that asked for eIDAS), or the user steps up.
+  if (!meetsRequirement(session.acr, request)) {
     return need('step-up', () => new OAuthError('interaction_required', 'A higher level of assurance is required'));
   }
   return { kind: 'reuse' };

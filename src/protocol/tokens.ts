@@ -2,7 +2,7 @@
 // (AT-02…07). Pure: the grant's facts in, a claim set out; signing is jws.ts.
 import { createHmac } from 'node:crypto';
 import type { RegisteredClient } from '../registry/client-registry.js';
-import type { AcrLevel } from './acr.js';
+import type { Acr } from './acr.js';
 import { newJti } from './identifiers.js';
 import type { ClientAmr } from './client-authentication/index.js';
 
@@ -10,17 +10,49 @@ import type { ClientAmr } from './client-authentication/index.js';
 // IDT-12: fixed, whatever the SSO session has left.
 export const idTokenLifetimeSeconds = 120;
 
+/** IDT-11: the attributes of a foreign (eIDAS) identity, under their claim names. */
+export interface EidasAttributes {
+  /** `CC/NO/<identifier>`: the citizen's country, Norway, the identifier at home. */
+  eidas_identifier: string;
+  eidas_firstname: string;
+  eidas_lastname: string;
+  /** YYYY-MM-DD. */
+  eidas_date_of_birth: string;
+}
+
+/** Who a login is about: a Norwegian number, a foreign identity, or both (a matched eIDAS identity). */
+export interface Person {
+  /** IDT-05: the Norwegian number; absent for an eIDAS identity without a match. */
+  pid?: string;
+  /** IDT-11: the foreign identity of an eIDAS login. */
+  eidas?: EidasAttributes;
+}
+
+/**
+ * The key that tells people apart (sub, consent, SSO-07): the Norwegian number when there is one,
+ * else the eIDAS identifier, prefixed so that it can never equal a number.
+ */
+export function personKey(person: Person): string {
+  if (person.pid !== undefined) return person.pid;
+  if (person.eidas) return `eidas:${person.eidas.eidas_identifier}`;
+  throw new Error('a login without pid or eIDAS identity');
+}
+
+/** The person fields of a record, copied without undefined members. */
+export const personOf = (person: Person): Person => ({
+  ...(person.pid !== undefined ? { pid: person.pid } : {}),
+  ...(person.eidas !== undefined ? { eidas: person.eidas } : {}),
+});
+
 /** AUTHN-01: what an authenticator establishes about the person. */
-export interface AuthenticationResult {
-  pid: string;
-  acr: AcrLevel;
+export interface AuthenticationResult extends Person {
+  acr: Acr;
   amr: string[];
 }
 
 /** What a login established, as the code and the grant carry it (AUTHZ-19). */
-export interface AuthenticatedSubject {
-  pid: string;
-  acr: AcrLevel;
+export interface AuthenticatedSubject extends Person {
+  acr: Acr;
   amr: string[];
   /** Seconds since the epoch of the last active authentication (IDT-07). */
   auth_time: number;
@@ -57,6 +89,8 @@ export interface IdTokenInput {
   subject: AuthenticatedSubject;
   sub: string;
   nonce?: string;
+  /** AUTHZ-24: the client's sub-identity the login was for. */
+  onbehalfof?: string;
   nowSeconds: number;
   /** IDT-05: a granted scope requires pseudonymous tokens: no pid. */
   pseudonymous?: boolean;
@@ -69,12 +103,17 @@ export function buildIdTokenClaims(input: IdTokenInput): Record<string, unknown>
     sub: input.sub, // IDT-04
     amr: subject.amr, // IDT-06: always an array
     iss: input.issuer, // IDT-03
-    ...(input.pseudonymous ? {} : { pid: subject.pid }), // IDT-05: omitted for pseudonymous scopes
+    // IDT-05: omitted for pseudonymous scopes, and for an eIDAS identity without a Norwegian number.
+    ...(input.pseudonymous || subject.pid === undefined ? {} : { pid: subject.pid }),
+    // IDT-11: the foreign identity of an eIDAS login.
+    ...(subject.eidas ?? {}),
     locale: subject.locale, // IDT-09
     ...(input.nonce !== undefined ? { nonce: input.nonce } : {}), // IDT-08: only when sent; no at_hash
     // IDT-10 FCL §3: sid only for clients that asked for session-aware front-channel logout.
     ...(client.frontchannel_logout_session_required ? { sid: subject.sid } : {}),
     aud: client.client_id, // IDT-03: a single string
+    // AUTHZ-24: the sub-identity selected with onbehalfof.
+    ...(input.onbehalfof !== undefined ? { client_onbehalfof: input.onbehalfof } : {}),
     acr: subject.acr, // IDT-06, AUTHZ-12: the level achieved
     auth_time: subject.auth_time, // IDT-07
     exp: input.nowSeconds + idTokenLifetimeSeconds,
@@ -116,7 +155,8 @@ export function buildAccessTokenClaims(input: AccessTokenInput): Record<string, 
     scope: input.scope.join(' '),
     iss: input.issuer,
     client_amr: input.clientAmr, // AT-04
-    ...(input.pseudonymous ? {} : { pid: input.subject.pid }), // AT-05: omitted for pseudonymous scopes
+    // AT-05: omitted for pseudonymous scopes (and IDT-05: for an eIDAS identity without a number).
+    ...(input.pseudonymous || input.subject.pid === undefined ? {} : { pid: input.subject.pid }),
     // AT-06 RFC 8707 §2: aud only when resource was requested; a string for one value.
     ...audienceOf(input.resource),
     exp: input.nowSeconds + input.lifetime,

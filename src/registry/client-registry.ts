@@ -133,3 +133,12 @@ export function verifyClientSecret(client: RegisteredClient, presented: string, 
   const matches = timingSafeEqual(sha256(presented), client.secret.hash);
   return matches && (client.secret.expiresAt === undefined || nowMs < client.secret.expiresAt);
 }
+
+/**
+ * AUTHZ-24, AUTHZ-28: who the login and consent pages name: the selected sub-identity (its name,
+ * and no logo: the client's logo would show the wrong party), else the client with its logo.
+ */
+export function displayedParty(client: RegisteredClient, onbehalfof: string | undefined): { name: string; logo: string | undefined } {
+  const entry = onbehalfof === undefined ? undefined : client.onbehalfof?.find((candidate) => candidate.onbehalfof === onbehalfof);
+  return entry ? { name: entry.name, logo: undefined } : { name: client.client_name, logo: client.logo };
+}

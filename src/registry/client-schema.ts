@@ -63,6 +63,18 @@ const lifetime = (fallback: number, max: number) =>
 
 const uriList = z.array(z.string({ message: 'must be a string' }));
 
+/** AUTHZ-24: an `onbehalfof` value as a request carries it: bounded, printable, no spaces. */
+export const onBehalfOfIdPattern = /^[\x21-\x7e]{1,100}$/;
+
+// AUTHZ-24: a sub-identity of the client (docs/interface.md, "onbehalfof"): its id, the name shown
+// instead of the client's, and its organisation.
+const onBehalfOfEntry = z.strictObject({
+  onbehalfof: z.string().regex(onBehalfOfIdPattern, { message: 'must be 1-100 printable ASCII characters without spaces (AUTHZ-24)' }),
+  name: z.string().trim().min(1, { message: 'must not be empty' }).max(200),
+  orgno,
+  description: z.string().max(1000).optional(),
+});
+
 const implementedIntegrationTypes = ['idporten', 'api_klient', 'maskinporten'] as const;
 const knownIntegrationTypes = ['idporten', 'api_klient', 'ansattporten', 'maskinporten', 'krr', 'eformidling'];
 
@@ -125,6 +137,8 @@ const recordSchema = z.strictObject({
   jwks: z
     .strictObject({ keys: z.array(clientJwk).min(1, { message: 'must hold 1 to 5 keys (CLIENT-07)' }).max(5, { message: 'must hold 1 to 5 keys (CLIENT-07)' }) })
     .optional(),
+  // AUTHZ-24: the sub-identities a request may select with onbehalfof=<id>.
+  onbehalfof: z.array(onBehalfOfEntry).max(1000, { message: 'must hold at most 1000 entries' }).optional(),
   active: z.boolean().default(true),
   created: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
   last_updated: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
@@ -182,6 +196,10 @@ export function checkClientRules(record: ClientRecord, mode: Mode, scopes: Scope
     });
   }
   if (new Set(record.grant_types).size !== record.grant_types.length) add(['grant_types'], 'must not repeat a value');
+  // AUTHZ-24: a request names one sub-identity by its id, so ids are unique within the client.
+  record.onbehalfof?.forEach((entry, i) => {
+    if (record.onbehalfof!.findIndex((other) => other.onbehalfof === entry.onbehalfof) !== i) add(['onbehalfof', i, 'onbehalfof'], 'must be unique within the client (AUTHZ-24)');
+  });
 
   // CLIENT-06: a secret belongs to the secret methods and only to them.
   if (usesSecret(method) && !record.client_secret) add(['client_secret'], `is required for ${method} (CLIENT-06)`);

@@ -8,7 +8,7 @@ import { deliverAuthorizationResponse } from '../http/authorization-response.js'
 import { languageCookie, loginPageUrl, sessionCookie, setInteractionCookie, setSessionCookie } from '../http/cookies.js';
 import { flowContext } from '../http/fastify.js';
 import { supportedLocales } from '../i18n/locale.js';
-import { acrLevels } from '../protocol/acr.js';
+import { acrLevels, eidasLevels } from '../protocol/acr.js';
 import type { RawParameters } from '../protocol/authorize/parameters.js';
 import { endpointUrl } from '../protocol/discovery.js';
 import type { RouteModule } from './module.js';
@@ -26,12 +26,13 @@ const parametersDoc = z
     nonce: z.string().optional(),
     code_challenge: z.string().optional().describe('BASE64URL(SHA256(code_verifier)), 43 characters (AUTHZ-07)'),
     code_challenge_method: z.literal('S256').optional(),
-    response_mode: z.enum(['query', 'form_post']).optional(),
+    response_mode: z.enum(['query', 'form_post', 'query.jwt', 'form_post.jwt', 'jwt']).optional().describe('query.jwt, form_post.jwt and jwt (= query.jwt) return one signed `response` JWT (JARM, AUTHZ-17)'),
     prompt: z.string().optional().describe('login, consent or none'),
-    acr_values: z.string().optional().describe('Minimum level: idporten-loa-substantial (default) or idporten-loa-high'),
+    acr_values: z.string().optional().describe('Minimum levels: idporten-loa-substantial (default) or idporten-loa-high; eidas-loa-* ask for eIDAS (AUTHZ-11)'),
     ui_locales: z.string().optional().describe('nb, nn, en or se'),
     max_age: z.string().optional(),
-    login_hint: z.string().optional(),
+    login_hint: z.string().optional().describe('A hint only; eidas:true asks for eIDAS (AUTHZ-23)'),
+    onbehalfof: z.string().optional().describe("One of the client's registered onbehalfof ids (AUTHZ-24)"),
     resource: z.string().optional().describe('RFC 8707 target; becomes the access token aud (may repeat)'),
   })
   .catchall(z.unknown());
@@ -64,17 +65,21 @@ export const authorizeModule: RouteModule = {
       (request, reply) => handle(request, reply, (request.body ?? {}) as RawParameters),
     );
   },
-  metadata: ({ config, scopes }) => ({
+  metadata: ({ config, scopes, authenticators }) => ({
     authorization_endpoint: endpointUrl(config.issuer, authorizePath),
     response_types_supported: ['code'],
-    response_modes_supported: ['query', 'form_post'],
+    // AUTHZ-15, AUTHZ-17, DISC-02: the plain modes and JARM's; fragment is not offered.
+    response_modes_supported: ['query', 'form_post', 'query.jwt', 'form_post.jwt'],
+    // AUTHZ-17 JARM §3: JARM responses are signed RS256 (JWKS-02).
+    authorization_signing_alg_values_supported: ['RS256'],
     // DISC-04, CLIENT-16: the login scopes and the active API scopes open to every organisation
     // (accessible_for_all); scopes granted to named organisations stay unlisted, and so do the
     // provider's own scopes, which are registrations, not something to request.
     scopes_supported: ['openid', 'profile', ...scopes.all().filter((scope) => !scope.builtIn && scope.active && scope.accessible_for_all).map((scope) => scope.name)],
     code_challenge_methods_supported: ['S256'],
     prompt_values_supported: ['consent', 'login', 'none'],
-    acr_values_supported: [...acrLevels],
+    // AUTHZ-11, DISC-02, DISC-04: the national levels, and the eIDAS levels once an eIDAS authenticator is there (IDT-11).
+    acr_values_supported: [...acrLevels, ...(authenticators.some((a) => a.scale === 'eidas') ? eidasLevels : [])],
     display_values_supported: ['page'],
     ui_locales_supported: [...supportedLocales],
     claims_parameter_supported: false,

@@ -23,7 +23,18 @@ async function handle(request: FastifyRequest, reply: FastifyReply): Promise<Fas
   return reply.type('application/json; charset=utf-8').send(JSON.stringify(claims));
 }
 
-const claims = z.object({ sub: z.string(), pid: z.string().optional(), locale: z.string() }).describe('UI-03');
+const claims = z
+  .object({
+    sub: z.string(),
+    pid: z.string().optional(),
+    locale: z.string(),
+    // IDT-11: an eIDAS login's attributes.
+    eidas_identifier: z.string().optional(),
+    eidas_firstname: z.string().optional(),
+    eidas_lastname: z.string().optional(),
+    eidas_date_of_birth: z.string().optional(),
+  })
+  .describe('UI-03');
 
 export const userinfoModule: RouteModule = {
   name: 'userinfo',

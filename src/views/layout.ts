@@ -19,6 +19,8 @@ fieldset{border:1px solid #ccc;border-radius:4px;margin:1rem 0}
 button{padding:.6rem 1.2rem;font-size:1rem;border-radius:4px;border:1px solid #0062ba;cursor:pointer;margin-right:.5rem}
 button.primary{background:#0062ba;color:#fff}
 button.secondary{background:#fff;color:#0062ba}
+a.button{display:inline-block;padding:.6rem 1.2rem;border-radius:4px;text-decoration:none}
+a.button.primary{background:#0062ba;color:#fff}
 .error{color:#b00020;font-weight:600}
 ul.persons{list-style:none;padding:0;margin:.4rem 0}
 ul.persons li{margin:.3rem 0}
@@ -51,6 +53,8 @@ export interface PageOptions {
   frameSrc?: readonly string[];
   /** A wider column, for the developer pages' tables and JSON. */
   wide?: boolean;
+  /** A same-origin URL the browser moves on to at once (meta refresh: a new navigation, no script). */
+  refreshTo?: string;
 }
 
 export interface RenderedPage {
@@ -73,7 +77,8 @@ export function renderPage(options: PageOptions): RenderedPage {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>${options.title}</title>
+${options.refreshTo !== undefined ? html`<meta http-equiv="refresh" content="0;url=${options.refreshTo}">
+` : html``}<title>${options.title}</title>
 <style>${stylesheetHtml}</style>
 </head>
 <body>

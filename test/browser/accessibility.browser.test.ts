@@ -50,6 +50,11 @@ interface PageCase {
 const authorizeUrl = (context: Context, clientId: string, extra: Record<string, string> = {}, challenge = pkcePair().challenge) =>
   authorizationUrl(`${context.issuer}/authorize`, { clientId, redirectUri: `${context.rpOrigin}/cb`, state: 'a11y', challenge }, extra, '%20');
 
+async function toLoginPageWith(page: Page, url: string, selector: string): Promise<void> {
+  await page.goto(url, { timeout: navigationTimeout });
+  await page.waitForSelector(selector, { timeout: navigationTimeout });
+}
+
 async function toLoginPage(page: Page, url: string): Promise<void> {
   await page.goto(url, { timeout: navigationTimeout });
   await page.waitForSelector('#login-form', { timeout: navigationTimeout });
@@ -144,6 +149,9 @@ const pages: PageCase[] = [
       await s.page.waitForSelector(`form[action="${c.rpOrigin}/cb"]`, { state: 'attached', timeout: navigationTimeout });
     },
   },
+  // AUTHN-01 the eID selector (TestID beside the eIDAS test login) and IDT-11 the eIDAS login alone.
+  { name: 'eID selector', open: async (s, c) => void (await toLoginPageWith(s.page, authorizeUrl(c, web.id, { login_hint: 'eidas:true' }), '#eid-selector')) },
+  { name: 'eIDAS login', open: async (s, c) => void (await toLoginPageWith(s.page, authorizeUrl(c, web.id, { acr_values: 'eidas-loa-high' }), '#eidas-login-form')) },
   { name: 'landing', englishOnly: true, open: async (s, c) => void (await s.page.goto(`${c.issuer}/`, { timeout: navigationTimeout })) },
   { name: 'debugger', englishOnly: true, open: async (s, c) => void (await s.page.goto(`${c.issuer}/debugger`, { timeout: navigationTimeout })) },
   { name: 'debugger result', englishOnly: true, open: debuggerResult },

@@ -61,7 +61,7 @@ const redirected = (client: TestClient, error: OAuthErrorCode, says: RegExp, tar
   error,
   says,
   client: client.id,
-  target: { redirect_uri: client.redirectUri, response_mode: 'query', state: 'state-1', ...target },
+  target: { client_id: client.id, redirect_uri: client.redirectUri, response_mode: 'query', state: 'state-1', ...target },
 });
 
 interface Row {
@@ -110,7 +110,7 @@ const rows: Row[] = [
   {
     title: 'AUTHZ-02 AUTHZ-15 a bad response_mode is reported before a bad response_type',
     raw: requestOf(web, { response_mode: 'fragment', response_type: 'token' }),
-    authorize: redirected(web, 'invalid_request', /response_mode must be query or form_post/),
+    authorize: redirected(web, 'invalid_request', /response_mode must be query, form_post, query.jwt, form_post.jwt or jwt/),
   },
   {
     title: 'AUTHZ-02 AUTHZ-05 a bad response_type is reported before a request object and a bad scope',

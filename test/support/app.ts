@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import type { Clock } from '../../src/clock.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { defaultAuthenticator, type ProviderContext } from '../../src/flows/services.js';
+import { loadAuthenticators } from '../../src/authn/load.js';
+import type { ProviderContext } from '../../src/flows/services.js';
 import { generatePrivateJwk, parseSigningKeySet, type SigningKeys } from '../../src/keys/signing-keys.js';
 import { loadTrustAnchors } from '../../src/keys/trust-store.js';
 import { StaticClientRegistry, parseClientRecords } from '../../src/registry/client-registry.js';
@@ -37,6 +38,8 @@ export interface TestProviderOptions {
   logStream?: NodeJS.WritableStream;
   /** Share a key prefix with another provider (several instances on one Redis). */
   prefix?: string;
+  /** AUTHN-01: the eIDs to offer instead of the mode's defaults. */
+  authenticators?: ProviderContext['authenticators'];
 }
 
 let sharedKeys: Promise<SigningKeys> | undefined;
@@ -72,7 +75,7 @@ export async function startTestProvider(options: TestProviderOptions = {}): Prom
     signingKeys: options.signingKeys ?? (await testSigningKeys(config.issuer)),
     clock: options.clock ?? Date.now,
     cookieSecret: 'test-cookie-secret-0123456789-0123456789',
-    authenticator: defaultAuthenticator(config),
+    authenticators: options.authenticators ?? loadAuthenticators(config, options.clock ?? Date.now),
   };
   const app = await buildApp(context, options.logStream ? { logStream: options.logStream } : {});
   return {

@@ -136,6 +136,10 @@ export interface ChromiumHarnessOptions {
   /** Scope records (CLIENT-16); default: only the built-in scopes. */
   scopes?: unknown[];
   relyingParty: RelyingPartyOptions;
+  /** The provider's port (default: a free one), when something must know its issuer in advance. */
+  opPort?: number;
+  /** More OP_* variables for the provider. */
+  env?: Record<string, string>;
 }
 
 export interface ChromiumHarness {
@@ -151,7 +155,7 @@ export interface ChromiumHarness {
 
 /** For beforeAll (with testTimeout): everything started, or (on a failure) nothing left running. */
 export async function startChromiumHarness(options: ChromiumHarnessOptions): Promise<ChromiumHarness> {
-  const [opPort, rpPort] = [await freePort(), await freePort()];
+  const [opPort, rpPort] = [options.opPort ?? (await freePort()), await freePort()];
   const issuer = `http://127.0.0.1:${opPort}`;
   let rp: RelyingParty | undefined;
   let provider: TestProvider | undefined;
@@ -164,7 +168,7 @@ export async function startChromiumHarness(options: ChromiumHarnessOptions): Pro
   };
   try {
     rp = await startRelyingParty(rpPort, options.relyingParty);
-    provider = await startTestProvider({ env: { OP_ISSUER: issuer }, clients: options.clients(rp.origin), ...(options.scopes ? { scopes: options.scopes } : {}) });
+    provider = await startTestProvider({ env: { ...options.env, OP_ISSUER: issuer }, clients: options.clients(rp.origin), ...(options.scopes ? { scopes: options.scopes } : {}) });
     await provider.app.listen({ port: opPort, host: '127.0.0.1' });
     if (existsSync(chromiumPath)) browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
     return { issuer, provider, rp, browser, close };

@@ -4,6 +4,7 @@
 // redirect_uri with the response mode and state already known (ERR-02).
 import { OAuthError } from '../../errors.js';
 import type { ClientRegistry, RegisteredClient } from '../../registry/client-registry.js';
+import { onBehalfOfIdPattern } from '../../registry/client-schema.js';
 import { parseAcrValues } from '../acr.js';
 import { s256ChallengePattern } from '../pkce.js';
 import { findRegisteredRedirectUri } from '../redirect-uri.js';
@@ -58,12 +59,22 @@ export function checkRedirectUri(raw: RawParameters, client: RegisteredClient): 
   return registered;
 }
 
-const responseModes: readonly string[] = ['query', 'form_post'];
+/** AUTHZ-15, AUTHZ-17: the modes offered, with JARM §2.3.4's `jwt` = query.jwt for response_type code. */
+const responseModes: Readonly<Record<string, ResponseMode>> = {
+  query: 'query',
+  form_post: 'form_post',
+  'query.jwt': 'query.jwt',
+  'form_post.jwt': 'form_post.jwt',
+  jwt: 'query.jwt',
+};
+const responseModeOf = (mode: string | undefined): ResponseMode | undefined => (mode !== undefined && Object.hasOwn(responseModes, mode) ? responseModes[mode] : undefined);
 
-/** AUTHZ-15: the mode an error can already be delivered with: the requested one if usable, else query. */
+/**
+ * AUTHZ-15: the mode an error can already be delivered with: the requested one if usable, else
+ * query. AUTHZ-17 JARM §2.3: a JARM request gets its errors after redirect_uri validation wrapped too.
+ */
 function deliveryMode(raw: RawParameters): ResponseMode {
-  const mode = valueOf(raw, 'response_mode');
-  return mode !== undefined && responseModes.includes(mode) ? (mode as ResponseMode) : 'query';
+  return responseModeOf(valueOf(raw, 'response_mode')) ?? 'query';
 }
 
 /**
@@ -94,12 +105,14 @@ export function checkNoRepeatedParameters(raw: RawParameters): void {
   if (name !== undefined) throw new OAuthError('invalid_request', `${name} is repeated`);
 }
 
-/** AUTHZ-15 FPRM §2: query or form_post; fragment and the JARM modes are not offered. */
+/** AUTHZ-15 FPRM §2, JARM §2.3: query, form_post or a JARM mode; fragment is not offered (profile §19.3). */
 export function checkResponseMode(raw: RawParameters): ResponseMode {
   const mode = valueOf(raw, 'response_mode');
   if (mode === undefined) return 'query';
-  if (!responseModes.includes(mode)) throw new OAuthError('invalid_request', 'response_mode must be query or form_post');
-  return mode as ResponseMode;
+  const known = responseModeOf(mode);
+  // AUTHZ-15, AUTHZ-17: anything else, fragment included, is invalid_request (delivered by query).
+  if (known === undefined) throw new OAuthError('invalid_request', 'response_mode must be query, form_post, query.jwt, form_post.jwt or jwt');
+  return known;
 }
 
 /** AUTHZ-05 RFC 6749 §4.1.2.1: the code flow only. */
@@ -192,6 +205,19 @@ export function checkResource(raw: RawParameters): string[] {
   return [...new Set(resources)];
 }
 
+/**
+ * AUTHZ-24: onbehalfof selects one of the client's registered sub-identities; anything else —
+ * unknown, or beyond the bound of a registered id — is invalid_request.
+ */
+export function checkOnBehalfOf(raw: RawParameters, client: RegisteredClient): string | undefined {
+  const value = valueOf(raw, 'onbehalfof');
+  if (value === undefined) return undefined;
+  if (!onBehalfOfIdPattern.test(value)) throw new OAuthError('invalid_request', 'onbehalfof must be 1-100 printable characters without spaces');
+  // AUTHZ-24: only an id registered on this client.
+  if (!client.onbehalfof?.some((entry) => entry.onbehalfof === value)) throw new OAuthError('invalid_request', 'onbehalfof is not registered for this client');
+  return value;
+}
+
 /** OIDC Core §3.1.2.1: max_age is a non-negative number of seconds. */
 export function checkMaxAge(raw: RawParameters): number | undefined {
   const value = valueOf(raw, 'max_age');
@@ -230,6 +256,8 @@ interface Draft {
 export interface AuthorizationPolicy {
   /** AUTHZ-08 flag requireStateAndNonceForAll (default off). */
   requireStateAndNonceForAll?: boolean;
+  /** AUTHZ-23 flag: login_hint=eidas:true adds eidas-loa-substantial (default on). */
+  legacyEidasLoginHint?: boolean;
 }
 
 interface Step {
@@ -269,7 +297,7 @@ const steps: readonly Step[] = [
       const state = valueOf(d.raw, 'state');
       const echo = state !== undefined && state.length <= maxLength.state;
       d.state = state;
-      d.target = { redirect_uri: redirectUri, response_mode: deliveryMode(d.raw), ...(echo ? { state } : {}) };
+      d.target = { client_id: d.client!.client_id, redirect_uri: redirectUri, response_mode: deliveryMode(d.raw), ...(echo ? { state } : {}) };
       d.request.redirect_uri = redirectUri;
     },
   },
@@ -304,9 +332,13 @@ const steps: readonly Step[] = [
   // AUTHZ-02 step 12, AUTHZ-11: acr_values as minimums; unknown values ignored and logged.
   {
     at: both,
-    run: (d) => {
-      const acr = parseAcrValues(valueOf(d.raw, 'acr_values'));
+    run: (d, _, policy) => {
+      // AUTHZ-23: the legacy login_hint=eidas:true asks for eIDAS too (flag, default on).
+      const legacyEidasHint = policy.legacyEidasLoginHint !== false && valueOf(d.raw, 'login_hint') === 'eidas:true';
+      const acr = parseAcrValues(valueOf(d.raw, 'acr_values'), { legacyEidasHint });
       d.request.acr_minimum = acr.minimum;
+      if (acr.eidasMinimum !== undefined) d.request.eidas_minimum = acr.eidasMinimum;
+      if (acr.eidasOnly) d.request.eidas_only = true;
       d.ignoredAcrValues = acr.ignored;
     },
   },
@@ -321,9 +353,11 @@ const steps: readonly Step[] = [
   // AUTHZ-23: a hint only. AUTHZ-22: claims, display, claims_locales and unknown parameters are
   // tolerated and ignored.
   { at: both, run: (d) => optional(d, 'login_hint', checkLength(d.raw, 'login_hint')) },
+  // AUTHZ-24: a registered sub-identity of the client.
+  { at: both, run: (d) => optional(d, 'onbehalfof', checkOnBehalfOf(d.raw, d.client!)) },
 ];
 
-function optional<K extends 'max_age' | 'nonce' | 'ui_locales' | 'login_hint'>(draft: Draft, name: K, value: AuthorizationRequest[K] | undefined): void {
+function optional<K extends 'max_age' | 'nonce' | 'ui_locales' | 'login_hint' | 'onbehalfof'>(draft: Draft, name: K, value: AuthorizationRequest[K] | undefined): void {
   if (value !== undefined) draft.request[name] = value;
 }
 
@@ -345,6 +379,8 @@ export function parseAuthorizationRequest(raw: RawParameters, registry: ClientRe
     scope: request.scope!,
     prompt: request.prompt!,
     acr_minimum: request.acr_minimum!,
+    ...(request.eidas_minimum !== undefined ? { eidas_minimum: request.eidas_minimum } : {}),
+    ...(request.eidas_only ? { eidas_only: true as const } : {}),
     resource: request.resource!,
     ...(draft.state !== undefined ? { state: draft.state } : {}),
     ...(request.nonce !== undefined ? { nonce: request.nonce } : {}),
@@ -352,6 +388,7 @@ export function parseAuthorizationRequest(raw: RawParameters, registry: ClientRe
     ...(request.max_age !== undefined ? { max_age: request.max_age } : {}),
     ...(request.ui_locales !== undefined ? { ui_locales: request.ui_locales } : {}),
     ...(request.login_hint !== undefined ? { login_hint: request.login_hint } : {}),
+    ...(request.onbehalfof !== undefined ? { onbehalfof: request.onbehalfof } : {}),
   };
   return { ok: true, client, request: validated, ignoredAcrValues: draft.ignoredAcrValues };
 }

@@ -34,6 +34,7 @@ export const singleValued = new Set([
   'client_id', 'redirect_uri', 'response_type', 'response_mode', 'scope', 'state', 'nonce',
   'code_challenge', 'code_challenge_method', 'prompt', 'acr_values', 'ui_locales', 'max_age',
   'login_hint', 'request', 'request_uri', 'claims', 'display', 'claims_locales', 'id_token_hint',
+  'onbehalfof',
 ]);
 
 export function repeatedParameter(raw: RawParameters): string | undefined {

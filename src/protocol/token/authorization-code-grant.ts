@@ -21,6 +21,8 @@ export interface CodeRecord {
   scope: string[];
   nonce?: string;
   code_challenge?: string;
+  /** AUTHZ-24: the sub-identity the login was for; the id_token's client_onbehalfof. */
+  onbehalfof?: string;
   resource: string[];
   subject: AuthenticatedSubject;
   grant_id: string;

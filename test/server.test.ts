@@ -34,8 +34,16 @@ async function listeningUrl(running: Running): Promise<string> {
 
 describe('server process', () => {
   const started: Running[] = [];
-  afterEach(() => {
-    for (const running of started.splice(0)) running.child.kill('SIGKILL');
+  // SIGTERM first: tsx passes it on to the server, which exits; a SIGKILL to tsx alone would leave
+  // the server process running with no parent.
+  afterEach(async () => {
+    for (const running of started.splice(0)) {
+      if (running.child.exitCode !== null || running.child.signalCode !== null) continue;
+      running.child.kill('SIGTERM');
+      const timer = setTimeout(() => running.child.kill('SIGKILL'), 6000);
+      await running.exited;
+      clearTimeout(timer);
+    }
   });
 
   it('ENV-03 starts with no configuration in test mode on the embedded store and says so', async () => {
@@ -79,6 +87,8 @@ describe('server process', () => {
     const metadata = (await (await fetch(`${url}/.well-known/openid-configuration`)).json()) as { issuer: string };
     expect(metadata.issuer).toBe(`http://localhost:${port}`);
     expect(running.output()).toContain(`provider ready at http://localhost:${port}`);
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toBe(0);
   }, 30_000);
 
   it('starts on Redis and reports it ready', async () => {

@@ -16,6 +16,7 @@ import { logDestination } from './http/log-stream.js';
 import { callerRequestId, generateRequestId, loggerOptions } from './http/logging.js';
 import { registerRouteRateLimits } from './http/rate-limit.js';
 import { openAuditLog } from './operations/audit.js';
+import { adminClientsModule } from './routes/admin-clients.js';
 import { authorizeModule } from './routes/authorize.js';
 import { debuggerModule } from './routes/debugger.js';
 import { developerModule } from './routes/developer.js';
@@ -49,6 +50,7 @@ export function routeModules(): RouteModule[] {
     introspectionModule,
     userinfoModule,
     endSessionModule,
+    adminClientsModule,
     // Test mode only: tools for relying-party developers (each registers nothing in prod).
     developerModule,
     debuggerModule,
@@ -108,6 +110,12 @@ export async function buildApp(context: ProviderContext, options: BuildOptions =
   const services = buildServices(context, openAuditLog(context.config.auditLog, context.clock));
   app.decorate('services', services);
   app.addHook('onClose', async () => services.audit.close());
+  // CLIENT-17: the API's clients are loaded before the first request and kept live from then on.
+  services.registrySync.log = app.log;
+  services.registrySync.onReload = () => services.metrics.registryReloaded();
+  await services.registrySync.refresh().catch((error: Error) => app.log.warn({ reason: error.message.slice(0, 200) }, 'client registry: cannot read the store at start; retrying in the background'));
+  services.registrySync.start();
+  app.addHook('onClose', async () => services.registrySync.stop());
   app.decorateRequest('clientId', undefined);
   app.decorateRequest('clientName', undefined);
   app.setValidatorCompiler(validatorCompiler);
@@ -171,8 +179,14 @@ export async function buildApp(context: ProviderContext, options: BuildOptions =
         { name: 'userinfo', description: 'UserInfo endpoint' },
         { name: 'logout', description: 'RP-initiated and front-channel logout' },
         { name: 'operations', description: 'Health, readiness and metrics' },
+        { name: 'administration', description: 'Self-service client administration (ADMIN-01…08)' },
         { name: 'developer', description: 'Tools for relying-party developers: landing page, debugger, this reference (test mode only)' },
       ],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: "An access token of this provider (JWT-bearer grant) with idporten:dcr.* scopes; the caller's organisation is its consumer" },
+        },
+      },
     },
     transform: jsonSchemaTransform,
   });

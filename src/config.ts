@@ -66,7 +66,13 @@ export interface Config {
     readonly loginAttempts: number;
     /** Per minute and client: logins whose request is too large for the cookie and is kept in the store. */
     readonly largeLoginsPerClient: number;
+    /** Per minute and source address: requests to the administration API. */
+    readonly adminApiPerAddress: number;
   };
+  /** CLIENT-06 clientSecretMaxLifetimeDays: days a generated client secret lives (1–360). */
+  readonly clientSecretMaxLifetimeDays: number;
+  /** ADMIN-01: the most clients the administration API keeps (bounds the registry every instance holds). */
+  readonly maxApiClients: number;
   /** Where the audit log goes: a file path or `stdout`; unset: no audit log. */
   readonly auditLog: string | undefined;
   /** Serve /metrics only on this port (not on the public listener). */
@@ -243,6 +249,9 @@ const envSchema = z
     OP_RATE_LIMIT_PAR_PER_CLIENT: wholeNumber(0, 10_000_000, 'requests per minute', 3000, ' (0 = off)'),
     OP_RATE_LIMIT_LARGE_LOGINS_PER_CLIENT: wholeNumber(0, 10_000_000, 'requests per minute', 120, ' (0 = off)'),
     OP_RATE_LIMIT_AUTHORIZE_PER_ADDRESS: wholeNumber(0, 10_000_000, 'requests per minute', 600, ' (0 = off)'),
+    OP_RATE_LIMIT_ADMIN_API: wholeNumber(1, 10_000_000, 'requests per minute', 300),
+    OP_CLIENT_SECRET_MAX_LIFETIME_DAYS: wholeNumber(1, 360, 'days', 360, ' (CLIENT-06)'),
+    OP_MAX_API_CLIENTS: wholeNumber(1, 100_000, 'clients', 1000),
     OP_AUDIT_LOG: z.string().min(1).optional(),
     OP_METRICS_PORT: z.coerce
       .number({ message: 'must be a whole number from 1 to 65535' })
@@ -365,7 +374,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       authorizePerAddress: e.OP_RATE_LIMIT_AUTHORIZE_PER_ADDRESS,
       loginAttempts: e.OP_RATE_LIMIT_LOGIN_ATTEMPTS,
       largeLoginsPerClient: e.OP_RATE_LIMIT_LARGE_LOGINS_PER_CLIENT,
+      adminApiPerAddress: e.OP_RATE_LIMIT_ADMIN_API,
     },
+    clientSecretMaxLifetimeDays: e.OP_CLIENT_SECRET_MAX_LIFETIME_DAYS,
+    maxApiClients: e.OP_MAX_API_CLIENTS,
     auditLog: e.OP_AUDIT_LOG,
     metricsPort: e.OP_METRICS_PORT,
     trustProxy: e.OP_TRUST_PROXY,

@@ -202,6 +202,17 @@ describe.each(Object.keys(implementations))('store contract: %s', (name) => {
     expect(await subject.store.get(k('w-exp'))).toBeNull();
   });
 
+  it('ADMIN-02 an update with an expected record writes only over that record; another is a conflict and changes nothing', async () => {
+    const keys = keySpace(subject.prefix).clientRegistry;
+    const record = (name: string) => JSON.stringify({ client_id: 'c1', client_name: name });
+    expect(await subject.store.changeClientRecord(keys, { op: 'create', clientId: 'c1', record: record('one'), kids: [], maxRecords: 10 })).toMatchObject({ state: 'written' });
+    expect(await subject.store.changeClientRecord(keys, { op: 'update', clientId: 'c1', record: record('two'), kids: [], expected: record('one') })).toMatchObject({ state: 'written' });
+    expect(await subject.store.changeClientRecord(keys, { op: 'update', clientId: 'c1', record: record('three'), kids: [], expected: record('one') })).toEqual({ state: 'conflict' });
+    expect((await subject.store.readClientRecords(keys)).records.get('c1')).toBe(record('two'));
+    expect(await subject.store.changeClientRecord(keys, { op: 'update', clientId: 'c1', record: record('four'), kids: [] })).toMatchObject({ state: 'written' });
+    expect(await subject.store.changeClientRecord(keys, { op: 'update', clientId: 'c2', record: record('x'), kids: [], expected: record('x') })).toEqual({ state: 'missing' });
+  });
+
   it('answers ping while reachable', async () => {
     await expect(subject.store.ping()).resolves.toBeUndefined();
   });

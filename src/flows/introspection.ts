@@ -40,6 +40,8 @@ export async function introspect(services: Services, flow: FlowContext, input: C
   const own = opaque ? readOpaqueAccessToken(await services.accessTokens.find(services.accessTokens.opaqueId(token)), issuer) : await readOwnAccessToken(token, services.signingKeys, issuer);
   const nowSeconds = Math.floor(services.clock() / 1000);
   if (!own || own.claims.exp <= nowSeconds) return inactive;
+  // CLIENT-17, ADMIN-08: the tokens of a deactivated client are revoked with it.
+  if (!services.registry.find(own.claims.client_id)) return inactive;
   // INTROSPECT-04: visible only to a client its scopes name in enforced_aud_for_introspection.
   if (!mayIntrospect(scopePolicy(own.claims.scope.split(' '), services.scopes), client.client_id)) return inactive;
   // AT-08, REVOKE-05: a JWT is active only while its record is.

@@ -9,10 +9,12 @@ import { createMetrics, type Metrics } from '../operations/metrics.js';
 import { BusinessCertificateVerifier, type TrustAnchors } from '../protocol/business-certificate.js';
 import type { SigningKeys } from '../protocol/jws.js';
 import type { ClientRegistry, RegisteredClient } from '../registry/client-registry.js';
-import { debuggerClient, debuggerClientSecret, withDebuggerClient } from '../registry/debugger-client.js';
-import type { ScopeRegistry } from '../registry/scope-registry.js';
+import { debuggerClient, debuggerClientSecret } from '../registry/debugger-client.js';
+import { LiveClientRegistry } from '../registry/live-client-registry.js';
+import { LiveScopeRegistry, type ScopeRegistry } from '../registry/scope-registry.js';
 import { AccessTokenStore } from '../store/access-tokens.js';
 import { AssertionJtiStore } from '../store/assertion-jtis.js';
+import { ClientRecordStore } from '../store/client-records.js';
 import { CodeStore } from '../store/codes.js';
 import { ConsentStore } from '../store/consents.js';
 import { GrantStore } from '../store/grants.js';
@@ -23,6 +25,8 @@ import { RateLimitCounters } from '../store/rate-limits.js';
 import { RefreshTokenStore } from '../store/refresh-tokens.js';
 import { SessionStore } from '../store/sessions.js';
 import type { Store } from '../store/store.js';
+import { ClientRegistrySync } from './client-registry-sync.js';
+import type { FlowLog } from './flow-log.js';
 import { buildLimits, type Limits } from './rate-limits.js';
 
 /** The provider's inputs: configuration, state, clients, keys, time and the login method. */
@@ -45,6 +49,12 @@ export interface ProviderContext {
 
 /** Everything a use case needs, built once. */
 export interface Services extends ProviderContext {
+  /** CLIENT-17: the file's clients and the administration API's, kept live (client-registry-sync.ts). */
+  readonly registry: LiveClientRegistry;
+  /** CLIENT-16: the built-in, file and administration API scopes, kept live with the clients. */
+  readonly scopes: LiveScopeRegistry;
+  readonly clientRecords: ClientRecordStore;
+  readonly registrySync: ClientRegistrySync;
   readonly sessions: SessionStore;
   readonly codes: CodeStore;
   readonly accessTokens: AccessTokenStore;
@@ -84,11 +94,19 @@ export function buildServices(context: ProviderContext, audit: AuditLog = noAudi
   const metrics = createMetrics();
   store.instrument?.((seconds, failed) => metrics.storeOperation(seconds, failed));
   const rateLimitCounters = new RateLimitCounters(store, keys);
-  // Tools for relying-party developers: test mode only (docs/interface.md).
+  const scopes = context.scopes instanceof LiveScopeRegistry ? context.scopes : new LiveScopeRegistry(context.scopes);
+  // Tools for relying-party developers: test mode only (docs/interface.md). The built-in debugger
+  // client sits beside the file's clients, so the administration API cannot change it either.
   const debuggerSecret = config.mode === 'test' ? debuggerClientSecret(context.cookieSecret) : undefined;
+  const builtIn = debuggerSecret ? [debuggerClient(config.issuer, debuggerSecret, config.mode, scopes)] : [];
+  const registry = new LiveClientRegistry([...context.registry.all().filter((client) => !builtIn.some((own) => own.client_id === client.client_id)), ...builtIn]);
+  const clientRecords = new ClientRecordStore(store, keys);
   return Object.freeze({
     ...context,
-    registry: debuggerSecret ? withDebuggerClient(context.registry, debuggerClient(config.issuer, debuggerSecret, config.mode, context.scopes)) : context.registry,
+    registry,
+    scopes,
+    clientRecords,
+    registrySync: new ClientRegistrySync(registry, clientRecords, scopes),
     debugger: debuggerSecret ? { clientSecret: debuggerSecret, sealer: new CookieSealer(context.cookieSecret, 'debugger') } : undefined,
     sessions: new SessionStore(store, keys),
     codes: new CodeStore(store, keys),
@@ -109,12 +127,7 @@ export function buildServices(context: ProviderContext, audit: AuditLog = noAudi
   });
 }
 
-/** How a use case logs (pino's logger fits) without knowing the web framework. */
-export interface FlowLog {
-  info(fields: object, message: string): void;
-  warn(fields: object, message: string): void;
-  error(fields: object, message: string): void;
-}
+export type { FlowLog };
 
 /** What a use case knows of the request it serves, and may tell it: where to log, which client it is about. */
 export interface FlowContext {
@@ -130,4 +143,10 @@ export interface FlowContext {
 /** Record an audit event of the request `flow` serves. */
 export function audit(services: Services, flow: FlowContext, event: AuditEvent): void {
   services.audit.record(event, flow.requestId);
+}
+
+/** A change made through the administration API: an audit event (with its caller) and a count. */
+export function recordChange(services: Services, flow: FlowContext, event: AuditEvent & { caller_client_id: string; caller_orgno: string }): void {
+  audit(services, flow, event);
+  services.metrics.registryChange(event.event);
 }

@@ -33,6 +33,8 @@ export async function userinfo(services: Services, flow: FlowContext, token: str
     record = await services.accessTokens.find(claims.jti);
     if (!isUsableRecord(record, claims.client_id)) throw invalidToken(realm, record?.revoked ? 'revoked' : 'no record');
   }
+  // CLIENT-17, ADMIN-08: the token of a deactivated client is revoked with it (checked in memory).
+  if (!services.registry.find(claims.client_id)) throw invalidToken(realm, 'the client is not active');
   flow.noteClient({ client_id: claims.client_id });
   // UI-02 Core §5.3: userinfo needs the profile scope; else 403 insufficient_scope (UI-04). A
   // machine token (TOKEN-21) never has it.

@@ -19,7 +19,9 @@ export type AuditEventName =
   | 'client_created'
   | 'client_updated'
   | 'client_deleted'
-  | 'client_secret_rotated';
+  | 'client_secret_rotated'
+  | 'scope_created'
+  | 'scope_updated';
 
 export interface AuditEvent {
   event: AuditEventName;
@@ -35,10 +37,16 @@ export interface AuditEvent {
   grant_type?: string | undefined;
   /** Why: a fixed phrase chosen by the code, never input. */
   reason?: string | undefined;
+  /** Administration API (client_* events): who made the change: the calling client and its organisation. */
+  caller_client_id?: string | undefined;
+  caller_orgno?: string | undefined;
+  /** Scope events: the scope, and the organisation whose access changed. */
+  scope?: string | undefined;
+  consumer_orgno?: string | undefined;
 }
 
 /** The only fields an audit line may carry, in the order they are written. */
-const fields = ['client_id', 'grant_id', 'sid', 'interaction_id', 'acr', 'grant_type', 'reason'] as const;
+const fields = ['client_id', 'grant_id', 'sid', 'interaction_id', 'acr', 'grant_type', 'reason', 'caller_client_id', 'caller_orgno', 'scope', 'consumer_orgno'] as const;
 
 export interface AuditLog {
   /** `requestId`: the request that caused it (X-Request-Id of the response, `reqId` in the log). */

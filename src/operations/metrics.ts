@@ -22,6 +22,10 @@ export interface Metrics {
   replayDetected(kind: 'authorization_code' | 'refresh_token'): void;
   rateLimited(limit: RateLimitName): void;
   loadShed(): void;
+  /** A change made through the administration API (client_created, scope_updated …). */
+  registryChange(event: string): void;
+  /** This instance reloaded the live registry because its version moved. */
+  registryReloaded(): void;
   /** One store operation (Redis latency) and whether the store failed it. */
   storeOperation(seconds: number, failed: boolean): void;
   /** The text exposition format, and its content type. */
@@ -152,7 +156,9 @@ export function createMetrics(): Metrics {
   const shed = new CounterFamily('op_load_shed_total', 'Requests refused (503) because the event loop lagged beyond OP_MAX_EVENT_LOOP_DELAY_MS');
   const storeErrors = new CounterFamily('op_store_errors_total', 'Store operations that failed because Redis could not serve');
   const storeLatency = new HistogramFamily('op_store_operation_duration_seconds', 'Time of a store operation (a round trip to Redis); a sample of one operation in 16', storeBuckets);
-  const families = [requests, durations, logins, tokens, replays, limited, shed, storeErrors, storeLatency];
+  const changes = new CounterFamily('op_registry_changes_total', 'Changes made through the administration API at this instance, by event', ['event']);
+  const reloads = new CounterFamily('op_registry_reloads_total', 'Times this instance reloaded the live client and scope registry because its version moved');
+  const families = [requests, durations, logins, tokens, replays, limited, shed, storeErrors, storeLatency, changes, reloads];
   const processDefaults = processMetrics();
   const none: readonly string[] = [];
   /** route → method → status → the series key of op_http_requests_total. */
@@ -183,6 +189,8 @@ export function createMetrics(): Metrics {
     replayDetected: (kind) => replays.count(kind, [kind]),
     rateLimited: (limit) => limited.count(limit, [limit]),
     loadShed: () => shed.count('', none),
+    registryChange: (event) => changes.count(event, [event]),
+    registryReloaded: () => reloads.count('', none),
     storeOperation(seconds, failed) {
       if (failed) storeErrors.count('', none);
       else storeLatency.observe('', seconds);

@@ -43,6 +43,57 @@ function toRegisteredClient(record: ClientRecord): RegisteredClient {
   });
 }
 
+/** A broken rule of one record: the field (a path like `redirect_uris[0]`) and the rule. */
+export interface RecordProblem {
+  field: string;
+  message: string;
+}
+
+export type RecordValidation = { ok: true; record: ClientRecord } | { ok: false; problems: RecordProblem[] };
+
+/**
+ * One client record against the zod schema, then (when it has the right shape) the cross-field
+ * rules of profile §12. The clients file and the administration API both validate here, so they
+ * can never disagree (ADMIN-04).
+ */
+export function validateClientRecord(raw: unknown, mode: Mode, scopes: ScopeRegistry): RecordValidation {
+  const parsed = clientRecordSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems: RecordProblem[] = [];
+    for (const issue of parsed.error.issues) {
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) problems.push({ field: formatPath([...issue.path, key]), message: 'is not a client record field (CLIENT-01)' });
+      } else {
+        problems.push({ field: formatPath(issue.path) || '(record)', message: issue.message });
+      }
+    }
+    return { ok: false, problems };
+  }
+  const problems = checkClientRules(parsed.data, mode, scopes).map((issue) => ({ field: formatPath(issue.path), message: issue.message }));
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, record: parsed.data };
+}
+
+/**
+ * A client of the administration API as the store keeps it (ADMIN-03, CLIENT-06): the validated
+ * record without its secret; only the secret's SHA-256 (base64url) and its expiry are kept.
+ */
+export type StoredClientRecord = Omit<ClientRecord, 'client_secret'> & { client_secret_hash?: string | undefined };
+
+/** CLIENT-06: what is kept of a generated secret. */
+export const clientSecretHash = (secret: string): string => sha256(secret).toString('base64url');
+
+export function registeredFromStored(stored: StoredClientRecord): RegisteredClient {
+  const { client_secret_hash, client_secret_expires_at, jwks, ...rest } = stored;
+  return Object.freeze({
+    ...rest,
+    isPublic: stored.token_endpoint_auth_method === 'none',
+    jwks: jwks ? (structuredClone(jwks) as JSONWebKeySet) : undefined,
+    secret: client_secret_hash
+      ? { hash: Buffer.from(client_secret_hash, 'base64url'), expiresAt: client_secret_expires_at ? client_secret_expires_at * 1000 : undefined }
+      : undefined,
+  });
+}
+
 export interface ParsedRegistry {
   clients: RegisteredClient[];
   warnings: string[];
@@ -62,20 +113,13 @@ export function parseClientRecords(input: unknown, mode: Mode, source = 'clients
       raw && typeof raw === 'object' && typeof (raw as { client_id?: unknown }).client_id === 'string'
         ? JSON.stringify((raw as { client_id: string }).client_id)
         : `#${index + 1} (no valid client_id)`;
-    const parsed = clientRecordSchema.safeParse(raw);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        if (issue.code === 'unrecognized_keys') {
-          for (const key of issue.keys) problems.push(`client ${id} field ${formatPath([...issue.path, key])}: is not a client record field (CLIENT-01)`);
-        } else {
-          problems.push(`client ${id} field ${formatPath(issue.path) || '(record)'}: ${issue.message}`);
-        }
-      }
+    const outcome = validateClientRecord(raw, mode, scopes);
+    if (!outcome.ok) {
+      for (const problem of outcome.problems) problems.push(`client ${id} field ${problem.field}: ${problem.message}`);
       return;
     }
-    for (const issue of checkClientRules(parsed.data, mode, scopes)) problems.push(`client ${id} field ${formatPath(issue.path)}: ${issue.message}`);
-    warnings.push(...lifetimeWarnings(parsed.data));
-    records.push(parsed.data);
+    warnings.push(...lifetimeWarnings(outcome.record));
+    records.push(outcome.record);
   });
 
   const seenIds = new Set<string>();

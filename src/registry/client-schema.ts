@@ -68,7 +68,7 @@ export const onBehalfOfIdPattern = /^[\x21-\x7e]{1,100}$/;
 
 // AUTHZ-24: a sub-identity of the client (docs/interface.md, "onbehalfof"): its id, the name shown
 // instead of the client's, and its organisation.
-const onBehalfOfEntry = z.strictObject({
+export const onBehalfOfEntry = z.strictObject({
   onbehalfof: z.string().regex(onBehalfOfIdPattern, { message: 'must be 1-100 printable ASCII characters without spaces (AUTHZ-24)' }),
   name: z.string().trim().min(1, { message: 'must not be empty' }).max(200),
   orgno,
@@ -137,12 +137,17 @@ const recordSchema = z.strictObject({
   jwks: z
     .strictObject({ keys: z.array(clientJwk).min(1, { message: 'must hold 1 to 5 keys (CLIENT-07)' }).max(5, { message: 'must hold 1 to 5 keys (CLIENT-07)' }) })
     .optional(),
-  // AUTHZ-24: the sub-identities a request may select with onbehalfof=<id>.
-  onbehalfof: z.array(onBehalfOfEntry).max(1000, { message: 'must hold at most 1000 entries' }).optional(),
+  // CLIENT-01, AUTHZ-24: the sub-identities a client acts on behalf of (edited through the
+  // administration API); a request selects one with onbehalfof=<id>, and the id_token of such a
+  // login names it (client_onbehalfof).
+  onbehalfof: z.array(onBehalfOfEntry).max(100, { message: 'must hold at most 100 entries' }).optional(),
   active: z.boolean().default(true),
   created: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
   last_updated: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
 });
+
+/** The record's fields as a caller writes them (for the administration API's OpenAPI schemas). */
+export const clientRecordFields = recordSchema;
 
 /**
  * The client record with the defaults of its integration type: a login client authenticates
@@ -153,7 +158,7 @@ export const clientRecordSchema = recordSchema.transform((record) => {
   const machine = record.integration_type === 'maskinporten';
   return {
     ...record,
-    token_endpoint_auth_method: record.token_endpoint_auth_method ?? (machine ? 'private_key_jwt' : 'client_secret_basic'),
+    token_endpoint_auth_method: record.token_endpoint_auth_method ?? defaultAuthMethod(record.integration_type),
     grant_types: record.grant_types ?? (machine ? [JWT_BEARER_GRANT] : ['authorization_code']),
     scopes: record.scopes ?? (machine ? [] : ['openid', 'profile']),
     redirect_uris: record.redirect_uris ?? [],
@@ -168,7 +173,13 @@ export interface RuleIssue {
   message: string;
 }
 
-const usesSecret = (method: string): boolean => method === 'client_secret_basic' || method === 'client_secret_post';
+/** The token_endpoint_auth_method a record gets when it names none. */
+export function defaultAuthMethod(integrationType: unknown): 'private_key_jwt' | 'client_secret_basic' {
+  return integrationType === 'maskinporten' ? 'private_key_jwt' : 'client_secret_basic';
+}
+
+/** CLIENT-06: the methods that authenticate with a client_secret. */
+export const usesSecret = (method: string): boolean => method === 'client_secret_basic' || method === 'client_secret_post';
 
 /** The cross-field rules of profile §12 for one record that already has the right shape. */
 export function checkClientRules(record: ClientRecord, mode: Mode, scopes: ScopeRegistry): RuleIssue[] {

@@ -4,7 +4,7 @@
 // instance sharing that secret (and one Redis) knows it without configuration. Test mode only.
 import { hkdfSync } from 'node:crypto';
 import type { Mode } from '../config.js';
-import { parseClientRecords, type ClientRegistry, type RegisteredClient } from './client-registry.js';
+import { parseClientRecords, type RegisteredClient } from './client-registry.js';
 import type { ScopeRegistry } from './scope-registry.js';
 
 export const debuggerClientId = 'debugger';
@@ -34,12 +34,4 @@ export function debuggerClient(issuer: string, secret: string, mode: Mode, scope
     authorization_lifetime: 7200,
   };
   return parseClientRecords([record], mode, 'built-in debugger client', scopes).clients[0]!;
-}
-
-/** The registry with the debugger client beside the configured ones (the built-in record wins its id). */
-export function withDebuggerClient(registry: ClientRegistry, client: RegisteredClient): ClientRegistry {
-  return {
-    find: (clientId) => (clientId === client.client_id ? client : registry.find(clientId)),
-    all: () => [...registry.all().filter((other) => other.client_id !== client.client_id), client],
-  };
 }

@@ -4,6 +4,8 @@
 // keep live; nothing else holds on to scope records. Pure; scopes-file.ts reads OP_SCOPES_FILE.
 import { builtInScopes, checkScopeRules, scopeRecordSchema, type IntegrationType, type RegisteredScope, type ScopeRecord } from './scope-schema.js';
 
+export type { ScopeRecord };
+
 export type { IntegrationType, RegisteredScope };
 
 export class ScopeRegistryError extends Error {
@@ -42,6 +44,86 @@ export const builtInScopeRegistry: ScopeRegistry = new StaticScopeRegistry([]);
 
 function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), '');
+}
+
+/** One scope record against the schema and the rules of CLIENT-16 (the API validates here too). */
+export function validateScopeRecord(raw: unknown): { ok: true; record: ScopeRecord } | { ok: false; problems: { field: string; message: string }[] } {
+  const parsed = scopeRecordSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems: { field: string; message: string }[] = [];
+    for (const issue of parsed.error.issues) {
+      if (issue.code === 'unrecognized_keys') for (const key of issue.keys) problems.push({ field: formatPath([...issue.path, key]), message: 'is not a scope record field (CLIENT-16)' });
+      else problems.push({ field: formatPath(issue.path) || '(record)', message: issue.message });
+    }
+    return { ok: false, problems };
+  }
+  const problems = checkScopeRules(parsed.data).map((issue) => ({ field: formatPath(issue.path), message: issue.message }));
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, record: parsed.data };
+}
+
+/**
+ * CLIENT-16: the scopes of OP_SCOPES_FILE (and the built-in ones), fixed at start, and the scopes
+ * created through the administration API, replaced whenever the store's version moves (the same
+ * background refresh as the live client registry). Lookups stay in memory and synchronous.
+ */
+export class LiveScopeRegistry implements ScopeRegistry {
+  readonly #file: ScopeRegistry;
+  #api = new Map<string, { raw: string; scope: RegisteredScope }>();
+  #all: readonly RegisteredScope[];
+  #version = 0;
+
+  constructor(file: ScopeRegistry) {
+    this.#file = file;
+    this.#all = file.all();
+  }
+
+  find(name: string): RegisteredScope | undefined {
+    const api = this.#api.get(name)?.scope;
+    if (api) return api.active ? api : undefined;
+    return this.#file.find(name);
+  }
+
+  all(): readonly RegisteredScope[] {
+    return this.#all;
+  }
+
+  /** Increments at every change of the API's scopes (discovery caches by it). */
+  get version(): number {
+    return this.#version;
+  }
+
+  /** Built-in and OP_SCOPES_FILE scopes are read-only to the API. */
+  isFileScope(name: string): boolean {
+    return this.#file.all().some((scope) => scope.name === name);
+  }
+
+  apiScope(name: string): RegisteredScope | undefined {
+    return this.#api.get(name)?.scope;
+  }
+
+  apply(records: ReadonlyMap<string, string>): string[] {
+    const problems: string[] = [];
+    const next = new Map<string, { raw: string; scope: RegisteredScope }>();
+    for (const [name, raw] of records) {
+      const known = this.#api.get(name);
+      if (known?.raw === raw) {
+        next.set(name, known);
+        continue;
+      }
+      try {
+        const record = JSON.parse(raw) as ScopeRecord;
+        if (record.name !== name || this.isFileScope(name)) throw new Error('name does not match its key or is a file scope');
+        next.set(name, { raw, scope: Object.freeze({ ...record, builtIn: false }) });
+      } catch (error) {
+        problems.push(`scope ${JSON.stringify(name)} in the store cannot be read (${(error as Error).message.slice(0, 100)})`);
+      }
+    }
+    const changed = next.size !== this.#api.size || [...next].some(([name, entry]) => this.#api.get(name) !== entry);
+    this.#api = next;
+    this.#all = [...this.#file.all(), ...[...next.values()].map((entry) => entry.scope)];
+    if (changed) this.#version++;
+    return problems;
+  }
 }
 
 /** Validate a parsed scopes file. Pure: throws ScopeRegistryError listing every problem. */

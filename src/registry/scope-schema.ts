@@ -86,6 +86,7 @@ export const builtInScopes: readonly RegisteredScope[] = Object.freeze([
   builtIn('idporten:dcr.read', 'Read client registrations', ['maskinporten']),
   builtIn('idporten:dcr.write', 'Create client registrations', ['maskinporten']),
   builtIn('idporten:dcr.modify', 'Change and delete client registrations', ['maskinporten']),
+  builtIn('idporten:dcr/onbehalfof:write', 'Edit the onbehalfof list of client registrations, nothing else of them', ['maskinporten']),
   builtIn('idporten:dcr.supplier', 'Manage the client registrations of customers as their supplier', ['maskinporten']),
   builtIn('idporten:scopes.write', 'Manage the scopes your organisation owns', ['maskinporten']),
   builtIn('idporten:token.introspection', 'Introspect access tokens', ['api_klient', 'maskinporten']),

@@ -20,11 +20,18 @@ export function wellKnownModule(modules: readonly RouteModule[]): RouteModule {
       const context = app.services;
       // DISC-02: ID-porten's document for our issuer, from what the registered modules contribute;
       // DISC-04: a module that is not registered contributes nothing.
-      const metadata = buildProviderMetadata(
-        context.config.issuer,
-        modules.flatMap((m) => (m.metadata ? [m.metadata(context)] : [])),
-      );
-      const body = JSON.stringify(metadata);
+      // CLIENT-16: rebuilt only when the live scope registry changed (scopes_supported), else the
+      // same string is served.
+      const build = () => JSON.stringify(buildProviderMetadata(context.config.issuer, modules.flatMap((m) => (m.metadata ? [m.metadata(context)] : []))));
+      let body = build();
+      let builtAt = context.scopes.version;
+      const current = (): string => {
+        if (context.scopes.version !== builtAt) {
+          builtAt = context.scopes.version;
+          body = build();
+        }
+        return body;
+      };
       const typed = app.withTypeProvider<ZodTypeProvider>();
       // RFC 8414 §3.1: for an issuer with a path, the well-known segment goes between host and
       // path (https://host/.well-known/oauth-authorization-server/idp). That URL reaches us
@@ -39,7 +46,7 @@ export function wellKnownModule(modules: readonly RouteModule[]): RouteModule {
       for (const [path, summary] of paths) {
         typed.get(path, { schema: { tags: ['discovery'], summary, response: { 200: metadataSchema } } }, async (_request, reply) => {
           cacheable(reply, maxAgeSeconds).header('access-control-allow-origin', '*').type('application/json; charset=utf-8').serializer((x) => x as string);
-          return body as never;
+          return current() as never;
         });
       }
     },

@@ -1,6 +1,7 @@
 // Every key shape the provider writes, in one place. The part in braces is the Redis Cluster
 // hash tag: keys that one operation touches together (a record and its use marker, a grant and
 // its token index) share it and so share a slot. Ids are random base64url, so tags spread evenly.
+import type { ClientRegistryKeys } from './store.js';
 
 export interface KeySpace {
   readonly session: (sessionId: string) => string;
@@ -26,6 +27,8 @@ export interface KeySpace {
   readonly interactionRejections: (interactionId: string) => string;
   /** A rate-limit counter: one per limit, subject (an address, a client_id) and fixed window. */
   readonly rateLimit: (limit: string, subject: string, window: number) => string;
+  /** ADMIN-01, CLIENT-17: the live client registry (one hash tag: its script touches all three). */
+  readonly clientRegistry: ClientRegistryKeys;
   /** The use marker of `redeem`; same hash tag as the record, so one slot. */
   readonly usedMarker: (recordKey: string) => string;
 }
@@ -51,6 +54,7 @@ export function keySpace(prefix: string): KeySpace {
     consent: (id: string) => `${prefix}{cs:${id}}`,
     sharedSigningKey: () => `${prefix}{keys}:signing`,
     sharedSecret: (name: string) => `${prefix}{keys}:secret:${safe(name)}`,
+    clientRegistry: Object.freeze({ records: `${prefix}{clients}:records`, scopes: `${prefix}{clients}:scopes`, kids: `${prefix}{clients}:kids`, version: `${prefix}{clients}:version` }),
     usedMarker: (recordKey: string) => `${recordKey}:used`,
   });
 }

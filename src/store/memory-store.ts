@@ -7,7 +7,7 @@
 // would expire soonest are evicted first (they had the least time left to matter). A heap ordered
 // by expiry finds them without scanning; entries whose expiry changed leave stale heap items that
 // are skipped when met and dropped when the heap is rebuilt.
-import type { Json, RedeemGuard, Redemption, Store, WriteOp } from './store.js';
+import type { ClientRecordChange, ClientRecordSnapshot, ClientRecordWrite, ClientRegistryKeys, Json, RedeemGuard, Redemption, Store, WriteOp } from './store.js';
 
 interface Entry {
   /** JSON text (a copy, as Redis would hold it) or a set of members. */
@@ -305,6 +305,44 @@ export class MemoryStore implements Store {
         }
       }
     }
+  }
+
+  // The live client registry lives beside the entries, outside eviction: it is configuration,
+  // bounded by the number of clients the API accepts (as on Redis, where its keys have no TTL).
+  readonly #clientRecords = new Map<string, string>();
+  readonly #scopeRecords = new Map<string, string>();
+  readonly #clientKids = new Map<string, string>();
+  #clientVersion = 0;
+
+  async changeClientRecord(_keys: ClientRegistryKeys, change: ClientRecordChange): Promise<ClientRecordWrite> {
+    const records = change.collection === 'scopes' ? this.#scopeRecords : this.#clientRecords;
+    const existing = records.get(change.clientId);
+    if (change.op === 'create') {
+      if (existing !== undefined) return { state: 'exists' };
+      if (records.size >= change.maxRecords) return { state: 'full' };
+    } else if (existing === undefined) return { state: 'missing' };
+    if (change.op === 'update' && change.expected !== undefined && existing !== change.expected) return { state: 'conflict' };
+    const kids = change.op === 'delete' ? [] : change.kids;
+    // CLIENT-07: a kid held by another client refuses the whole change.
+    for (const kid of kids) {
+      const owner = this.#clientKids.get(kid);
+      if (owner !== undefined && owner !== change.clientId) return { state: 'kid_taken', kid };
+    }
+    if (change.collection !== 'scopes') for (const [kid, owner] of [...this.#clientKids]) if (owner === change.clientId) this.#clientKids.delete(kid);
+    if (change.op === 'delete') records.delete(change.clientId);
+    else {
+      records.set(change.clientId, change.record);
+      for (const kid of kids) this.#clientKids.set(kid, change.clientId);
+    }
+    return { state: 'written', version: ++this.#clientVersion };
+  }
+
+  async clientRecordsVersion(): Promise<number> {
+    return this.#clientVersion;
+  }
+
+  async readClientRecords(): Promise<ClientRecordSnapshot> {
+    return { version: this.#clientVersion, records: new Map(this.#clientRecords), scopes: new Map(this.#scopeRecords) };
   }
 
   async ping(): Promise<void> {}

@@ -2,7 +2,19 @@
 // GETDEL for take, SET NX for setIfAbsent, a Lua script for redeem. Never find-then-delete.
 import { ReplyError, type Cluster, type Redis } from 'ioredis';
 import type { RedisClient, RedisTopology } from './redis-connection.js';
-import { StoreUnavailableError, type Json, type RedeemGuard, type Redemption, type Store, type StoreObserver, type WriteOp } from './store.js';
+import {
+  StoreUnavailableError,
+  type ClientRecordChange,
+  type ClientRecordSnapshot,
+  type ClientRecordWrite,
+  type ClientRegistryKeys,
+  type Json,
+  type RedeemGuard,
+  type Redemption,
+  type Store,
+  type StoreObserver,
+  type WriteOp,
+} from './store.js';
 
 // KEYS[1] the record, KEYS[2] its use marker (same hash tag). ARGV[1] marker TTL in ms; ARGV[2]
 // the fields a tombstone keeps, comma-separated ('' = no tombstone: the whole record is kept);
@@ -52,9 +64,58 @@ if count == tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return count
 `;
 
+// ADMIN-01, CLIENT-07, CLIENT-17: one change of the live client registry as one atomic step.
+// KEYS[1] the records (hash client_id -> JSON), KEYS[2] the kid index (hash kid -> client_id),
+// KEYS[3] the version counter. ARGV[1] create | update | delete, ARGV[2] the client_id, ARGV[3]
+// the record ('' for delete), ARGV[4] the most records a create may leave (0 otherwise), ARGV[5]
+// the first version (the caller's clock in ms), ARGV[6] the record an update expects to replace
+// ('' = any; another one is 'conflict'), then the record's kids. CLIENT-07: a kid held by
+// another client refuses the whole change, so of two concurrent writes with one kid exactly one
+// wins. The client's previous kids are released. CLIENT-17: a registry that lost its version (a
+// Redis that lost its data) starts again at the clock, never at 1, so no instance can mistake the
+// new registry for the one it loaded before.
+const clientChangeScript = `
+local op, id = ARGV[1], ARGV[2]
+local existing = redis.call('HGET', KEYS[1], id)
+if op == 'create' then
+  if existing then return {'exists'} end
+  if redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[4]) then return {'full'} end
+elseif not existing then
+  return {'missing'}
+elseif ARGV[6] ~= '' and existing ~= ARGV[6] then
+  return {'conflict'}
+end
+for i = 7, #ARGV do
+  local owner = redis.call('HGET', KEYS[2], ARGV[i])
+  if owner and owner ~= id then return {'kid_taken', ARGV[i]} end
+end
+if existing then
+  local ok, old = pcall(cjson.decode, existing)
+  if ok and type(old) == 'table' and type(old.jwks) == 'table' and type(old.jwks.keys) == 'table' then
+    for _, key in ipairs(old.jwks.keys) do
+      if type(key) == 'table' and type(key.kid) == 'string' and redis.call('HGET', KEYS[2], key.kid) == id then
+        redis.call('HDEL', KEYS[2], key.kid)
+      end
+    end
+  end
+end
+if op == 'delete' then
+  redis.call('HDEL', KEYS[1], id)
+else
+  redis.call('HSET', KEYS[1], id, ARGV[3])
+  for i = 7, #ARGV do redis.call('HSET', KEYS[2], ARGV[i], id) end
+end
+if redis.call('EXISTS', KEYS[3]) == 0 then
+  redis.call('SET', KEYS[3], ARGV[5])
+  return {'written', tonumber(ARGV[5])}
+end
+return {'written', redis.call('INCR', KEYS[3])}
+`;
+
 interface RedeemCommand {
   opRedeem(record: string, marker: string, markerTtlMs: number, tombstone: string, ...guards: string[]): Promise<[number, (string | number)?, number?] | null>;
   opIncrement(key: string, by: number, ttlMs: number): Promise<number>;
+  opClientChange(records: string, kids: string, version: string, ...args: (string | number)[]): Promise<[string, (string | number)?]>;
 }
 
 const parse = <T extends Json>(raw: string | null | undefined): T | null => (raw == null ? null : (JSON.parse(raw) as T));
@@ -62,6 +123,9 @@ const parse = <T extends Json>(raw: string | null | undefined): T | null => (raw
 const ttl = (ms: number): number => Math.max(1, Math.ceil(ms));
 
 const nothing = (): void => undefined;
+
+/** CLIENT-17: where a registry version counter starts (see clientChangeScript). */
+const firstVersion = (): number => Date.now();
 
 /**
  * Replies by which Redis says it cannot serve now (still loading, a script too slow, a failover
@@ -90,6 +154,7 @@ export class RedisStore implements Store {
     this.#usedMarker = usedMarker;
     client.defineCommand('opRedeem', { numberOfKeys: 2, lua: redeemScript });
     client.defineCommand('opIncrement', { numberOfKeys: 1, lua: incrementScript });
+    client.defineCommand('opClientChange', { numberOfKeys: 3, lua: clientChangeScript });
     client.on('error', (error: Error) => this.onConnectionError(error));
   }
 
@@ -235,6 +300,36 @@ export class RedisStore implements Store {
       }
     }
     return Promise.all(pending);
+  }
+
+  changeClientRecord(keys: ClientRegistryKeys, change: ClientRecordChange): Promise<ClientRecordWrite> {
+    const script = this.#client.opClientChange;
+    if (!script) throw new Error('opClientChange script is not defined');
+    const args =
+      change.op === 'delete'
+        ? ['delete', change.clientId, '', 0, firstVersion(), '']
+        : [change.op, change.clientId, change.record, change.op === 'create' ? change.maxRecords : 0, firstVersion(), (change.op === 'update' ? change.expected : undefined) ?? '', ...change.kids];
+    const records = change.collection === 'scopes' ? keys.scopes : keys.records;
+    return this.#track(script.call(this.#client, records, keys.kids, keys.version, ...args), (reply): ClientRecordWrite => {
+      const [state, detail] = reply;
+      if (state === 'written') return { state, version: Number(detail) };
+      if (state === 'kid_taken') return { state, kid: String(detail) };
+      return { state: state as 'missing' | 'exists' | 'full' | 'conflict' };
+    });
+  }
+
+  clientRecordsVersion(keys: ClientRegistryKeys): Promise<number> {
+    return this.#track(this.#client.get(keys.version), (raw) => Number(raw ?? 0));
+  }
+
+  readClientRecords(keys: ClientRegistryKeys): Promise<ClientRecordSnapshot> {
+    // Issued in this order on one connection: the version is read before the records, so the
+    // records are at least as new as the version (a change in between is seen at the next poll).
+    return this.#track(Promise.all([this.#client.get(keys.version), this.#client.hgetall(keys.records), this.#client.hgetall(keys.scopes)]), ([version, records, scopes]) => ({
+      version: Number(version ?? 0),
+      records: new Map(Object.entries(records)),
+      scopes: new Map(Object.entries(scopes)),
+    }));
   }
 
   ping(): Promise<void> {

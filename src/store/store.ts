@@ -46,6 +46,57 @@ export type WriteOp =
 
 export type StoreObserver = (seconds: number, failed: boolean) => void;
 
+/**
+ * The live client registry (ADMIN-01, CLIENT-17): the records created through the administration
+ * API, an index of their key ids (CLIENT-07: a kid is unique across all clients) and a version
+ * counter that every change increments, so that every instance can see a change by reading one
+ * number. The three keys share a hash tag (one Cluster slot) and, unlike everything else, carry no
+ * TTL: they are configuration, bounded by the number of clients the API accepts.
+ */
+export interface ClientRegistryKeys {
+  readonly records: string;
+  /** The scopes created through the administration API (CLIENT-16): name -> JSON; no kids. */
+  readonly scopes: string;
+  readonly kids: string;
+  readonly version: string;
+}
+
+/**
+ * One atomic change of the live registry. `record` is the JSON text of the whole record;
+ * `collection` says whether it is a client (the default, keyed by client_id) or a scope (keyed by
+ * name, no kids).
+ */
+export type ClientRecordChange = { collection?: 'clients' | 'scopes' } & (
+  /** A new record; refused when `maxRecords` are registered. */
+  | { op: 'create'; clientId: string; record: string; kids: readonly string[]; maxRecords: number }
+  /**
+   * Replace an existing record (and its kids); with `expected`, only while the stored record is
+   * still exactly that text (a read-modify-write that another writer overtook is `conflict`).
+   */
+  | { op: 'update'; clientId: string; record: string; kids: readonly string[]; expected?: string | undefined }
+  | { op: 'delete'; clientId: string }
+);
+
+export type ClientRecordWrite =
+  | { state: 'written'; version: number }
+  /** CLIENT-07: another client holds this kid; nothing was written. */
+  | { state: 'kid_taken'; kid: string }
+  /** update or delete of a client that is not there. */
+  | { state: 'missing' }
+  /** create of a client_id that exists. */
+  | { state: 'exists' }
+  /** create beyond maxRecords. */
+  | { state: 'full' }
+  /** update whose `expected` record is no longer the stored one; nothing was written. */
+  | { state: 'conflict' };
+
+/** Every record of the live registry, and the version they are at least as new as. */
+export interface ClientRecordSnapshot {
+  version: number;
+  records: Map<string, string>;
+  scopes: Map<string, string>;
+}
+
 export interface Store {
   readonly kind: 'redis' | 'memory';
   get<T extends Json>(key: string): Promise<T | null>;
@@ -80,6 +131,16 @@ export interface Store {
   members(key: string): Promise<string[]>;
   /** Several writes in one round trip (not a transaction across keys). */
   write(ops: readonly WriteOp[]): Promise<void>;
+  /**
+   * Apply one change of the live client registry atomically: kid uniqueness is checked and the
+   * record, the kid index and the version are written as one step (a Lua script on Redis), so of
+   * two concurrent writes claiming one kid exactly one wins.
+   */
+  changeClientRecord(keys: ClientRegistryKeys, change: ClientRecordChange): Promise<ClientRecordWrite>;
+  /** The live registry's version (0 before the first change): one small read, for polling. */
+  clientRecordsVersion(keys: ClientRegistryKeys): Promise<number>;
+  /** Every record; the version is read first, so the records are never older than it says. */
+  readClientRecords(keys: ClientRegistryKeys): Promise<ClientRecordSnapshot>;
   /** Throws when the store cannot be reached. */
   ping(): Promise<void>;
   /** Be told of every failed operation and of the duration (s) of (a sample of) the others (metrics). */

@@ -37,7 +37,7 @@ const problemsOf = (records: unknown): readonly string[] => {
   throw new Error('expected the scope registry to refuse the input');
 };
 
-const builtInNames = ['openid', 'profile', 'idporten:dcr.read', 'idporten:dcr.write', 'idporten:dcr.modify', 'idporten:dcr.supplier', 'idporten:scopes.write', 'idporten:token.introspection'];
+const builtInNames = ['openid', 'profile', 'idporten:dcr.read', 'idporten:dcr.write', 'idporten:dcr.modify', 'idporten:dcr/onbehalfof:write', 'idporten:dcr.supplier', 'idporten:scopes.write', 'idporten:token.introspection'];
 
 describe('scope records (CLIENT-16)', () => {
   it('CLIENT-16 without OP_SCOPES_FILE only the built-in scopes exist', () => {

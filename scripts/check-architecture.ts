@@ -13,7 +13,7 @@ export interface ImportEdge {
 }
 
 /** The rooms of src/: a folder, or `kernel` for the top-level modules everyone may use. */
-export type Room = 'protocol' | 'store' | 'flows' | 'routes' | 'http' | 'views' | 'i18n' | 'registry' | 'keys' | 'authn' | 'operations' | 'kernel' | 'entry';
+export type Room = 'protocol' | 'store' | 'flows' | 'routes' | 'http' | 'views' | 'i18n' | 'registry' | 'keys' | 'authn' | 'operations' | 'cli' | 'kernel' | 'entry';
 
 /** Top-level modules that import nothing from src/ and that every room may use. */
 const kernelFiles = new Set(['src/errors.ts', 'src/clock.ts', 'src/random.ts', 'src/config.ts']);
@@ -37,6 +37,7 @@ export const rules: Partial<Record<Room, { values: readonly Room[]; types?: read
   registry: { values: ['protocol'], why: 'the registry validates records with protocol rules' },
   authn: { values: ['protocol'], why: 'authenticators check what the user submitted' },
   keys: { values: ['store', 'protocol'], why: 'keys load and share key material' },
+  cli: { values: ['keys', 'registry', 'protocol', 'authn'], packages: 'no-web-framework', why: 'the command-line tools work on files and keys; they never start the provider' },
   operations: { values: [], packages: 'no-web-framework', why: 'metrics and the audit log are instruments: they know nothing of the protocol, the store or HTTP' },
 };
 

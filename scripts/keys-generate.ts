@@ -1,13 +1,4 @@
-// npm run keys:generate -- <file>: write a new private JWKS with one RS256 key (JWKS-01, JWKS-04).
-import { existsSync } from 'node:fs';
-import { newKey, usage, writeKeys } from './keys-file.js';
+// npm run keys:generate -- <file> [--force]: runs src/cli/keys-generate.ts (also in the image: node dist/cli.js, see src/cli.ts).
+import { main } from '../src/cli/keys-generate.js';
 
-const [path, flag] = process.argv.slice(2);
-if (!path) usage('keys:generate', '<keys-file.json> [--force]');
-if (existsSync(path) && flag !== '--force') {
-  process.stderr.write(`${path} exists; use keys:rotate to add a key, or --force to replace it\n`);
-  process.exit(1);
-}
-const key = await newKey();
-await writeKeys(path, [key]);
-process.stdout.write(`wrote ${path} with signing key ${key.kid}; point OP_SIGNING_KEYS_FILE at it\n`);
+await main(process.argv.slice(2));

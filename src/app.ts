@@ -12,12 +12,14 @@ import { buildServices, type ProviderContext, type Services } from './flows/serv
 import './http/fastify.js';
 import { registerCors } from './http/cors.js';
 import { clientErrorHandler, registerErrorHandling } from './http/error-handler.js';
-import { BatchedStdout } from './http/log-stream.js';
+import { logDestination } from './http/log-stream.js';
 import { callerRequestId, generateRequestId, loggerOptions } from './http/logging.js';
 import { registerRouteRateLimits } from './http/rate-limit.js';
 import { openAuditLog } from './operations/audit.js';
 import { adminClientsModule } from './routes/admin-clients.js';
 import { authorizeModule } from './routes/authorize.js';
+import { debuggerModule } from './routes/debugger.js';
+import { developerModule } from './routes/developer.js';
 import { endSessionModule } from './routes/endsession.js';
 import { healthModule } from './routes/health.js';
 import { jwksModule } from './routes/jwks.js';
@@ -49,6 +51,9 @@ export function routeModules(): RouteModule[] {
     userinfoModule,
     endSessionModule,
     adminClientsModule,
+    // Test mode only: tools for relying-party developers (each registers nothing in prod).
+    developerModule,
+    debuggerModule,
   ];
   return [...modules, wellKnownModule(modules)];
 }
@@ -89,7 +94,7 @@ export async function buildApp(context: ProviderContext, options: BuildOptions =
   const app = Fastify({
     ...listenerOptions(context.config),
     clientErrorHandler,
-    logger: { ...loggerOptions(context.config.logLevel), stream: options.logStream ?? new BatchedStdout() },
+    logger: { ...loggerOptions(context.config.logLevel), stream: options.logStream ?? logDestination() },
     genReqId: generateRequestId,
     // One line per request, written when it completes (below), instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
@@ -175,6 +180,7 @@ export async function buildApp(context: ProviderContext, options: BuildOptions =
         { name: 'logout', description: 'RP-initiated and front-channel logout' },
         { name: 'operations', description: 'Health, readiness and metrics' },
         { name: 'administration', description: 'Self-service client administration (ADMIN-01…08)' },
+        { name: 'developer', description: 'Tools for relying-party developers: landing page, debugger, this reference (test mode only)' },
       ],
       components: {
         securitySchemes: {

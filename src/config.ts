@@ -151,10 +151,13 @@ const flag = (fallback: boolean, why = '') =>
 // Every message names the variable and the rule; none repeats the value, which may be a secret.
 const envSchema = z
   .object({
+    // Unset: http://localhost:<OP_PORT> (defaultIssuer), so a provider moved to another port
+    // advertises the URL it answers on.
     OP_ISSUER: z
       .string()
-      .default('http://localhost:3000')
+      .optional()
       .superRefine((value, ctx) => {
+        if (value === undefined) return;
         let url: URL;
         try {
           url = new URL(value);
@@ -285,7 +288,7 @@ const envSchema = z
     const refuse = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
     let issuer: URL | undefined;
     try {
-      issuer = new URL(env.OP_ISSUER);
+      issuer = new URL(env.OP_ISSUER ?? defaultIssuer(env.OP_PORT));
     } catch {
       issuer = undefined;
     }
@@ -297,6 +300,11 @@ const envSchema = z
     if (!env.OP_COOKIE_SECRET) refuse('OP_COOKIE_SECRET', 'is required in prod mode: generated secrets are test-only (ENV-03)');
     if (!env.OP_CLIENTS_FILE) refuse('OP_CLIENTS_FILE', 'is required in prod mode: the demo clients are test-only (ENV-03)');
   });
+
+/** ENV-01: the issuer of a provider started without OP_ISSUER (docs/interface.md, "Starting it"). */
+export function defaultIssuer(port: number): string {
+  return port === 80 ? 'http://localhost' : `http://localhost:${port}`;
+}
 
 function deepFreeze<T extends object>(value: T): Readonly<T> {
   for (const inner of Object.values(value)) {
@@ -318,7 +326,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   return deepFreeze({
-    issuer: e.OP_ISSUER,
+    issuer: e.OP_ISSUER ?? defaultIssuer(e.OP_PORT),
     port: e.OP_PORT,
     host: e.OP_HOST,
     mode: e.OP_MODE,

@@ -43,6 +43,20 @@ async function shutdown(app: FastifyInstance, store: { close(): Promise<void> },
   await store.close();
 }
 
+/** A port that is taken or not allowed ends start-up with one line naming the variable, not a stack trace. */
+async function listenOrExplain(app: FastifyInstance, port: number, host: string, variable: string): Promise<void> {
+  try {
+    await app.listen({ port, host });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EADDRINUSE' ? 'is already in use' : code === 'EACCES' ? 'may not be opened by this user' : code === 'EADDRNOTAVAIL' ? `cannot be opened: OP_HOST ${host} is not an address of this machine` : undefined;
+    if (why === undefined) throw error;
+    process.stderr.write(`${variable} ${port} on ${host} ${why}: stop the other process or choose another ${variable}\n`);
+    process.exit(78);
+  }
+}
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -99,8 +113,8 @@ async function main(): Promise<void> {
       await shutdown(app, store, metricsApp);
       log.info('closed');
     });
-    await app.listen({ port: config.port, host: config.host });
-    if (metricsApp) await metricsApp.listen({ port: config.metricsPort!, host: config.host });
+    await listenOrExplain(app, config.port, config.host, 'OP_PORT');
+    if (metricsApp) await listenOrExplain(metricsApp, config.metricsPort!, config.host, 'OP_METRICS_PORT');
     log.info(
       {
         issuer: config.issuer,

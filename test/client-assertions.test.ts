@@ -163,6 +163,9 @@ describe('TOKEN-07 in prod mode', () => {
     for (const claims of [{ jti: undefined, aud: prodIssuer }, { aud: [prodIssuer] }, { aud: prodIssuer, exp: Math.floor(now / 1000) - 1 }]) {
       refused(await flow.postToken(form(await assertion(claims))), 'Client authentication failed');
     }
+    // An unknown client and a missing credential get the same generic words; test mode names the cause.
+    refused(await flow.postToken({ grant_type: 'authorization_code', code: 'abc', redirect_uri: 'https://rp.example.no/callback', client_id: 'nobody', client_secret: 'x'.repeat(40) }), 'Client authentication failed');
+    refused(await flow.postToken({ grant_type: 'authorization_code', code: 'abc', redirect_uri: 'https://rp.example.no/callback' }), 'Client authentication failed');
     // And a good one still authenticates (then fails on the made-up code).
     authenticated(await flow.postToken(form(await assertion({ aud: prodIssuer }))));
   });

@@ -40,6 +40,13 @@ describe('configuration', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('ENV-01 with OP_PORT set and OP_ISSUER unset, the issuer follows the port', () => {
+    expect(loadConfig({ OP_PORT: '3101' }).issuer).toBe('http://localhost:3101');
+    expect(loadConfig({}).issuer).toBe('http://localhost:3000');
+    expect(loadConfig({ OP_PORT: '80' }).issuer).toBe('http://localhost');
+    expect(loadConfig({ OP_PORT: '3101', OP_ISSUER: 'https://login.example.no' }).issuer).toBe('https://login.example.no');
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ OP_REDIS_URL: '', OP_PORT: '' }).port).toBe(3000);
   });

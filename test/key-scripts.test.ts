@@ -13,6 +13,15 @@ const tempFile = () => join(mkdtempSync(join(tmpdir(), 'op-keyscript-')), 'keys.
 const fileKeys = (path: string) => (JSON.parse(readFileSync(path, 'utf8')) as { keys: { kid: string; activate_at?: number }[] }).keys;
 
 describe('key scripts', () => {
+  it('the command-line tools run through one entry (node dist/cli.js in the image): keys generate, and a usage line for an unknown command', async () => {
+    const path = tempFile();
+    const cli = join(process.cwd(), 'src', 'cli.ts');
+    const { stdout } = await run(tsx, [cli, 'keys', 'generate', path]);
+    expect(stdout).toContain('OP_SIGNING_KEYS_FILE');
+    expect((await parseSigningKeySet(JSON.parse(readFileSync(path, 'utf8')), 'x')).all).toHaveLength(1);
+    await expect(run(tsx, [cli, 'keys', 'burn'])).rejects.toMatchObject({ code: 64, stderr: expect.stringContaining('keys generate') });
+  }, 60_000);
+
   it('JWKS-03 keys:rotate stages the new key first, 24 h ahead: published at once, signing only from then', async () => {
     const path = tempFile();
     await run(tsx, [script('keys-generate.ts'), path]);

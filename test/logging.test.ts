@@ -1,4 +1,7 @@
 import { Writable } from 'node:stream';
+import { mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OAuthError } from '../src/errors.js';
 import { redactUrl } from '../src/http/logging.js';
@@ -54,24 +57,29 @@ describe('logging', () => {
   });
 });
 
-describe('batched log output', () => {
-  it('writes the lines of one event-loop turn together, in order, and everything pending on flush', async () => {
-    const { BatchedStdout } = await import('../src/http/log-stream.js');
-    const writes: string[] = [];
-    const out = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        writes.push(chunk.toString());
-        done();
-      },
-    });
-    const stream = new BatchedStdout(out);
-    stream.write('a\n');
-    stream.write('b\n');
-    expect(writes).toEqual([]);
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(writes).toEqual(['a\nb\n']);
-    stream.write('c\n');
-    stream.flush();
-    expect(writes).toEqual(['a\nb\n', 'c\n']);
+describe('log output', () => {
+  it("ERR-06 goes through pino's asynchronous destination: lines in order, all of them written once flushed", async () => {
+    const { logDestination } = await import('../src/http/log-stream.js');
+    const path = join(mkdtempSync(join(tmpdir(), 'op-log-')), 'out.log');
+    const fd = openSync(path, 'a');
+    const stream = logDestination(fd) as NodeJS.WritableStream & { once(event: string, listener: () => void): void };
+    await new Promise<void>((resolve) => stream.once('ready', resolve));
+    for (let i = 0; i < 1000; i++) stream.write(`line ${i}\n`);
+    // Ending flushes what is pending (as pino's exit hook does), in order.
+    const closed = new Promise<void>((resolve) => stream.once('close', resolve));
+    stream.end();
+    await closed;
+    const lines = readFileSync(path, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(1000);
+    expect(lines[999]).toBe('line 999');
+    expect(lines.every((line, i) => line === `line ${i}`)).toBe(true);
+  });
+
+  it('ERR-06 building many apps in one process adds no exit listener per app (no MaxListenersExceededWarning)', async () => {
+    const { startTestProvider } = await import('./support/app.js');
+    const before = process.listenerCount('exit');
+    const providers = await Promise.all(Array.from({ length: 12 }, () => startTestProvider({ store: 'memory' })));
+    expect(process.listenerCount('exit') - before).toBeLessThanOrEqual(1);
+    await Promise.all(providers.map((provider) => provider.close()));
   });
 });

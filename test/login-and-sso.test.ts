@@ -113,6 +113,25 @@ function checkDigitValid(prefix6: string, individualFrom: number): string {
 // ---------------------------------------------------------------------------------------------
 
 describe('TestID login page', () => {
+  it('AUTHN-03 offers ready synthetic persons (adult, under 18, pensioner, D-number) after the main buttons; a click logs that person in', async () => {
+    const browser = new Browser(provider.app);
+    const { page, loginUrl, csrf } = await openLoginPage(browser, authorizeUrl('demo-web'));
+    const persons = [...page.body.matchAll(/<button class="secondary person" type="submit" id="test-person-([a-z-]+)" name="person" value="(\d{11})" formnovalidate>([^<]*)</g)].map((m) => ({
+      kind: m[1]!,
+      pid: m[2]!,
+      label: m[3]!.trim(),
+    }));
+    expect(persons.map((p) => p.kind)).toEqual(['adult', 'minor', 'senior', 'd-number']);
+    expect(persons.find((p) => p.kind === 'minor')!.label).toMatch(/^Under 18, (1[0-7]|[1-9]) år$/);
+    // Enter in the number field submits the form's first submit button: #login-submit, not a person.
+    expect(page.body.indexOf('id="login-submit"')).toBeLessThan(page.body.indexOf('name="person"'));
+    const dNumber = persons.find((p) => p.kind === 'd-number')!.pid;
+    expect(Number(dNumber.slice(0, 1))).toBeGreaterThanOrEqual(4);
+    const response = await browser.post(loginUrl, { csrf, person: dNumber, pid: '', acr: SUBSTANTIAL });
+    const claims = await redeem('demo-web', callbackParams(response, 'demo-web').get('code'));
+    expect(claims.pid).toBe(dNumber);
+  });
+
   it('AUTHN-03 the login page carries every stable id and name of docs/interface.md and a hidden csrf field', async () => {
     const { page, loginUrl } = await openLoginPage(new Browser(provider.app), authorizeUrl('demo-web'));
     const body = page.body;
@@ -267,10 +286,14 @@ describe('login form binding (CSRF, browser, single use, lifetime)', () => {
     expect(await storedCodes()).toBe(0);
   });
 
-  it('AUTHN-03 a POST from a different browser (no interaction cookie) gets the error page and no code', async () => {
+  it('AUTHN-03 a POST from a different browser (no interaction cookie) gets the error page saying the cookie is missing, and no code', async () => {
     const { loginUrl, csrf } = await openLoginPage(new Browser(provider.app), authorizeUrl('demo-web'));
     const otherBrowser = new Browser(provider.app);
-    expectErrorPage(await submitLogin(otherBrowser, loginUrl, csrf), 'invalid_request');
+    const response = await submitLogin(otherBrowser, loginUrl, csrf);
+    expectErrorPage(response, 'invalid_request');
+    // Said as it is: the cookie is missing, not that the login expired.
+    expect(response.body).toContain('The login cookie is missing');
+    expect(response.body).not.toContain('expired');
     expect(await storedCodes()).toBe(0);
   });
 

@@ -34,8 +34,16 @@ async function listeningUrl(running: Running): Promise<string> {
 
 describe('server process', () => {
   const started: Running[] = [];
-  afterEach(() => {
-    for (const running of started.splice(0)) running.child.kill('SIGKILL');
+  // SIGTERM first: tsx passes it on to the server, which exits; a SIGKILL to tsx alone would leave
+  // the server process running with no parent.
+  afterEach(async () => {
+    for (const running of started.splice(0)) {
+      if (running.child.exitCode !== null || running.child.signalCode !== null) continue;
+      running.child.kill('SIGTERM');
+      const timer = setTimeout(() => running.child.kill('SIGKILL'), 6000);
+      await running.exited;
+      clearTimeout(timer);
+    }
   });
 
   it('ENV-03 starts with no configuration in test mode on the embedded store and says so', async () => {
@@ -49,6 +57,38 @@ describe('server process', () => {
     running.child.kill('SIGTERM');
     expect(await running.exited).toBe(0);
     expect(running.output()).toContain('"msg":"closing"');
+  }, 30_000);
+
+  it('a busy port stops start-up with one line naming OP_PORT, no stack trace', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const running = start({ OP_PORT: String(port) });
+      started.push(running);
+      expect(await running.exited).toBe(78);
+      expect(running.output()).toContain(`OP_PORT ${port} on 127.0.0.1 is already in use`);
+      expect(running.output()).not.toMatch(/\n\s+at /);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  }, 30_000);
+
+  it('ENV-01 with OP_PORT set and OP_ISSUER unset, the provider advertises the port it listens on', async () => {
+    const { createServer } = await import('node:net');
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const running = start({ OP_PORT: String(port) });
+    started.push(running);
+    const url = await listeningUrl(running);
+    const metadata = (await (await fetch(`${url}/.well-known/openid-configuration`)).json()) as { issuer: string };
+    expect(metadata.issuer).toBe(`http://localhost:${port}`);
+    expect(running.output()).toContain(`provider ready at http://localhost:${port}`);
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toBe(0);
   }, 30_000);
 
   it('starts on Redis and reports it ready', async () => {

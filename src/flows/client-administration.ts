@@ -75,7 +75,7 @@ export async function authenticateAdminCaller(services: Services, flow: FlowCont
   if (isOpaqueHandle(token)) {
     own = readOpaqueAccessToken(await services.accessTokens.find(services.accessTokens.opaqueId(token)), config.issuer);
   } else {
-    own = readOwnAccessToken(token, services.signingKeys, config.issuer);
+    own = await readOwnAccessToken(token, services.signingKeys, config.issuer);
     // AT-08: a JWT counts only while its record is live (revocation).
     if (own && !isUsableRecord(await services.accessTokens.find(own.claims.jti), own.claims.client_id)) own = undefined;
   }

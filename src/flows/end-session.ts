@@ -20,7 +20,7 @@ export async function endSession(services: Services, flow: FlowContext, input: {
   const locale = chooseLocale(input.languageCookie, parameters.ui_locales);
   // LOGOUT-04 (b): the session is looked up before anything is ended.
   const session = await findBrowserSession(services, input.sessionCookie, services.clock());
-  const hint = verifyIdTokenHint(parameters.id_token_hint, services.signingKeys, services.config.issuer); // LOGOUT-03
+  const hint = await verifyIdTokenHint(parameters.id_token_hint, services.signingKeys, services.config.issuer); // LOGOUT-03
   if (hint) flow.noteClient({ client_id: hint.client_id });
   const decision = decideLogoutRedirect(parameters, hint, session?.record ?? null, services.registry, { acceptClientIdWithoutHint: services.config.logoutAcceptClientIdWithoutHint });
   if (decision.redirect === undefined && parameters.post_logout_redirect_uri !== undefined) {

@@ -119,8 +119,17 @@ export async function keepLargeRequest(services: Services, clientId: string, sta
 export const expiredInteraction = () =>
   new OAuthError('invalid_request', 'The login has expired or was already completed; start again from the service', { mayRedirect: false });
 
+/** The browser sent no interaction cookie: another browser, cookies blocked, or a tool that does not keep cookies. */
+export const missingInteractionCookie = () =>
+  new OAuthError(
+    'invalid_request',
+    'The login cookie is missing: the login must be finished in the browser that started it, with cookies enabled (a tool such as curl must keep cookies, e.g. -b and -c)',
+    { mayRedirect: false },
+  );
+
 /** The interaction sealed for this id and this browser, still pending; else the error page. */
 export async function openInteraction(services: Services, interactionId: string, sealed: string | undefined): Promise<Interaction> {
+  if (sealed === undefined || sealed === '') throw missingInteractionCookie();
   const opened = services.interactionSealer.unseal<Omit<SealedInteraction, 'stage'> & { stage?: InteractionStage }>(sealed, interactionId);
   if (!opened || opened.id !== interactionId || opened.expires_at <= services.clock()) throw expiredInteraction();
   // A cookie sealed before stages existed is an authentication.

@@ -37,7 +37,7 @@ export async function introspect(services: Services, flow: FlowContext, input: C
   const { issuer } = services.config;
   const opaque = isOpaqueHandle(token);
   // AT-01: an opaque token is its record (none, or a deny marker, once revoked).
-  const own = opaque ? readOpaqueAccessToken(await services.accessTokens.find(services.accessTokens.opaqueId(token)), issuer) : readOwnAccessToken(token, services.signingKeys, issuer);
+  const own = opaque ? readOpaqueAccessToken(await services.accessTokens.find(services.accessTokens.opaqueId(token)), issuer) : await readOwnAccessToken(token, services.signingKeys, issuer);
   const nowSeconds = Math.floor(services.clock() / 1000);
   if (!own || own.claims.exp <= nowSeconds) return inactive;
   // CLIENT-17, ADMIN-08: the tokens of a deactivated client are revoked with it.

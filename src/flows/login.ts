@@ -4,6 +4,7 @@
 // refused identity (the page again, with the problem), or a login that builds the browser session
 // and then issues the code, or moves on to the consent stage when a scope needs the user's consent
 // (flows/consent.ts).
+import { testPersons, type TestPerson } from '../authn/test-persons.js';
 import { OAuthError, rateLimited } from '../errors.js';
 import { chooseLocale, type Locale } from '../i18n/locale.js';
 import { eligibleAuthenticators, offeredLevels } from '../authn/authenticator.js';
@@ -49,6 +50,8 @@ export interface TestIdPage {
   selectedLevel: AcrLevel;
   pid?: string;
   problem?: string;
+  /** AUTHN-03: ready synthetic persons to click (TestID only). */
+  persons: readonly TestPerson[];
 }
 
 /** IDT-11: the eIDAS test login section. */
@@ -104,6 +107,7 @@ function loginPage(services: Services, interaction: AuthenticateInteraction, cli
       page.testid = {
         levels: national,
         selectedLevel: chosen('acr') as AcrLevel,
+        persons: testPersons(services.clock()),
         ...(refused ? { pid: (refused.form.pid ?? '').slice(0, 11), problem: refused.problem } : {}),
       };
     } else if (authenticator.id === 'eidas') {
@@ -205,6 +209,9 @@ type LoginContext = ReturnType<typeof loginContext>;
 async function submitLogin(services: Services, flow: FlowContext, interaction: AuthenticateInteraction, client: RegisteredClient, input: LoginSubmission, locale: Locale): Promise<InteractionOutcome> {
   const { config } = services;
   checkCsrf(interaction, input.form.csrf);
+  // AUTHN-03: a click on a ready test person is a TestID login with that person's number (the
+  // button sends person=<number> instead of action=login; the typed field is ignored then).
+  if (input.form.action === undefined && input.form.person !== undefined) input = { ...input, form: { ...input.form, action: 'login', method: 'testid', pid: input.form.person } };
   const { request } = interaction;
   const target = targetOf(request);
   const context = loginContext(services, flow, interaction, client);

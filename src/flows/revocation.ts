@@ -23,7 +23,7 @@ async function findToken(services: Services, token: string, hint: string | undef
       return claims ? { kind: 'access', client_id: claims.client_id, jti: id, exp: claims.exp } : undefined;
     }
     // REVOKE-05: one of our access tokens, expired or not; an id_token is no token to revoke.
-    const claims = readOwnAccessToken(token, services.signingKeys, services.config.issuer)?.claims;
+    const claims = (await readOwnAccessToken(token, services.signingKeys, services.config.issuer))?.claims;
     return claims ? { kind: 'access', client_id: claims.client_id, jti: claims.jti, exp: claims.exp } : undefined;
   };
   const asRefreshToken = async (): Promise<Found | undefined> => {

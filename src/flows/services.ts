@@ -9,6 +9,7 @@ import { createMetrics, type Metrics } from '../operations/metrics.js';
 import { BusinessCertificateVerifier, type TrustAnchors } from '../protocol/business-certificate.js';
 import type { SigningKeys } from '../protocol/jws.js';
 import type { ClientRegistry, RegisteredClient } from '../registry/client-registry.js';
+import { debuggerClient, debuggerClientSecret } from '../registry/debugger-client.js';
 import { LiveClientRegistry } from '../registry/live-client-registry.js';
 import { LiveScopeRegistry, type ScopeRegistry } from '../registry/scope-registry.js';
 import { AccessTokenStore } from '../store/access-tokens.js';
@@ -78,6 +79,8 @@ export interface Services extends ProviderContext {
   readonly limits: Limits;
   /** Shared rate-limit counters, also for route limits (http/rate-limit.ts). */
   readonly rateLimitCounters: RateLimitCounters;
+  /** Test mode: the built-in debugger client's secret and the sealer of its state cookie. */
+  readonly debugger: { readonly clientSecret: string; readonly sealer: CookieSealer } | undefined;
 }
 
 /** OP_AUDIT_LOG unset: events are dropped. */
@@ -91,15 +94,20 @@ export function buildServices(context: ProviderContext, audit: AuditLog = noAudi
   const metrics = createMetrics();
   store.instrument?.((seconds, failed) => metrics.storeOperation(seconds, failed));
   const rateLimitCounters = new RateLimitCounters(store, keys);
-  const registry = new LiveClientRegistry(context.registry.all());
-  const clientRecords = new ClientRecordStore(store, keys);
   const scopes = context.scopes instanceof LiveScopeRegistry ? context.scopes : new LiveScopeRegistry(context.scopes);
+  // Tools for relying-party developers: test mode only (docs/interface.md). The built-in debugger
+  // client sits beside the file's clients, so the administration API cannot change it either.
+  const debuggerSecret = config.mode === 'test' ? debuggerClientSecret(context.cookieSecret) : undefined;
+  const builtIn = debuggerSecret ? [debuggerClient(config.issuer, debuggerSecret, config.mode, scopes)] : [];
+  const registry = new LiveClientRegistry([...context.registry.all().filter((client) => !builtIn.some((own) => own.client_id === client.client_id)), ...builtIn]);
+  const clientRecords = new ClientRecordStore(store, keys);
   return Object.freeze({
     ...context,
     registry,
     scopes,
     clientRecords,
     registrySync: new ClientRegistrySync(registry, clientRecords, scopes),
+    debugger: debuggerSecret ? { clientSecret: debuggerSecret, sealer: new CookieSealer(context.cookieSecret, 'debugger') } : undefined,
     sessions: new SessionStore(store, keys),
     codes: new CodeStore(store, keys),
     accessTokens,

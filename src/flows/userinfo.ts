@@ -28,7 +28,7 @@ export async function userinfo(services: Services, flow: FlowContext, token: str
     if (own.claims.exp <= nowSeconds) throw invalidToken(realm, 'expired');
     claims = own.claims;
   } else {
-    claims = verifyAccessToken(token, signingKeys, config.issuer, nowSeconds, realm);
+    claims = await verifyAccessToken(token, signingKeys, config.issuer, nowSeconds, realm);
     // UI-02, AT-08: a revoked (or never issued) token has no live record.
     record = await services.accessTokens.find(claims.jti);
     if (!isUsableRecord(record, claims.client_id)) throw invalidToken(realm, record?.revoked ? 'revoked' : 'no record');

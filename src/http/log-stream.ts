@@ -1,28 +1,10 @@
-// Log lines are collected during one turn of the event loop and written to stdout together: one
-// write system call per turn instead of one per line. Lines keep their order; whatever is
-// pending is written when the process exits.
-export class BatchedStdout {
-  #pending: string[] = [];
-  #scheduled = false;
+// Where log lines go: pino's own asynchronous destination (SonicBoom, `sync: false`). A line is
+// appended to a buffer; while one write is in flight the next lines gather behind it and leave in
+// one system call, so a busy provider makes far fewer writes than lines without ever waiting on
+// stdout. Whatever is pending at exit is flushed by pino's single shared exit hook (no listener
+// per instance, so many apps in one process — the tests — add none).
+import pino from 'pino';
 
-  constructor(private readonly out: NodeJS.WritableStream = process.stdout) {
-    process.once('exit', () => this.flush());
-  }
-
-  write(line: string): boolean {
-    this.#pending.push(line);
-    if (!this.#scheduled) {
-      this.#scheduled = true;
-      setImmediate(() => this.flush());
-    }
-    return true;
-  }
-
-  flush(): void {
-    this.#scheduled = false;
-    if (this.#pending.length === 0) return;
-    const text = this.#pending.join('');
-    this.#pending = [];
-    this.out.write(text);
-  }
+export function logDestination(fd: number = 1): NodeJS.WritableStream {
+  return pino.destination({ dest: fd, sync: false }) as unknown as NodeJS.WritableStream;
 }

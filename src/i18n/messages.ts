@@ -69,6 +69,9 @@ export interface LoginMessages {
   submit: string;
   cancel: string;
   problems: Record<'pid-format' | 'pid-check-digits' | 'pid-date' | 'pid-not-synthetic' | 'acr', string>;
+  /** The ready test persons (authn/test-persons.ts): the list's legend and each person's label. */
+  personsLegend: string;
+  persons: Record<'adult' | 'minor' | 'senior' | 'd-number', (age: number) => string>;
 }
 
 export const messages: Record<Locale, Messages> = {
@@ -97,6 +100,13 @@ export const messages: Record<Locale, Messages> = {
         'pid-date': 'Fødselsnummeret inneholder ingen gyldig dato.',
         'pid-not-synthetic': 'Bruk et syntetisk testnummer (måned + 80).',
         acr: 'Velg et sikkerhetsnivå som tjenesten godtar.',
+      },
+      personsLegend: 'Eller velg en ferdig testperson',
+      persons: {
+        adult: (age) => `Voksen, ${age} år`,
+        minor: (age) => `Under 18, ${age} år`,
+        senior: (age) => `Pensjonist, ${age} år`,
+        'd-number': (age) => `D-nummer, ${age} år`,
       },
     },
     selector: {
@@ -165,6 +175,13 @@ export const messages: Record<Locale, Messages> = {
         'pid-not-synthetic': 'Bruk eit syntetisk testnummer (månad + 80).',
         acr: 'Vel eit tryggleiksnivå som tenesta godtek.',
       },
+      personsLegend: 'Eller vel ein ferdig testperson',
+      persons: {
+        adult: (age) => `Vaksen, ${age} år`,
+        minor: (age) => `Under 18, ${age} år`,
+        senior: (age) => `Pensjonist, ${age} år`,
+        'd-number': (age) => `D-nummer, ${age} år`,
+      },
     },
     selector: {
       title: 'Vel innloggingsmetode',
@@ -232,6 +249,13 @@ export const messages: Record<Locale, Messages> = {
         'pid-not-synthetic': 'Use a synthetic test number (month + 80).',
         acr: 'Choose a level of assurance the service accepts.',
       },
+      personsLegend: 'Or pick a ready test person',
+      persons: {
+        adult: (age) => `Adult, ${age} years`,
+        minor: (age) => `Under 18, ${age} years`,
+        senior: (age) => `Pensioner, ${age} years`,
+        'd-number': (age) => `D-number, ${age} years`,
+      },
     },
     selector: {
       title: 'Choose how to log in',
@@ -298,6 +322,13 @@ export const messages: Record<Locale, Messages> = {
         'pid-date': 'Nummiris ii leat gustovaš beaivi.',
         'pid-not-synthetic': 'Geavat syntehtalaš geahččalannummira (mánnu + 80).',
         acr: 'Vállje sihkkarvuođadási maid bálvalus dohkkeha.',
+      },
+      personsLegend: 'Dahje vállje gárvves geahččalanolbmo',
+      persons: {
+        adult: (age) => `Rávesolmmoš, ${age} jagi`,
+        minor: (age) => `Vuollel 18, ${age} jagi`,
+        senior: (age) => `Penšuvdnaolmmoš, ${age} jagi`,
+        'd-number': (age) => `D-nummir, ${age} jagi`,
       },
     },
     selector: {

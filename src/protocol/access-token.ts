@@ -60,8 +60,8 @@ export function accessTokenClaims(payload: Readonly<Record<string, unknown>>, is
 }
 
 /** A JWT access token of ours, or undefined. */
-export function readOwnAccessToken(token: string, keys: SigningKeys, issuer: string): OwnAccessToken | undefined {
-  const payload = verifyOwnJwt(token, keys)?.payload;
+export async function readOwnAccessToken(token: string, keys: SigningKeys, issuer: string): Promise<OwnAccessToken | undefined> {
+  const payload = (await verifyOwnJwt(token, keys))?.payload;
   const claims = payload && accessTokenClaims(payload, issuer);
   return claims ? { claims, payload: payload! } : undefined;
 }

@@ -52,9 +52,9 @@ export const invalidToken = (realm: string, detail: string): OAuthError =>
   });
 
 /** UI-02: a JWT access token of ours (signature, iss), an access token (not an id_token), unexpired. */
-export function verifyAccessToken(token: string, keys: SigningKeys, issuer: string, nowSeconds: number, realm: string): AccessTokenClaims {
+export async function verifyAccessToken(token: string, keys: SigningKeys, issuer: string, nowSeconds: number, realm: string): Promise<AccessTokenClaims> {
   const invalid = (detail: string) => invalidToken(realm, detail);
-  const own = readOwnAccessToken(token, keys, issuer);
+  const own = await readOwnAccessToken(token, keys, issuer);
   if (!own) throw invalid('not one of our access tokens');
   if (own.claims.exp <= nowSeconds) throw invalid('expired');
   return own.claims;

@@ -1,8 +1,12 @@
-// RFC 7515 compact JWS with RS256 (RFC 7518 §3.3) on node:crypto: our own tokens only. The
-// header is fixed per key (alg, kid, x5c; JWKS-02 — no typ, as ID-porten's tokens have none), so
-// it is encoded once. Client assertions are verified with jose (client-authentication.ts).
-import { sign, verify, type KeyObject } from 'node:crypto';
-import type { JWK } from 'jose';
+// RFC 7515 compact JWS with RS256 (RFC 7518 §3.3): our own tokens. Signing is node:crypto's
+// synchronous RSA sign with a header fixed per key (alg, kid, x5c; JWKS-02 — no typ, as
+// ID-porten's tokens have none), encoded once: every login signs two or three tokens, and the
+// benchmark (README, "Benchmark") shows WebCrypto's asynchronous job per signature costing more
+// than the signature itself. Verification — a token that comes back to us from outside
+// (/userinfo, introspection, revocation, id_token_hint) — goes through jose like every other
+// signature we check.
+import { sign, type KeyObject } from 'node:crypto';
+import { compactVerify, importJWK, type JWK } from 'jose';
 
 /** One of our RS256 keys (keys/signing-keys.ts loads them). */
 export interface SigningKey {
@@ -63,12 +67,25 @@ export interface VerifiedJwt {
 
 const base64urlPart = /^[A-Za-z0-9_-]+$/;
 
+/** The public half of each key as jose wants it, imported once. */
+const verificationKeys = new WeakMap<SigningKey, Promise<Awaited<ReturnType<typeof importJWK>>>>();
+
+function verificationKey(key: SigningKey): Promise<Awaited<ReturnType<typeof importJWK>>> {
+  let imported = verificationKeys.get(key);
+  if (imported === undefined) {
+    const { kty, n, e } = key.publicJwk;
+    imported = importJWK({ kty, n, e }, 'RS256');
+    verificationKeys.set(key, imported);
+  }
+  return imported;
+}
+
 /**
  * Verify a JWS we issued: RS256 only (never `none`, never an HMAC with our public key), signed
- * by one of our current or retired keys (JWKS-03). Returns undefined for anything else; claims
- * are the caller's to check.
+ * by one of our current or retired keys (JWKS-03), checked by jose. Returns undefined for
+ * anything else; claims are the caller's to check.
  */
-export function verifyOwnJwt(token: string, keys: SigningKeys): VerifiedJwt | undefined {
+export async function verifyOwnJwt(token: string, keys: SigningKeys): Promise<VerifiedJwt | undefined> {
   const parts = token.split('.');
   if (parts.length !== 3 || !parts.every((part) => base64urlPart.test(part))) return undefined;
   const [h, p, s] = parts as [string, string, string];
@@ -84,11 +101,11 @@ export function verifyOwnJwt(token: string, keys: SigningKeys): VerifiedJwt | un
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return undefined;
   const key = keys.find(header.kid);
   if (!key) return undefined;
-  if (!verifySignature(`${h}.${p}`, Buffer.from(s, 'base64url'), key.privateKey)) return undefined;
+  if (s === '') return undefined;
+  try {
+    await compactVerify(token, await verificationKey(key), { algorithms: ['RS256'] });
+  } catch {
+    return undefined;
+  }
   return { header: { alg: header.alg, kid: header.kid }, payload: payload as Record<string, unknown>, key };
-}
-
-function verifySignature(signingInput: string, signature: Buffer, privateKey: KeyObject): boolean {
-  // A private KeyObject verifies with its public half.
-  return verify('sha256', Buffer.from(signingInput), privateKey, signature);
 }

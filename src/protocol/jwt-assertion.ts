@@ -1,10 +1,11 @@
 // The JWTs clients sign (RFC 7515 compact JWS with RS256, RFC 7519 claims; RFC 7523 §3): the client
 // assertion of private_key_jwt (TOKEN-06…08) and the grant of the JWT-bearer grant (TOKEN-21).
-// The signature is checked with node:crypto's synchronous RSA verify: a machine token costs one
-// such check, and WebCrypto's asynchronous job per verification cost more CPU than the check
-// itself. The claim checks follow RFC 7519 §4.1 as jose applies them (the same order and
-// tolerances), each failure a typed fault its caller turns into a description that names the rule.
-import { verify, type KeyObject } from 'node:crypto';
+// Every signature from outside is checked by jose (compactVerify, RS256 only, no unknown crit
+// header): one audited implementation instead of our own. The claim checks follow RFC 7519 §4.1 as
+// jose applies them (the same order and tolerances), each failure a typed fault its caller turns
+// into a description that names the rule (jose's own errors would not say which).
+import type { KeyObject } from 'node:crypto';
+import { compactVerify } from 'jose';
 
 export interface DecodedJws {
   header: Readonly<Record<string, unknown>>;
@@ -38,12 +39,18 @@ export function decodeCompactJws(token: string): DecodedJws | undefined {
 }
 
 /**
- * RFC 7518 §3.3: RSASSA-PKCS1-v1_5 with SHA-256 by `key`. RFC 7515 §4.1.11: a critical header
- * extension we do not understand makes the JWS invalid; none is understood.
+ * RFC 7518 §3.3: RSASSA-PKCS1-v1_5 with SHA-256 by the public `key`, verified by jose. RFC 7515
+ * §4.1.11: a critical header extension we do not understand makes the JWS invalid; jose refuses
+ * every `crit` it is not told to accept, and none is.
  */
-export function verifiesRs256(jws: DecodedJws, key: KeyObject): boolean {
-  if (jws.header.alg !== 'RS256' || jws.header.crit !== undefined || jws.signature.length === 0) return false;
-  return verify('sha256', Buffer.from(jws.signingInput), key, jws.signature);
+export async function verifiesRs256(jws: DecodedJws, key: KeyObject): Promise<boolean> {
+  if (jws.header.alg !== 'RS256' || jws.signature.length === 0) return false;
+  try {
+    await compactVerify(`${jws.signingInput}.${jws.signature.toString('base64url')}`, key, { algorithms: ['RS256'] });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Why the claims of an assertion were refused. */

@@ -35,9 +35,9 @@ export interface VerifiedHint {
  * (JWKS-03), our iss, a single aud — whose exp is deliberately ignored. An access token is not
  * an id_token hint.
  */
-export function verifyIdTokenHint(hint: string | undefined, keys: SigningKeys, issuer: string): VerifiedHint | undefined {
+export async function verifyIdTokenHint(hint: string | undefined, keys: SigningKeys, issuer: string): Promise<VerifiedHint | undefined> {
   if (hint === undefined) return undefined;
-  const claims = verifyOwnJwt(hint, keys)?.payload;
+  const claims = (await verifyOwnJwt(hint, keys))?.payload;
   if (!claims || claims.iss !== issuer || typeof claims.aud !== 'string' || claims.client_amr !== undefined) return undefined;
   return { client_id: claims.aud, ...(typeof claims.sid === 'string' ? { sid: claims.sid } : {}) };
 }

@@ -131,7 +131,7 @@ export function isAcceptedForMode(kind: IdentityNumberKind, mode: 'test' | 'prod
  * Throws RangeError when the date is not a real date or the individual number does not place it in
  * the date's century (AUTHN-06); those are caller mistakes, not bad luck.
  */
-export function syntheticIdentityNumber(birthDate: string, individual: number): string | undefined {
+export function syntheticIdentityNumber(birthDate: string, individual: number, options: { dNumber?: boolean } = {}): string | undefined {
   const match = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(birthDate);
   if (!match) throw new RangeError('birthDate must be YYYY-MM-DD');
   const year = Number(match[1]);
@@ -146,7 +146,28 @@ export function syntheticIdentityNumber(birthDate: string, individual: number): 
     throw new RangeError('individual number does not place the birth date in its century');
   }
 
-  const first9 = `${pad(day, 2)}${pad(month + SYNTHETIC_MONTH_OFFSET, 2)}${pad(yy, 2)}${pad(individual, 3)}`;
+  // AUTHN-05: a synthetic D-number carries both offsets (day + 40, month + 80).
+  const first9 = `${pad(day + (options.dNumber ? D_NUMBER_DAY_OFFSET : 0), 2)}${pad(month + SYNTHETIC_MONTH_OFFSET, 2)}${pad(yy, 2)}${pad(individual, 3)}`;
   const check = checkDigits(digitsOf(first9));
   return check === undefined ? undefined : `${first9}${check[0]}${check[1]}`;
+}
+
+/** The individual numbers that place a birth year in its century (AUTHN-06), lowest first. */
+export function individualNumbersFor(year: number): number[] {
+  const all = Array.from({ length: 1000 }, (_, i) => i);
+  return all.filter((individual) => centuryYear(year % 100, individual) === year);
+}
+
+/**
+ * The first valid synthetic number for `birthDate`, trying the individual numbers of its century
+ * from `start` on (wrapping around); undefined only for a date outside 1854–2039.
+ */
+export function firstSyntheticIdentityNumber(birthDate: string, options: { dNumber?: boolean; start?: number } = {}): string | undefined {
+  const candidates = individualNumbersFor(Number(birthDate.slice(0, 4)));
+  const from = Math.max(0, candidates.findIndex((individual) => individual >= (options.start ?? 0)));
+  for (let i = 0; i < candidates.length; i++) {
+    const number = syntheticIdentityNumber(birthDate, candidates[(from + i) % candidates.length]!, options);
+    if (number !== undefined) return number;
+  }
+  return undefined;
 }

@@ -219,14 +219,15 @@ export const loginModule: RouteModule = {
         schema: {
           tags: ['login'],
           summary:
-            'Answer the page: on the login page action=login (with pid and acr) or action=cancel (access_denied); on the consent page action=accept or action=decline (access_denied)',
+            'Answer the page: on the login page action=login (with pid and acr), person=<number> (a ready test person, with acr) or action=cancel (access_denied); on the consent page action=accept or action=decline (access_denied)',
           consumes: ['application/x-www-form-urlencoded'],
           params,
           body: z.object({
             csrf: z.string(),
-            action: z.enum(['login', 'cancel', 'accept', 'decline']),
+            action: z.enum(['login', 'cancel', 'accept', 'decline']).optional(),
             method: z.string().optional().describe('The eID of the form (AUTHN-01): testid (default), eidas, or an external eID'),
             pid: z.string().optional(),
+            person: z.string().optional().describe('A ready test person button: log in with this synthetic number (AUTHN-03)'),
             acr: z.string().optional(),
             eidas_identifier: z.string().optional().describe('IDT-11: CC/NO/…'),
             eidas_firstname: z.string().optional(),

@@ -22,6 +22,18 @@ button.secondary{background:#fff;color:#0062ba}
 a.button{display:inline-block;padding:.6rem 1.2rem;border-radius:4px;text-decoration:none}
 a.button.primary{background:#0062ba;color:#fff}
 .error{color:#b00020;font-weight:600}
+ul.persons{list-style:none;padding:0;margin:.4rem 0}
+ul.persons li{margin:.3rem 0}
+button.person{width:100%;text-align:left;margin:0}
+.pid{font-family:ui-monospace,monospace;float:right}
+main.wide{max-width:60rem}
+pre{background:#f0f0f0;padding:.8rem;border-radius:4px;overflow:auto;white-space:pre-wrap;word-break:break-all;font-size:.85rem}
+table{border-collapse:collapse;width:100%;font-size:.9rem}
+th,td{text-align:left;border-bottom:1px solid #ccc;padding:.3rem .4rem;vertical-align:top}
+select{padding:.45rem;font-size:1rem;border:1px solid #767676;border-radius:4px;background:#fff;color:#1e1e1e}
+a{color:#0062ba}
+.inline label{display:inline;font-weight:400;margin-right:1rem}
+button:focus-visible,a:focus-visible,input:focus-visible,select:focus-visible{outline:3px solid #1e1e1e;outline-offset:2px}
 `.trim();
 
 const styleHash = cspHash(stylesheet);
@@ -39,6 +51,8 @@ export interface PageOptions {
   formAction?: readonly string[];
   /** Origins the page may frame (front-channel logout). */
   frameSrc?: readonly string[];
+  /** A wider column, for the developer pages' tables and JSON. */
+  wide?: boolean;
   /** A same-origin URL the browser moves on to at once (meta refresh: a new navigation, no script). */
   refreshTo?: string;
 }
@@ -69,7 +83,7 @@ ${options.refreshTo !== undefined ? html`<meta http-equiv="refresh" content="0;u
 </head>
 <body>
 ${switcher}
-<main>
+<main${options.wide ? html` class="wide"` : html``}>
 ${options.body}
 </main>
 </body>

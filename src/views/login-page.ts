@@ -20,6 +20,8 @@ export interface TestIdSection {
   selectedLevel: AcrLevel;
   pid?: string;
   problem?: keyof LoginMessages['problems'];
+  /** AUTHN-03: ready synthetic persons, each a submit button named person. */
+  persons?: readonly { kind: 'adult' | 'minor' | 'senior' | 'd-number'; pid: string; age: number }[];
 }
 
 export interface EidasSection {
@@ -64,7 +66,21 @@ ${section.levels.map(
 )}</fieldset>
 <button class="primary" type="submit" id="login-submit" name="action" value="login">${t.submit}</button>
 <button class="secondary" type="submit" id="login-cancel" name="action" value="cancel" formnovalidate>${t.cancel}</button>
-</form>`;
+${
+  // After the main buttons, so that Enter in the number field still means #login-submit (the
+  // form's default button is its first submit button).
+  section.persons?.length
+    ? html`<fieldset id="test-persons">
+<legend>${t.personsLegend}</legend>
+<ul class="persons">
+${section.persons.map(
+  (person) =>
+    html`<li><button class="secondary person" type="submit" id="test-person-${person.kind}" name="person" value="${person.pid}" formnovalidate>${t.persons[person.kind](person.age)} <span class="pid">${person.pid}</span></button></li>\n`,
+)}</ul>
+</fieldset>
+`
+    : html``
+}</form>`;
 }
 
 function eidasForm(input: LoginPageInput, section: EidasSection, withCancel: boolean): Html {

@@ -55,8 +55,16 @@ function open(port: number): { socket: Socket; received: () => string; closed: P
 
 describe('connections of the server process', () => {
   const started: Running[] = [];
-  afterEach(() => {
-    for (const running of started.splice(0)) running.child.kill('SIGKILL');
+  // SIGTERM first: tsx passes it on to the server, which exits; a SIGKILL to tsx alone would leave
+  // the server process running with no parent.
+  afterEach(async () => {
+    for (const running of started.splice(0)) {
+      if (running.child.exitCode !== null || running.child.signalCode !== null) continue;
+      running.child.kill('SIGTERM');
+      const timer = setTimeout(() => running.child.kill('SIGKILL'), 6000);
+      await running.exited;
+      clearTimeout(timer);
+    }
   });
 
   it('answers a body that does not arrive in full within OP_REQUEST_TIMEOUT with 408 and closes the connection', async () => {

@@ -54,5 +54,5 @@ export function parseBasicAuthorization(header: string, fail: Fail): BasicCreden
 export function checkClientSecret(client: RegisteredClient, presented: string, method: string, nowMs: number, fail: Fail): void {
   if (verifyClientSecret(client, presented, nowMs)) return;
   const expired = client.secret?.expiresAt !== undefined && nowMs >= client.secret.expiresAt;
-  throw fail(GENERIC_FAILURE, `client ${quote(client.client_id)}: ${expired ? 'client secret expired' : 'wrong client secret'} (${method})`);
+  throw fail(`${GENERIC_FAILURE}: ${expired ? 'the client secret has expired' : 'wrong client secret'}`, `client ${quote(client.client_id)}: ${expired ? 'client secret expired' : 'wrong client secret'} (${method})`);
 }

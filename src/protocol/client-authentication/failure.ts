@@ -4,6 +4,11 @@
 // credential, bounded).
 import { OAuthError } from '../../errors.js';
 
+/**
+ * What prod mode says for every client-authentication failure. Test mode names the cause after it
+ * (`Client authentication failed: wrong client secret`), so that an integrator can fix their side;
+ * prod keeps the cause in the log only (flows/client-authentication.ts).
+ */
 export const GENERIC_FAILURE = 'Client authentication failed';
 
 /** Builds the invalid_client error of one request: `description` for the client, `detail` for the log. */

@@ -117,7 +117,7 @@ export async function authenticateClient(input: ClientAuthInput, context: Client
   // CLIENT-17: an unknown or inactive client fails exactly like a wrong secret (the description
   // must not tell them apart); the log does.
   const client = context.registry.find(clientId);
-  if (!client) throw fail(GENERIC_FAILURE, `unknown or inactive client ${quote(clientId)} (method ${method})`);
+  if (!client) throw fail(`${GENERIC_FAILURE}: unknown or inactive client_id`, `unknown or inactive client ${quote(clientId)} (method ${method})`);
 
   // TOKEN-03 RFC 6749 §2.3: only the registered method counts; this also stops a confidential
   // client from passing as public by sending client_id alone (TOKEN-09).

@@ -4,6 +4,6 @@ import { GENERIC_FAILURE, type Fail } from './failure.js';
 
 /** ERR-04 RFC 6749 §5.2: "no client authentication included" is invalid_client. */
 export function clientIdOfPublicClient(bodyClientId: string | undefined, fail: Fail): string {
-  if (bodyClientId === undefined || bodyClientId === '') throw fail(GENERIC_FAILURE, 'no client authentication and no client_id');
+  if (bodyClientId === undefined || bodyClientId === '') throw fail(`${GENERIC_FAILURE}: no client authentication and no client_id`, 'no client authentication and no client_id');
   return bodyClientId;
 }

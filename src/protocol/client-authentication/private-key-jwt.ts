@@ -61,7 +61,7 @@ export async function verifyClientAssertion(assertion: string, client: Registere
   // TOKEN-08: RS256; kid naming a registered key (locked and expiring, CLIENT-07), or x5c with a
   // business certificate of the client's organisation when it has no registered keys.
   const { key, clientAmr } = await assertionKey(jws.header, client, nowMs, context.certificates, fail, 'client assertion');
-  if (!verifiesRs256(jws, key)) throw fail('The client assertion signature is invalid', `${who}: signature`);
+  if (!(await verifiesRs256(jws, key))) throw fail('The client assertion signature is invalid', `${who}: signature`);
 
   const { payload } = jws;
   const nowS = Math.floor(nowMs / 1000);

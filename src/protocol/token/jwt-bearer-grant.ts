@@ -91,7 +91,7 @@ export async function verifyJwtBearerGrant(request: JwtBearerRequest, context: J
 
   // TOKEN-21, TOKEN-08: kid (registered key, CLIENT-07) or x5c (business certificate), RS256.
   const { key, clientAmr } = await assertionKey(jws.header, client, context.nowMs, context.certificates, (description, detail) => refuse(description, detail), 'assertion');
-  if (!verifiesRs256(jws, key)) throw refuse('The assertion signature is invalid');
+  if (!(await verifiesRs256(jws, key))) throw refuse('The assertion signature is invalid');
 
   const { payload } = jws;
   const nowS = Math.floor(context.nowMs / 1000);

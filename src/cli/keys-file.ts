@@ -2,13 +2,13 @@
 // (mode 0600), durations, and the JWKS-03 rules of when a key may go.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { JWK } from 'jose';
-import { generatePrivateJwk, parseSigningKeySet } from '../src/keys/signing-keys.js';
+import { generatePrivateJwk, parseSigningKeySet } from '../keys/signing-keys.js';
 
 /** A key of the file: a private JWK, with `activate_at` (seconds) when it was staged (JWKS-03). */
 export type FileKey = JWK & { activate_at?: number };
 
 export function usage(command: string, text: string): never {
-  process.stderr.write(`usage: npm run ${command} -- ${text}\n`);
+  process.stderr.write(`usage: npm run ${command} -- ${text}\n   or: node dist/cli.js ${command.replace(':', ' ')} ${text}\n`);
   process.exit(64);
 }
 

@@ -1,4 +1,5 @@
 // One contract, two stores: the embedded store must behave exactly like Redis.
+import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { keySpace } from '../src/store/keys.js';
 import { MemoryStore } from '../src/store/memory-store.js';
@@ -227,6 +228,25 @@ describe.each(Object.keys(implementations))('store contract: %s', (name) => {
       const keys = await listKeys(subject.prefix);
       expect(keys.size).toBe(5);
       for (const [key, pttl] of keys) expect(pttl, key).toBeGreaterThan(0);
+    });
+
+    it('keeps a member list as the field names of a small hash (the compact encoding), and still serves a list an earlier version wrote as a set', async () => {
+      await subject.store.write([{ op: 'sadd', key: k('list'), members: ['rt:a', 'at:b'], ttlMs: 10_000 }]);
+      const redis = new Redis(testRedisUrl);
+      try {
+        expect(await redis.type(k('list'))).toBe('hash');
+        expect(['listpack', 'ziplist']).toContain(await redis.object('ENCODING', k('list')));
+        await redis.sadd(k('legacy'), 'rt:old');
+        await subject.store.write([
+          { op: 'sadd', key: k('legacy'), members: ['at:new'], ttlMs: 10_000 },
+          { op: 'srem', key: k('legacy'), members: ['rt:old'] },
+        ]);
+        expect(await redis.type(k('legacy'))).toBe('set');
+        expect(await subject.store.members(k('legacy'))).toEqual(['at:new']);
+        expect(await redis.pttl(k('legacy'))).toBeGreaterThan(0);
+      } finally {
+        redis.disconnect();
+      }
     });
   }
 });

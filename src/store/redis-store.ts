@@ -55,6 +55,30 @@ end
 return {0, v}
 `;
 
+// Member lists (a session's participants, a grant's issued tokens) are kept as the field names of
+// a hash: Redis 7.0 stores a small set of strings as a hash table (216 bytes with one member) but
+// a small hash as a listpack (104 bytes), and every live session and grant holds one. A list
+// written as a set by an earlier version stays a set until it expires, so each script asks the
+// key's type first. KEYS[1] the list; ARGV[1] the TTL in ms (add only), then the members.
+const addMembersScript = `
+if redis.call('TYPE', KEYS[1]).ok == 'set' then
+  redis.call('SADD', KEYS[1], unpack(ARGV, 2))
+else
+  local fields = {}
+  for i = 2, #ARGV do fields[#fields + 1] = ARGV[i]; fields[#fields + 1] = '' end
+  redis.call('HSET', KEYS[1], unpack(fields))
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+`;
+const removeMembersScript = `
+if redis.call('TYPE', KEYS[1]).ok == 'set' then return redis.call('SREM', KEYS[1], unpack(ARGV)) end
+return redis.call('HDEL', KEYS[1], unpack(ARGV))
+`;
+const membersScript = `
+if redis.call('TYPE', KEYS[1]).ok == 'set' then return redis.call('SMEMBERS', KEYS[1]) end
+return redis.call('HKEYS', KEYS[1])
+`;
+
 // KEYS[1] a counter, ARGV[1] what to add, ARGV[2] its TTL in ms. INCRBY and the first PEXPIRE
 // run as one atomic step, so a counter is never left without an expiry (a crash between two
 // commands would leave one).
@@ -115,6 +139,9 @@ return {'written', redis.call('INCR', KEYS[3])}
 interface RedeemCommand {
   opRedeem(record: string, marker: string, markerTtlMs: number, tombstone: string, ...guards: string[]): Promise<[number, (string | number)?, number?] | null>;
   opIncrement(key: string, by: number, ttlMs: number): Promise<number>;
+  opAddMembers(key: string, ttlMs: number, ...members: string[]): Promise<unknown>;
+  opRemoveMembers(key: string, ...members: string[]): Promise<unknown>;
+  opMembers(key: string): Promise<string[]>;
   opClientChange(records: string, kids: string, version: string, ...args: (string | number)[]): Promise<[string, (string | number)?]>;
 }
 
@@ -154,6 +181,9 @@ export class RedisStore implements Store {
     this.#usedMarker = usedMarker;
     client.defineCommand('opRedeem', { numberOfKeys: 2, lua: redeemScript });
     client.defineCommand('opIncrement', { numberOfKeys: 1, lua: incrementScript });
+    client.defineCommand('opAddMembers', { numberOfKeys: 1, lua: addMembersScript });
+    client.defineCommand('opRemoveMembers', { numberOfKeys: 1, lua: removeMembersScript });
+    client.defineCommand('opMembers', { numberOfKeys: 1, lua: membersScript });
     client.defineCommand('opClientChange', { numberOfKeys: 3, lua: clientChangeScript });
     client.on('error', (error: Error) => this.onConnectionError(error));
   }
@@ -265,7 +295,9 @@ export class RedisStore implements Store {
   }
 
   members(key: string): Promise<string[]> {
-    return this.#track(this.#client.smembers(key), (members) => members);
+    const members = this.#client.opMembers;
+    if (!members) throw new Error('opMembers script is not defined');
+    return this.#track(members.call(this.#client, key), (list) => list);
   }
 
   write(ops: readonly WriteOp[]): Promise<void> {
@@ -288,11 +320,11 @@ export class RedisStore implements Store {
           pending.push(client.del(op.key));
           break;
         case 'sadd':
-          if (op.members.length > 0) pending.push(client.sadd(op.key, ...op.members));
-          pending.push(client.pexpire(op.key, ttl(op.ttlMs)));
+          if (op.members.length > 0) pending.push(client.opAddMembers!(op.key, ttl(op.ttlMs), ...op.members));
+          else pending.push(client.pexpire(op.key, ttl(op.ttlMs)));
           break;
         case 'srem':
-          if (op.members.length > 0) pending.push(client.srem(op.key, ...op.members));
+          if (op.members.length > 0) pending.push(client.opRemoveMembers!(op.key, ...op.members));
           break;
         case 'expire':
           pending.push(client.pexpire(op.key, ttl(op.ttlMs)));

@@ -65,7 +65,36 @@ export interface VerifiedJwt {
   key: SigningKey;
 }
 
-const base64urlPart = /^[A-Za-z0-9_-]+$/;
+export interface DecodedJws {
+  header: Readonly<Record<string, unknown>>;
+  payload: Readonly<Record<string, unknown>>;
+  /** The JWS as received, which jose verifies (RFC 7515 §7.1). */
+  compact: string;
+  /** Whether it has a signature part at all (an empty one is an unsecured JWS, RFC 7515 §7.1). */
+  signed: boolean;
+}
+
+const base64urlPart = /^[A-Za-z0-9_-]*$/;
+
+const jsonObject = (part: string): Record<string, unknown> | undefined => {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** RFC 7515 §7.1: three base64url parts, a JSON object header and payload; undefined otherwise. */
+export function decodeCompactJws(token: string): DecodedJws | undefined {
+  if (token.length > 65_536) return undefined;
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts.every((part) => base64urlPart.test(part)) || parts[0] === '' || parts[1] === '') return undefined;
+  const header = jsonObject(parts[0]!);
+  const payload = jsonObject(parts[1]!);
+  if (!header || !payload) return undefined;
+  return { header, payload, compact: token, signed: parts[2] !== '' };
+}
 
 /** The public half of each key as jose wants it, imported once. */
 const verificationKeys = new WeakMap<SigningKey, Promise<Awaited<ReturnType<typeof importJWK>>>>();
@@ -86,26 +115,16 @@ function verificationKey(key: SigningKey): Promise<Awaited<ReturnType<typeof imp
  * anything else; claims are the caller's to check.
  */
 export async function verifyOwnJwt(token: string, keys: SigningKeys): Promise<VerifiedJwt | undefined> {
-  const parts = token.split('.');
-  if (parts.length !== 3 || !parts.every((part) => base64urlPart.test(part))) return undefined;
-  const [h, p, s] = parts as [string, string, string];
-  let header: { alg?: unknown; kid?: unknown };
-  let payload: unknown;
-  try {
-    header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8')) as { alg?: unknown; kid?: unknown };
-    payload = JSON.parse(Buffer.from(p, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (header.alg !== 'RS256' || typeof header.kid !== 'string') return undefined;
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return undefined;
-  const key = keys.find(header.kid);
+  const jws = decodeCompactJws(token);
+  if (!jws?.signed) return undefined;
+  const { alg, kid } = jws.header;
+  if (alg !== 'RS256' || typeof kid !== 'string') return undefined;
+  const key = keys.find(kid);
   if (!key) return undefined;
-  if (s === '') return undefined;
   try {
     await compactVerify(token, await verificationKey(key), { algorithms: ['RS256'] });
   } catch {
     return undefined;
   }
-  return { header: { alg: header.alg, kid: header.kid }, payload: payload as Record<string, unknown>, key };
+  return { header: { alg, kid }, payload: jws.payload as Record<string, unknown>, key };
 }

@@ -6,37 +6,7 @@
 // into a description that names the rule (jose's own errors would not say which).
 import type { KeyObject } from 'node:crypto';
 import { compactVerify } from 'jose';
-
-export interface DecodedJws {
-  header: Readonly<Record<string, unknown>>;
-  payload: Readonly<Record<string, unknown>>;
-  /** BASE64URL(header) '.' BASE64URL(payload), RFC 7515 §5.2. */
-  signingInput: string;
-  signature: Buffer;
-}
-
-const base64urlPart = /^[A-Za-z0-9_-]*$/;
-
-const jsonObject = (part: string): Record<string, unknown> | undefined => {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-};
-
-/** RFC 7515 §7.1: three base64url parts, a JSON object header and payload; undefined otherwise. */
-export function decodeCompactJws(token: string): DecodedJws | undefined {
-  if (token.length > 65_536) return undefined;
-  const parts = token.split('.');
-  if (parts.length !== 3 || !parts.every((part) => base64urlPart.test(part)) || parts[0] === '' || parts[1] === '') return undefined;
-  const [h, p, s] = parts as [string, string, string];
-  const header = jsonObject(h);
-  const payload = jsonObject(p);
-  if (!header || !payload) return undefined;
-  return { header, payload, signingInput: `${h}.${p}`, signature: Buffer.from(s, 'base64url') };
-}
+import type { DecodedJws } from './jws.js';
 
 /**
  * RFC 7518 §3.3: RSASSA-PKCS1-v1_5 with SHA-256 by the public `key`, verified by jose. RFC 7515
@@ -44,9 +14,9 @@ export function decodeCompactJws(token: string): DecodedJws | undefined {
  * every `crit` it is not told to accept, and none is.
  */
 export async function verifiesRs256(jws: DecodedJws, key: KeyObject): Promise<boolean> {
-  if (jws.header.alg !== 'RS256' || jws.signature.length === 0) return false;
+  if (jws.header.alg !== 'RS256' || !jws.signed) return false;
   try {
-    await compactVerify(`${jws.signingInput}.${jws.signature.toString('base64url')}`, key, { algorithms: ['RS256'] });
+    await compactVerify(jws.compact, key, { algorithms: ['RS256'] });
     return true;
   } catch {
     return false;

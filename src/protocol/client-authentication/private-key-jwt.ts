@@ -5,7 +5,8 @@
 import { OAuthError } from '../../errors.js';
 import type { RegisteredClient } from '../../registry/client-registry.js';
 import type { BusinessCertificateVerifier } from '../business-certificate.js';
-import { claimFault, decodeCompactJws, verifiesRs256, type ClaimFault } from '../jwt-assertion.js';
+import { claimFault, verifiesRs256, type ClaimFault } from '../jwt-assertion.js';
+import { decodeCompactJws } from '../jws.js';
 import { assertionKey, type AssertionAmr } from './assertion-key.js';
 import { quote, type Fail } from './failure.js';
 

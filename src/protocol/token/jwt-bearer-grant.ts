@@ -12,7 +12,8 @@ import type { ClientRegistry, RegisteredClient } from '../../registry/client-reg
 import { scopeRefusal, type ScopeRegistry } from '../../registry/scope-registry.js';
 import type { BusinessCertificateVerifier } from '../business-certificate.js';
 import { assertionKey, type AssertionAmr } from '../client-authentication/assertion-key.js';
-import { claimFault, decodeCompactJws, verifiesRs256, type ClaimFault } from '../jwt-assertion.js';
+import { claimFault, verifiesRs256, type ClaimFault } from '../jwt-assertion.js';
+import { decodeCompactJws } from '../jws.js';
 import { formParameter, type FormBody } from './token-request.js';
 
 export { JWT_BEARER_GRANT };

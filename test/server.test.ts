@@ -1,53 +1,15 @@
 // The real process: start-up, refusal of bad configuration, graceful shutdown.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deleteKeys, testRedisUrl, uniquePrefix } from './support/redis.js';
-
-const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
-const serverEntry = join(process.cwd(), 'src', 'server.ts');
-
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function start(env: Record<string, string>): Running {
-  const child = spawn(tsx, [serverEntry], { env: { PATH: process.env.PATH ?? '', OP_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let text = '';
-  child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => text, exited };
-}
-
-async function listeningUrl(running: Running): Promise<string> {
-  for (let i = 0; i < 200; i++) {
-    const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(running.output());
-    if (match) return match[1]!;
-    if (running.child.exitCode !== null) throw new Error(`server exited: ${running.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`server did not start: ${running.output()}`);
-}
+import { listeningUrl, startServerProcess, stopServerProcesses, type ServerProcess } from './support/server-process.js';
 
 describe('server process', () => {
-  const started: Running[] = [];
-  // SIGTERM first: tsx passes it on to the server, which exits; a SIGKILL to tsx alone would leave
-  // the server process running with no parent.
-  afterEach(async () => {
-    for (const running of started.splice(0)) {
-      if (running.child.exitCode !== null || running.child.signalCode !== null) continue;
-      running.child.kill('SIGTERM');
-      const timer = setTimeout(() => running.child.kill('SIGKILL'), 6000);
-      await running.exited;
-      clearTimeout(timer);
-    }
-  });
+  const started: ServerProcess[] = [];
+  afterEach(() => stopServerProcesses(started));
 
   it('ENV-03 starts with no configuration in test mode on the embedded store and says so', async () => {
-    const running = start({});
+    const running = startServerProcess({});
     started.push(running);
     const url = await listeningUrl(running);
     const ready = await fetch(`${url}/readyz`);
@@ -65,7 +27,7 @@ describe('server process', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const running = start({ OP_PORT: String(port) });
+      const running = startServerProcess({ OP_PORT: String(port) });
       started.push(running);
       expect(await running.exited).toBe(78);
       expect(running.output()).toContain(`OP_PORT ${port} on 127.0.0.1 is already in use`);
@@ -81,7 +43,7 @@ describe('server process', () => {
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const port = (probe.address() as { port: number }).port;
     await new Promise((resolve) => probe.close(resolve));
-    const running = start({ OP_PORT: String(port) });
+    const running = startServerProcess({ OP_PORT: String(port) });
     started.push(running);
     const url = await listeningUrl(running);
     const metadata = (await (await fetch(`${url}/.well-known/openid-configuration`)).json()) as { issuer: string };
@@ -93,7 +55,7 @@ describe('server process', () => {
 
   it('starts on Redis and reports it ready', async () => {
     const prefix = uniquePrefix('server');
-    const running = start({ OP_REDIS_URL: testRedisUrl, OP_REDIS_PREFIX: prefix });
+    const running = startServerProcess({ OP_REDIS_URL: testRedisUrl, OP_REDIS_PREFIX: prefix });
     started.push(running);
     try {
       const url = await listeningUrl(running);
@@ -106,7 +68,7 @@ describe('server process', () => {
   }, 30_000);
 
   it('ENV-03 refuses to start in prod mode without the production settings, naming each variable', async () => {
-    const running = start({ OP_MODE: 'prod', OP_PAIRWISE_SECRET: 'tiny' });
+    const running = startServerProcess({ OP_MODE: 'prod', OP_PAIRWISE_SECRET: 'tiny' });
     expect(await running.exited).toBe(78);
     expect(running.output()).toContain('OP_REDIS_URL is required in prod mode');
     expect(running.output()).toContain('OP_PAIRWISE_SECRET must be at least 32 characters');
@@ -114,7 +76,7 @@ describe('server process', () => {
   }, 30_000);
 
   it('stops with a clear message when Redis cannot be reached, without the password', async () => {
-    const running = start({ OP_REDIS_URL: 'redis://:topsecretpw@127.0.0.1:1/0' });
+    const running = startServerProcess({ OP_REDIS_URL: 'redis://:topsecretpw@127.0.0.1:1/0' });
     expect(await running.exited).toBe(78);
     expect(running.output()).toMatch(/cannot reach Redis at redis:\/\/127\.0\.0\.1:1\/0/);
     expect(running.output()).not.toContain('topsecretpw');
@@ -125,7 +87,7 @@ describe('server process', () => {
     const { tmpdir } = await import('node:os');
     const path = join(mkdtempSync(join(tmpdir(), 'op-clients-')), 'clients.json');
     writeFileSync(path, JSON.stringify([{ client_id: 'a' }, { client_id: 'b', colour: 'red' }]));
-    const running = start({ OP_CLIENTS_FILE: path });
+    const running = startServerProcess({ OP_CLIENTS_FILE: path });
     expect(await running.exited).toBe(78);
     expect(running.output()).toContain('client "a" field client_orgno');
     expect(running.output()).toContain('client "b" field colour: is not a client record field (CLIENT-01)');

@@ -2,7 +2,6 @@
 // attack surface: one explicit, ordered list of plugins and route modules.
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import underPressure from '@fastify/under-pressure';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
@@ -15,6 +14,7 @@ import { clientErrorHandler, registerErrorHandling } from './http/error-handler.
 import { logDestination } from './http/log-stream.js';
 import { callerRequestId, generateRequestId, loggerOptions } from './http/logging.js';
 import { registerRouteRateLimits } from './http/rate-limit.js';
+import { addSecurityHeaders } from './http/security-headers.js';
 import { openAuditLog } from './operations/audit.js';
 import { adminClientsModule } from './routes/admin-clients.js';
 import { authorizeModule } from './routes/authorize.js';
@@ -145,17 +145,8 @@ export async function buildApp(context: ProviderContext, options: BuildOptions =
     done();
   });
 
-  // Security headers. Each HTML page sets its own, stricter CSP (views/layout.ts); this default
-  // covers everything else. Referrer-Policy no-referrer keeps codes out of Referer headers.
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
-    },
-    referrerPolicy: { policy: 'no-referrer' },
-    crossOriginResourcePolicy: { policy: 'cross-origin' },
-    frameguard: { action: 'deny' },
-  });
+  // Security headers (helmet's, computed once): http/security-headers.ts.
+  addSecurityHeaders(app);
   await app.register(cookie);
   // Every endpoint takes application/x-www-form-urlencoded only (TOKEN-01, AUTHZ-01, UI-01):
   // Fastify's JSON and text parsers are removed, so any other body is refused before a handler

@@ -75,6 +75,24 @@ describe('log output', () => {
     expect(lines.every((line, i) => line === `line ${i}`)).toBe(true);
   });
 
+  it('ERR-06 a lone line is written within the flush interval, without waiting for a full batch', async () => {
+    const { logDestination, logFlushMs } = await import('../src/http/log-stream.js');
+    const path = join(mkdtempSync(join(tmpdir(), 'op-log-')), 'out.log');
+    const fd = openSync(path, 'a');
+    const stream = logDestination(fd) as NodeJS.WritableStream & { once(event: string, listener: () => void): void };
+    await new Promise<void>((resolve) => stream.once('ready', resolve));
+    stream.write('one line\n');
+    let written = '';
+    for (let waited = 0; waited < 20 * logFlushMs && written === ''; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      written = readFileSync(path, 'utf8');
+    }
+    expect(written).toBe('one line\n');
+    const closed = new Promise<void>((resolve) => stream.once('close', resolve));
+    stream.end();
+    await closed;
+  });
+
   it('ERR-06 building many apps in one process adds no exit listener per app (no MaxListenersExceededWarning)', async () => {
     const { startTestProvider } = await import('./support/app.js');
     const before = process.listenerCount('exit');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OAuthError } from '../src/errors.js';
-import { redactUrl } from '../src/http/logging.js';
+import { redactSecrets, redactUrl } from '../src/http/logging.js';
 import { startTestProvider, type TestProvider } from './support/app.js';
 import { pid } from './support/vocabulary.js';
 
@@ -47,6 +47,38 @@ describe('logging', () => {
     const refused = capture.lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((entry) => entry.msg === 'request refused');
     expect(refused).toMatchObject({ reqId: response.headers['x-request-id'], client_id: 'demo-web', endpoint: '/probe/refuse', error: 'invalid_grant', detail: 'code reused' });
     expect(capture.lines.every((line) => (JSON.parse(line) as { reqId?: string }).reqId === response.headers['x-request-id'])).toBe(true);
+  });
+
+  it('ERR-06 redacts secret fields at the top level, in nested objects and in arrays, without touching the original', () => {
+    const logged = {
+      pid,
+      client_id: 'demo-web',
+      body: { code: 'the-auth-code', grant_type: 'authorization_code', Refresh_Token: 'rt' },
+      req: { method: 'POST', headers: { authorization: 'Basic x', cookie: 'c=1', 'user-agent': 'ua' } },
+      list: [{ access_token: 'at', kind: 'a' }],
+      nothing: undefined,
+    };
+    expect(redactSecrets(logged)).toEqual({
+      pid: '[redacted]',
+      client_id: 'demo-web',
+      body: { code: '[redacted]', grant_type: 'authorization_code', Refresh_Token: '[redacted]' },
+      req: { method: 'POST', headers: { authorization: '[redacted]', cookie: '[redacted]', 'user-agent': 'ua' } },
+      list: [{ access_token: '[redacted]', kind: 'a' }],
+      nothing: undefined,
+    });
+    expect(logged.body.code).toBe('the-auth-code');
+    expect(logged.req.headers.authorization).toBe('Basic x');
+    const harmless = { status: 200, req: { method: 'GET' } };
+    expect(redactSecrets(harmless)).toBe(harmless);
+  });
+
+  it('ERR-06 a secret handed to the logger in a nested object never reaches the log line', async () => {
+    capture.lines = [];
+    provider.app.log.warn({ body: { client_secret: 'very-secret-value', assertion: 'eyJ.assert.ion' }, token: 'tok-123' }, 'probe');
+    await new Promise((resolve) => setImmediate(resolve));
+    const line = capture.lines.find((entry) => entry.includes('"probe"'));
+    expect(line).toBeDefined();
+    for (const secret of ['very-secret-value', 'eyJ.assert.ion', 'tok-123']) expect(line).not.toContain(secret);
   });
 
   it('redacts every query value that is not known to be harmless', () => {

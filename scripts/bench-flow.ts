@@ -25,6 +25,9 @@
 //                      RSS after warm-up and at the end (target: within 10 %), store keys at the end
 //   --instances N      N providers on one Redis; user i drives instance i mod N
 //   --cpu-prof         run the provider(s) with --cpu-prof and print the top 15 self-time functions
+//   --perf             record the provider's on-CPU samples with Linux perf during the measured
+//                      stretch (every thread, kernel included) and print the CPU per flow by owner:
+//                      package, module of ours, signing, I/O, GC (scripts/bench/perf-profile.ts)
 // Redis: a private redis-server on a free port (no other traffic in the counts) unless
 // OP_TEST_REDIS_URL names one. The provider runs as in production: metrics on, the audit log
 // written to a temporary file, every rate limit counting (the per-address and per-client ones
@@ -37,6 +40,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { issueTestBusinessCertificate, x5cOf } from './business-certificates.js';
+import { parsePerfScript, summariseOwners, type OwnerEntry } from './bench/perf-profile.js';
 import { preloadSessions } from './bench/preload.js';
 import {
   compareReports,
@@ -48,6 +52,7 @@ import {
   type BenchReport,
   type CpuProfile,
   type KeyScan,
+  table,
   type Measurement,
 } from './bench/report.js';
 
@@ -70,9 +75,18 @@ const scenario = args.get('scenario') ?? 'code';
 const instances = Number(args.get('instances') ?? 1);
 const preload = args.has('preload') ? Number(args.get('preload')) : undefined;
 const cpuProf = args.has('cpu-prof');
+const perfProfile = args.has('perf');
 const serverCpus = args.get('server-cpu')?.split(',');
 if (!['code', 'machine-key', 'machine-cert'].includes(scenario)) throw new Error(`unknown --scenario ${scenario}: code, machine-key or machine-cert`);
 if (preload !== undefined && scenario !== 'code') throw new Error('--preload goes with --scenario code');
+if (perfProfile && (preload !== undefined || soakMinutes !== undefined)) throw new Error('--perf goes with a plain run (no --preload, no --soak-minutes)');
+if (perfProfile) {
+  try {
+    execFileSync('perf', ['--version'], { stdio: 'ignore' });
+  } catch {
+    throw new Error('--perf needs Linux perf on the PATH (Debian: apt-get install linux-perf)');
+  }
+}
 const loadAverage = (): number[] => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
 const loadAtStart = loadAverage();
 /** The commit the run measures, read at the start (a commit made during a long run is not it). */
@@ -185,10 +199,10 @@ interface Target {
 async function startInstance(index: number, redisUrl: string): Promise<Instance> {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
-  const nodeArgs = [...(process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean), ...(cpuProf ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), entry];
+  const nodeArgs = [...(process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean), ...(cpuProf ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), ...(perfProfile ? ['--perf-basic-prof'] : []), entry];
   const cpu = serverCpus?.[index % serverCpus.length];
   const [command, commandArgs] = cpu !== undefined ? ['taskset', ['-c', cpu, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
-  const child = spawn(command, commandArgs, { env: { ...sharedEnv, OP_REDIS_URL: redisUrl, OP_ISSUER: issuer, OP_PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(command, commandArgs, { env: { ...sharedEnv, OP_REDIS_URL: redisUrl, OP_ISSUER: issuer, OP_PORT: String(port) }, stdio: ['ignore', process.env.BENCH_PROVIDER_STDOUT ? 'inherit' : 'ignore', 'inherit'] });
   children.push(child);
   for (let i = 0; i < 150; i++) {
     const ready = await fetch(`${issuer}/readyz`).then(
@@ -364,8 +378,16 @@ async function measure(labels: readonly string[], durationSeconds: number, on: r
   const rss = on.map(rssMb);
   // Round trips: concurrent flows share pipelines, so they are counted with one user at a time,
   // where every write the provider sends to Redis is one round trip of one flow.
+  // First 2 s with no user: what the provider writes by itself (the registry's version poll).
+  const idle0 = on.map(segmentsToRedis);
+  const idleStart = performance.now();
+  await sleep(2000);
+  const idleSeconds = (performance.now() - idleStart) / 1000;
+  const idle1 = on.map(segmentsToRedis);
   const seg0 = on.map(segmentsToRedis);
+  const sequentialStart = performance.now();
   const sequential = await run(2, on, undefined, 1);
+  const sequentialSeconds = (performance.now() - sequentialStart) / 1000;
   const seg1 = on.map(segmentsToRedis);
   const elapsed = (t1 - t0) / 1000;
   return on.map((_, i) => ({
@@ -380,6 +402,9 @@ async function measure(labels: readonly string[], durationSeconds: number, on: r
     // Two INFO commandstats calls of ours are counted between the readings.
     redis_commands_per_flow: Number(((cmd1[i]! - cmd0[i]! - 2) / flows[i]!).toFixed(2)),
     redis_round_trips_per_flow: seg0[i]! < 0 ? null : Number(((seg1[i]! - seg0[i]!) / sequential[i]!).toFixed(2)),
+    redis_idle_writes_per_second: idle0[i]! < 0 ? null : Number(((idle1[i]! - idle0[i]!) / idleSeconds).toFixed(1)),
+    redis_round_trips_per_flow_net_of_idle:
+      seg0[i]! < 0 || idle0[i]! < 0 ? null : Number(((seg1[i]! - seg0[i]! - ((idle1[i]! - idle0[i]!) / idleSeconds) * sequentialSeconds) / sequential[i]!).toFixed(2)),
     redis_bytes_retained_per_flow: Math.round((mem1[i]! - mem0[i]!) / flows[i]!),
     provider_rss_mb: rss[i]!,
   }));
@@ -471,6 +496,7 @@ log(`warm-up ${warmupSeconds} s`);
 await run(warmupSeconds);
 let soak: BenchReport['soak'];
 let runMeasurement: Measurement;
+let perfOwners: OwnerEntry[] | undefined;
 let preloaded: BenchReport['preloaded'];
 if (soakMinutes !== undefined) {
   // Steady load for the whole soak; RSS sampled every 30 s; the last 60 s (at most) are the measured stretch.
@@ -520,7 +546,22 @@ if (soakMinutes !== undefined) {
   };
 } else {
   log(`measuring ${seconds} s`);
+  // --perf: perf records each provider for exactly the measured stretch.
+  const recordings = perfProfile
+    ? providers.map((p, i) => {
+        const data = join(scratch, `perf-${i}.data`);
+        const recorder = spawn('perf', ['record', '-e', 'cpu-clock', '-F', '999', '-g', '-p', String(p.pid), '-o', data, '--', 'sleep', String(seconds)], { stdio: 'ignore' });
+        return { data, pid: p.pid, done: new Promise((settle) => recorder.once('exit', settle)) };
+      })
+    : [];
   [runMeasurement] = (await measure(['run'], seconds)) as [Measurement];
+  await Promise.all(recordings.map((r) => r.done));
+  if (recordings.length > 0) {
+    const samples = recordings.flatMap((r) =>
+      parsePerfScript(execFileSync('perf', ['script', '-i', r.data, '-F', 'tid,ip,sym,dso'], { encoding: 'utf8', maxBuffer: 2 ** 30, stdio: ['ignore', 'pipe', 'ignore'] })).map((sample) => ({ ...sample, tid: sample.tid === String(r.pid) ? 'main' : sample.tid })),
+    );
+    perfOwners = summariseOwners(samples, 'main', runMeasurement.server_cpu_ms_per_flow);
+  }
 }
 
 const report: BenchReport = {
@@ -570,6 +611,7 @@ await Promise.all(
       }),
   ),
 );
+if (perfOwners) report.perf_profile = perfOwners;
 if (cpuProf && existsSync(profileDir)) {
   const files = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
   report.profile = summariseProfiles(files.map((f) => JSON.parse(readFileSync(join(profileDir, f), 'utf8')) as CpuProfile));
@@ -580,6 +622,10 @@ console.log(formatReport(report));
 if (report.key_scan.patterns.length > 0) {
   console.log('\nkeys after the run, by shape:');
   for (const p of report.key_scan.patterns) console.log(`  ${p.pattern.padEnd(34)} ${String(p.keys).padStart(9)}  without TTL ${p.without_ttl}  longest TTL ${p.max_ttl_s} s  one key ${p.sample_bytes ?? '—'} bytes`);
+}
+if (perfOwners) {
+  console.log(`\nOn-CPU profile of the provider(s) during the measured stretch (perf, every thread), CPU per flow by owner:`);
+  console.log(table(['owner', '%', 'ms per flow'], perfOwners.map((o) => [o.owner, o.percent.toFixed(1), o.ms_per_flow.toFixed(3)])));
 }
 if (report.profile) console.log(`\nCPU profile of the provider(s) (${profileDir}), top ${report.profile.length} by self time:\n${formatProfile(report.profile)}`);
 const out = resolve(args.get('out') ?? join(scratch, `bench-${scenario}.json`));

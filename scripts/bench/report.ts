@@ -25,6 +25,10 @@ export interface Measurement {
   redis_commands_per_flow: number;
   /** Writes the provider sent to Redis per flow, measured with one user at a time; null without `ss`. */
   redis_round_trips_per_flow: number | null;
+  /** The same, less what the provider writes to Redis with no user at all (the registry's version poll), at that rate. */
+  redis_round_trips_per_flow_net_of_idle?: number | null;
+  /** Writes to Redis per second with no user (background work that no flow causes). */
+  redis_idle_writes_per_second?: number | null;
   /** Growth of Redis' used_memory over the stretch ÷ flows: what a flow leaves behind for now (short-lived records included). */
   redis_bytes_retained_per_flow: number;
   /** Resident set size of each provider instance at the end of the stretch, MB. */
@@ -101,6 +105,8 @@ export interface BenchReport {
     core_percent_of_floor: number;
   };
   profile?: ProfileEntry[];
+  /** --perf: CPU per flow by owner (scripts/bench/perf-profile.ts). */
+  perf_profile?: { owner: string; percent: number; ms_per_flow: number }[];
 }
 
 /** The p-th percentile of ascending `sorted` values (nearest rank), rounded to 0.1 ms. */
@@ -127,13 +133,15 @@ function measurementRows(columns: readonly Measurement[]): string[][] {
     ['request latency p50/p95/p99 (ms)', ...columns.map((m) => lat(m.request_latency_ms))],
     ['flow latency p50/p95/p99 (ms)', ...columns.map((m) => lat(m.flow_latency_ms))],
     ['Redis round trips per flow', ...columns.map((m) => fmt(m.redis_round_trips_per_flow, 2))],
+    ['… net of idle background writes', ...columns.map((m) => fmt(m.redis_round_trips_per_flow_net_of_idle ?? null, 2))],
+    ['Redis writes/s with no user', ...columns.map((m) => fmt(m.redis_idle_writes_per_second ?? null, 1))],
     ['Redis commands per flow', ...columns.map((m) => fmt(m.redis_commands_per_flow, 2))],
     ['Redis bytes retained per flow', ...columns.map((m) => fmt(m.redis_bytes_retained_per_flow, 0))],
     ['provider RSS (MB)', ...columns.map((m) => m.provider_rss_mb.map((r) => fmt(r)).join(' + '))],
   ];
 }
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
   return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');

@@ -1,4 +1,6 @@
 // npm run bench:compare -- --base <checkout> [--rounds 3] [--seconds 15] [--concurrency 10] [--server-cpu 0]
+// (BENCH_NODE_OPTIONS: Node flags of both providers; BENCH_BASE_NODE_OPTIONS, when set, of the base
+// alone, so that one build can be compared with itself under other flags.)
 // Compare the server CPU per flow of this build with another build (a checkout with a built
 // dist/, e.g. `git worktree add /tmp/base <commit> && cd /tmp/base && npm ci && npm run build`),
 // side by side: both providers run at once, each on its own private redis-server, pinned to the
@@ -66,7 +68,9 @@ async function startProvider(name: string, entry: string): Promise<Provider> {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   const high = '10000000';
-  const nodeArgs = [...(process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean), entry];
+  // BENCH_BASE_NODE_OPTIONS, when set, replaces BENCH_NODE_OPTIONS for the base: one build against itself with other Node flags.
+  const options = name === 'base' ? (process.env.BENCH_BASE_NODE_OPTIONS ?? process.env.BENCH_NODE_OPTIONS) : process.env.BENCH_NODE_OPTIONS;
+  const nodeArgs = [...(options ?? '').split(' ').filter(Boolean), entry];
   const child = spawn('taskset', ['-c', serverCpu, process.execPath, ...nodeArgs], {
     env: {
       ...process.env,

@@ -624,7 +624,7 @@ if (report.key_scan.patterns.length > 0) {
   for (const p of report.key_scan.patterns) console.log(`  ${p.pattern.padEnd(34)} ${String(p.keys).padStart(9)}  without TTL ${p.without_ttl}  longest TTL ${p.max_ttl_s} s  one key ${p.sample_bytes ?? '—'} bytes`);
 }
 if (perfOwners) {
-  console.log(`\nOn-CPU profile of the provider(s) during the measured stretch (perf, every thread), CPU per flow by owner:`);
+  console.log(`\nOn-CPU profile of the provider(s) during the measured stretch (perf, every thread; ${join(scratch, 'perf-*.data')}), CPU per flow by owner:`);
   console.log(table(['owner', '%', 'ms per flow'], perfOwners.map((o) => [o.owner, o.percent.toFixed(1), o.ms_per_flow.toFixed(3)])));
 }
 if (report.profile) console.log(`\nCPU profile of the provider(s) (${profileDir}), top ${report.profile.length} by self time:\n${formatProfile(report.profile)}`);

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { testWebClientFields } from '../registry/debugger-client.js';
 
 export interface ConformanceOptions {
   /** The provider's public https URL (OP_ISSUER). */
@@ -51,12 +52,7 @@ export function conformanceClients(options: ConformanceOptions, secrets: { clien
     client_id,
     client_secret,
     client_name,
-    client_orgno: '991825827',
-    integration_type: 'idporten',
-    application_type: 'web',
-    token_endpoint_auth_method: 'client_secret_basic',
-    grant_types: ['authorization_code', 'refresh_token'],
-    scopes: ['openid', 'profile'],
+    ...testWebClientFields,
     redirect_uris: [urls.callback],
     post_logout_redirect_uris: [urls.postLogout],
     frontchannel_logout_uri: urls.frontchannel,

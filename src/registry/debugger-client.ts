@@ -16,17 +16,25 @@ export function debuggerClientSecret(cookieSecret: string): string {
   return Buffer.from(hkdfSync('sha256', cookieSecret, 'idporten-op', 'client-secret:debugger', 32)).toString('base64url');
 }
 
+/**
+ * The fields of an ordinary ID-porten web client with a secret and refresh tokens, owned by the
+ * test organisation: the built-in debugger client's, and the conformance kit's (src/cli).
+ */
+export const testWebClientFields = {
+  client_orgno: '991825827',
+  integration_type: 'idporten',
+  application_type: 'web',
+  token_endpoint_auth_method: 'client_secret_basic',
+  grant_types: ['authorization_code', 'refresh_token'],
+  scopes: ['openid', 'profile'],
+} as const;
+
 export function debuggerClient(issuer: string, secret: string, mode: Mode, scopes: ScopeRegistry): RegisteredClient {
   const record = {
     client_id: debuggerClientId,
     client_secret: secret,
     client_name: 'OpenID Provider debugger',
-    client_orgno: '991825827',
-    integration_type: 'idporten',
-    application_type: 'web',
-    token_endpoint_auth_method: 'client_secret_basic',
-    grant_types: ['authorization_code', 'refresh_token'],
-    scopes: ['openid', 'profile'],
+    ...testWebClientFields,
     redirect_uris: [`${issuer}${debuggerCallbackPath}`],
     post_logout_redirect_uris: [`${issuer}${debuggerPath}`],
     access_token_lifetime: 120,

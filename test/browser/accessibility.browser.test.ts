@@ -21,7 +21,7 @@ import {
   type ChromiumHarness,
   type ChromiumSession,
 } from '../support/chromium.js';
-import { authorizationUrl, basic, pid, pkcePair } from '../support/vocabulary.js';
+import { authorizationUrl, basic, consentScopeRecord, pid, pkcePair } from '../support/vocabulary.js';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const wcag21aa = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -219,18 +219,7 @@ describe('accessibility of every page in every language (WCAG 2.1 A/AA, axe-core
   beforeAll(async () => {
     harness = await startChromiumHarness({
       relyingParty: { paths: ['/cb', '/', '/fcl'], headingId: 'rp-page' },
-      scopes: [
-        {
-          name: 'bank:accounts',
-          prefix: 'bank',
-          subscope: 'accounts',
-          description: 'See your account balances',
-          owner_orgno: '991825827',
-          allowed_integration_types: ['api_klient'],
-          accessible_for_all: true,
-          requires_user_consent: true,
-        },
-      ],
+      scopes: [consentScopeRecord],
       clients: (rpOrigin) => [
         {
           client_id: web.id,

@@ -14,7 +14,7 @@ import {
   type ChromiumHarness,
   type RelyingParty,
 } from '../support/chromium.js';
-import { authorizationUrl, pkcePair } from '../support/vocabulary.js';
+import { authorizationUrl, consentScopeRecord, pkcePair } from '../support/vocabulary.js';
 
 describe('the consent page in Chromium (AUTHZ-27, docs/traps.md form-action)', () => {
   let harness: ChromiumHarness | undefined;
@@ -25,18 +25,7 @@ describe('the consent page in Chromium (AUTHZ-27, docs/traps.md form-action)', (
   beforeAll(async () => {
     harness = await startChromiumHarness({
       relyingParty: { paths: ['/cb', '/'], headingId: 'rp-callback' },
-      scopes: [
-        {
-          name: 'bank:accounts',
-          prefix: 'bank',
-          subscope: 'accounts',
-          description: 'See your account balances',
-          owner_orgno: '991825827',
-          allowed_integration_types: ['api_klient'],
-          accessible_for_all: true,
-          requires_user_consent: true,
-        },
-      ],
+      scopes: [consentScopeRecord],
       clients: (rpOrigin) => [
         {
           client_id: 'consent-rp',

@@ -35,6 +35,18 @@ export const otherPid = '17829012340';
 export const orgno = '991825827';
 
 /** A 256-bit value in base64url: codes, refresh tokens and pairwise subs. */
+/** A scope that asks the user's consent (AUTHZ-27), for the consent page's tests. */
+export const consentScopeRecord = {
+  name: 'bank:accounts',
+  prefix: 'bank',
+  subscope: 'accounts',
+  description: 'See your account balances',
+  owner_orgno: orgno,
+  allowed_integration_types: ['api_klient'],
+  accessible_for_all: true,
+  requires_user_consent: true,
+};
+
 export const base64url43 = /^[A-Za-z0-9_-]{43}$/;
 
 // ---------------------------------------------------------------------------------------------

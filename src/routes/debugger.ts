@@ -6,12 +6,13 @@
 // /userinfo through the provider's own HTTP surface (inject), exactly as an outside client would,
 // so what it shows is what an integrator gets. Its state (state, nonce, code_verifier) travels in
 // a cookie sealed with AES-GCM, bound to this browser.
-import { createHash, randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { decodeJwt } from 'jose';
 import { z } from 'zod';
 import { OAuthError } from '../errors.js';
 import { sendPage } from '../http/headers.js';
+import { s256 } from '../protocol/pkce.js';
+import { randomToken } from '../random.js';
 import { debuggerCallbackPath, debuggerClientId, debuggerPath } from '../registry/debugger-client.js';
 import { renderDebuggerPage, renderDebuggerResult, type DebuggerResultInput } from '../views/developer-pages.js';
 import { authorizePath } from './authorize.js';
@@ -19,6 +20,7 @@ import { endSessionPath } from './endsession.js';
 import type { RouteModule } from './module.js';
 import { parPath } from './par.js';
 import { revocationPath } from './revocation.js';
+import { documentOnly } from './schemas.js';
 import { tokenPath } from './token.js';
 import { userinfoPath } from './userinfo.js';
 
@@ -34,8 +36,7 @@ interface DebuggerState {
   verifier: string;
 }
 
-const random = (): string => randomBytes(32).toString('base64url');
-const s256 = (verifier: string): string => createHash('sha256').update(verifier).digest('base64url');
+const random = (): string => randomToken(32);
 
 /** A form field that must be absent, empty or one of `allowed`; anything else is invalid_request naming the field. */
 function oneOf<T extends string>(form: Record<string, unknown>, name: string, allowed: readonly T[]): T | undefined {
@@ -64,17 +65,13 @@ function claimsOf(token: unknown): unknown {
   }
 }
 
-function debuggerServices(app: FastifyInstance) {
-  const { debugger: tool, config, basePath } = app.services;
-  if (!tool) throw new Error('the debugger exists only in test mode');
-  return { tool, issuer: config.issuer, basePath, secure: config.issuer.startsWith('https:') };
-}
-
 export const debuggerModule: RouteModule = {
   name: 'debugger',
   register(app) {
-    if (!app.services.debugger) return;
-    const { tool, issuer, basePath, secure } = debuggerServices(app);
+    const { debugger: tool, config, basePath } = app.services;
+    if (!tool) return;
+    const issuer = config.issuer;
+    const secure = issuer.startsWith('https:');
     const client = app.services.registry.find(debuggerClientId)!;
     const issuerOrigin = new URL(issuer).origin;
     // docs/traps.md, form-action: the forms post to us and are answered by redirects within the issuer's origin.
@@ -143,7 +140,7 @@ export const debuggerModule: RouteModule = {
           consumes: ['application/x-www-form-urlencoded'],
           body: z.object({ client_id: z.string().optional(), scope: z.union([z.string(), z.array(z.string())]).optional(), acr_values: z.string().optional(), prompt: z.string().optional(), response_mode: z.string().optional(), par: z.string().optional() }),
         },
-        validatorCompiler: () => (data: unknown) => ({ value: data }),
+        ...documentOnly,
       },
       async (request: FastifyRequest, reply) => {
         const form = (request.body ?? {}) as Record<string, unknown>;

@@ -92,18 +92,11 @@ export async function authenticateAdminCaller(services: Services, flow: FlowCont
   return { clientId: claims.client_id, orgno, scopes: new Set(claims.scope.split(' ')) };
 }
 
-/** ADMIN-02 RFC 6750 §3.1: 403 insufficient_scope naming the scope the call needs. */
-function requireScope(services: Services, caller: AdminCaller, scope: string): void {
-  if (caller.scopes.has(scope)) return;
-  const description = `The access token lacks the ${scope} scope (ADMIN-02)`;
-  throw new OAuthError('insufficient_scope', description, { wwwAuthenticate: challenge(services.config.issuer, { error: 'insufficient_scope', description, scope }) });
-}
-
 /**
  * ADMIN-02 RFC 6750 §3.1: a call that any of `scopes` allows; else 403 insufficient_scope naming
  * them all (the challenge's `scope` names the first, the narrowest).
  */
-function requireAnyScope(services: Services, caller: AdminCaller, scopes: readonly [string, ...string[]]): void {
+export function requireAnyScope(services: Services, caller: AdminCaller, scopes: readonly [string, ...string[]]): void {
   if (scopes.some((scope) => caller.scopes.has(scope))) return;
   const description = `The access token lacks the ${scopes.join(' or the ')} scope (ADMIN-02)`;
   throw new OAuthError('insufficient_scope', description, { wwwAuthenticate: challenge(services.config.issuer, { error: 'insufficient_scope', description, scope: scopes[0] }) });
@@ -245,7 +238,7 @@ function checkWrite(write: ClientRecordWrite, stored: StoredClientRecord | undef
   }
 }
 
-const nowIsoOf = (services: Services): string => new Date(services.clock()).toISOString();
+export const nowIsoOf = (services: Services): string => new Date(services.clock()).toISOString();
 
 const kidsOf = (record: StoredClientRecord): string[] => record.jwks?.keys.map((key) => key.kid) ?? [];
 
@@ -254,7 +247,7 @@ const kidsOf = (record: StoredClientRecord): string[] => record.jwks?.keys.map((
 
 /** ADMIN-01, ADMIN-03: POST /api/v1/clients. */
 export async function createClient(services: Services, flow: FlowContext, caller: AdminCaller, body: unknown): Promise<ClientView> {
-  requireScope(services, caller, adminScopes.write);
+  requireAnyScope(services, caller, [adminScopes.write]);
   const input = bodyObject(body);
   // ADMIN-03: we assign the client_id.
   if ('client_id' in input) throw badMetadata('client_id', 'is assigned by the provider (ADMIN-03)');
@@ -278,7 +271,7 @@ export async function createClient(services: Services, flow: FlowContext, caller
 
 /** ADMIN-01, ADMIN-02: GET /api/v1/clients: the caller's clients (the file's included, read-only). */
 export async function listClients(services: Services, caller: AdminCaller): Promise<ClientView[]> {
-  requireScope(services, caller, adminScopes.read);
+  requireAnyScope(services, caller, [adminScopes.read]);
   await services.registrySync.refresh();
   const { registry } = services;
   const file = registry
@@ -294,7 +287,7 @@ export async function listClients(services: Services, caller: AdminCaller): Prom
 
 /** ADMIN-01: GET /api/v1/clients/{client_id}. */
 export async function readClient(services: Services, caller: AdminCaller, clientId: string): Promise<ClientView> {
-  requireScope(services, caller, adminScopes.read);
+  requireAnyScope(services, caller, [adminScopes.read]);
   const target = await findTarget(services, caller, clientId);
   return target.kind === 'api' ? viewOfStored(target.record) : viewOfFileClient(target.client);
 }
@@ -306,7 +299,7 @@ export async function readClient(services: Services, caller: AdminCaller, client
  * without jwks keeps the registered keys (they have their own resource, ADMIN-07).
  */
 export async function replaceClient(services: Services, flow: FlowContext, caller: AdminCaller, clientId: string, body: unknown): Promise<ClientView> {
-  requireScope(services, caller, adminScopes.modify);
+  requireAnyScope(services, caller, [adminScopes.modify]);
   const input = bodyObject(body);
   const previous = writableRecord(await findTarget(services, caller, clientId));
   if (input.client_id !== undefined && input.client_id !== clientId) throw badMetadata('client_id', 'must be the client_id of the URL (RFC 7592 §2.2)');
@@ -338,7 +331,7 @@ export async function replaceClient(services: Services, flow: FlowContext, calle
  * are UUIDs and never come back).
  */
 export async function deleteClient(services: Services, flow: FlowContext, caller: AdminCaller, clientId: string): Promise<void> {
-  requireScope(services, caller, adminScopes.modify);
+  requireAnyScope(services, caller, [adminScopes.modify]);
   writableRecord(await findTarget(services, caller, clientId));
   checkWrite(await services.clientRecords.change({ op: 'delete', clientId }), undefined);
   await services.registrySync.refresh();
@@ -347,7 +340,7 @@ export async function deleteClient(services: Services, flow: FlowContext, caller
 
 /** ADMIN-06 CLIENT-06: a new secret, returned once; the old one stops working at once (choice: immediately). */
 export async function rotateSecret(services: Services, flow: FlowContext, caller: AdminCaller, clientId: string): Promise<ClientView> {
-  requireScope(services, caller, adminScopes.modify);
+  requireAnyScope(services, caller, [adminScopes.modify]);
   const previous = writableRecord(await findTarget(services, caller, clientId));
   if (!usesSecret(previous.token_endpoint_auth_method)) {
     throw badMetadata('token_endpoint_auth_method', `is ${previous.token_endpoint_auth_method}; only client_secret_basic and client_secret_post clients have a secret (CLIENT-06)`);
@@ -362,7 +355,7 @@ export async function rotateSecret(services: Services, flow: FlowContext, caller
 
 /** ADMIN-07: GET /api/v1/clients/{client_id}/jwks. */
 export async function readKeys(services: Services, caller: AdminCaller, clientId: string): Promise<{ keys: unknown[] }> {
-  requireScope(services, caller, adminScopes.read);
+  requireAnyScope(services, caller, [adminScopes.read]);
   const target = await findTarget(services, caller, clientId);
   const jwks = target.kind === 'api' ? target.record.jwks : target.client.jwks;
   return { keys: [...(jwks?.keys ?? [])] };
@@ -370,7 +363,7 @@ export async function readKeys(services: Services, caller: AdminCaller, clientId
 
 /** ADMIN-07 CLIENT-07: POST/PUT /api/v1/clients/{client_id}/jwks replace the whole set (1–5 keys). */
 export async function replaceKeys(services: Services, flow: FlowContext, caller: AdminCaller, clientId: string, body: unknown): Promise<{ keys: unknown[] }> {
-  requireScope(services, caller, adminScopes.modify);
+  requireAnyScope(services, caller, [adminScopes.modify]);
   const previous = writableRecord(await findTarget(services, caller, clientId));
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badMetadata('jwks', 'the body must be a JSON Web Key Set {"keys":[...]} (ADMIN-07)');
   const nowIso = nowIsoOf(services);
@@ -444,7 +437,7 @@ async function changeOnBehalfOf(
   reason: string,
 ): Promise<StoredClientRecord> {
   // ADMIN-02: idporten:dcr/onbehalfof:write edits this list only; idporten:dcr.modify anything.
-  requireAnyScope(services, caller, onBehalfOfWriters);
+  // Each caller has required onBehalfOfWriters before reading its body (403 before 400).
   for (let attempt = 1; ; attempt++) {
     const target = await findTarget(services, caller, clientId);
     const previous = writableRecord(target);

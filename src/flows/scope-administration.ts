@@ -6,9 +6,8 @@
 import { OAuthError } from '../errors.js';
 import { hasValidOrgnoCheckDigit } from '../registry/client-schema.js';
 import { validateScopeRecord, type RegisteredScope, type ScopeRecord } from '../registry/scope-registry.js';
-import type { AdminCaller } from './client-administration.js';
+import { nowIsoOf, requireAnyScope, type AdminCaller } from './client-administration.js';
 import { recordChange, type FlowContext, type Services } from './services.js';
-import { challenge } from '../protocol/bearer-token.js';
 
 export const scopesWriteScope = 'idporten:scopes.write';
 
@@ -18,13 +17,6 @@ export const maxApiScopes = 1000;
 export type ScopeView = Record<string, unknown>;
 
 const badScope = (field: string, message: string, status = 400) => new OAuthError('invalid_scope', `${field}: ${message}`, { status });
-
-/** ADMIN-02: every scope call needs idporten:scopes.write (403 insufficient_scope). */
-function requireScopesWrite(services: Services, caller: AdminCaller): void {
-  if (caller.scopes.has(scopesWriteScope)) return;
-  const description = `The access token lacks the ${scopesWriteScope} scope (ADMIN-02)`;
-  throw new OAuthError('insufficient_scope', description, { wwwAuthenticate: challenge(services.config.issuer, { error: 'insufficient_scope', description, scope: scopesWriteScope }) });
-}
 
 function viewOf(scope: RegisteredScope): ScopeView {
   const { builtIn, ...rest } = scope;
@@ -62,11 +54,9 @@ async function store(services: Services, candidate: Record<string, unknown>, op:
   return Object.freeze({ ...record, builtIn: false });
 }
 
-const nowIso = (services: Services) => new Date(services.clock()).toISOString();
-
 /** GET /api/v1/scopes: the scopes the caller's organisation owns. */
 export async function listScopes(services: Services, caller: AdminCaller): Promise<ScopeView[]> {
-  requireScopesWrite(services, caller);
+  requireAnyScope(services, caller, [scopesWriteScope]); // ADMIN-02: every scope call needs idporten:scopes.write
   await services.registrySync.refresh();
   return services.scopes
     .all()
@@ -80,7 +70,7 @@ export async function listScopes(services: Services, caller: AdminCaller): Promi
  * so nobody can add scopes to someone else's API.
  */
 export async function createScope(services: Services, flow: FlowContext, caller: AdminCaller, body: unknown): Promise<ScopeView> {
-  requireScopesWrite(services, caller);
+  requireAnyScope(services, caller, [scopesWriteScope]); // ADMIN-02: every scope call needs idporten:scopes.write
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new OAuthError('invalid_scope', 'The body must be a JSON object: a scope record (CLIENT-16)');
   const input = { ...(body as Record<string, unknown>) };
   if (input.owner_orgno !== undefined && input.owner_orgno !== caller.orgno) throw badScope('owner_orgno', 'must be the organisation of the caller (ADMIN-02)', 403);
@@ -90,7 +80,7 @@ export async function createScope(services: Services, flow: FlowContext, caller:
   if (typeof input.prefix === 'string' && services.scopes.all().some((scope) => scope.prefix === input.prefix && (scope.builtIn || scope.owner_orgno !== caller.orgno))) {
     throw badScope('prefix', 'belongs to another organisation (CLIENT-16)', 403);
   }
-  const now = nowIso(services);
+  const now = nowIsoOf(services);
   const scope = await store(services, { ...input, owner_orgno: caller.orgno, created: now, last_updated: now }, 'create');
   recordChange(services, flow, { event: 'scope_created', scope: scope.name, caller_client_id: caller.clientId, caller_orgno: caller.orgno });
   return viewOf(scope);
@@ -98,13 +88,13 @@ export async function createScope(services: Services, flow: FlowContext, caller:
 
 /** GET /api/v1/scopes/{name}. */
 export async function readScope(services: Services, caller: AdminCaller, name: string): Promise<ScopeView> {
-  requireScopesWrite(services, caller);
+  requireAnyScope(services, caller, [scopesWriteScope]); // ADMIN-02: every scope call needs idporten:scopes.write
   return viewOf((await ownedScope(services, caller, name)).scope);
 }
 
 /** PUT /api/v1/scopes/{name}: replaces the record; name, prefix, subscope and owner stay. */
 export async function replaceScope(services: Services, flow: FlowContext, caller: AdminCaller, name: string, body: unknown): Promise<ScopeView> {
-  requireScopesWrite(services, caller);
+  requireAnyScope(services, caller, [scopesWriteScope]); // ADMIN-02: every scope call needs idporten:scopes.write
   const found = await ownedScope(services, caller, name);
   writable(found);
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new OAuthError('invalid_scope', 'The body must be a JSON object: a scope record (CLIENT-16)');
@@ -115,7 +105,7 @@ export async function replaceScope(services: Services, flow: FlowContext, caller
   delete input.created;
   delete input.last_updated;
   const { prefix, subscope, owner_orgno, created } = found.scope;
-  const scope = await store(services, { ...input, name, prefix, subscope, owner_orgno, created, last_updated: nowIso(services) }, 'update');
+  const scope = await store(services, { ...input, name, prefix, subscope, owner_orgno, created, last_updated: nowIsoOf(services) }, 'update');
   recordChange(services, flow, { event: 'scope_updated', scope: name, caller_client_id: caller.clientId, caller_orgno: caller.orgno });
   return viewOf(scope);
 }
@@ -125,13 +115,13 @@ export async function replaceScope(services: Services, flow: FlowContext, caller
  * the scope, or take it back; a client of that organisation loses the scope at its next use.
  */
 export async function changeScopeAccess(services: Services, flow: FlowContext, caller: AdminCaller, name: string, consumerOrgno: string, grant: boolean): Promise<ScopeView> {
-  requireScopesWrite(services, caller);
-  if (!/^\d{9}$/.test(consumerOrgno) || !hasValidOrgnoCheckDigit(consumerOrgno)) throw badScope('consumer_orgno', 'must be a 9-digit organisation number with a valid check digit');
+  requireAnyScope(services, caller, [scopesWriteScope]); // ADMIN-02: every scope call needs idporten:scopes.write
+  if (!hasValidOrgnoCheckDigit(consumerOrgno)) throw badScope('consumer_orgno', 'must be a 9-digit organisation number with a valid check digit');
   const found = await ownedScope(services, caller, name);
   writable(found);
   const others = found.scope.consumer_orgnos.filter((orgno) => orgno !== consumerOrgno);
   const { builtIn, ...record } = found.scope;
-  const scope = await store(services, { ...record, consumer_orgnos: grant ? [...others, consumerOrgno] : others, last_updated: nowIso(services) }, 'update');
+  const scope = await store(services, { ...record, consumer_orgnos: grant ? [...others, consumerOrgno] : others, last_updated: nowIsoOf(services) }, 'update');
   recordChange(services, flow, { event: 'scope_updated', scope: name, reason: grant ? 'access granted' : 'access revoked', consumer_orgno: consumerOrgno, caller_client_id: caller.clientId, caller_orgno: caller.orgno });
   return viewOf(scope);
 }

@@ -18,7 +18,10 @@ import { RedisUrlError } from './store/redis-connection.js';
 import { RedisStore } from './store/redis-store.js';
 import { StoreUnavailableError } from './store/store.js';
 
-const startupErrors = [ConfigError, ScopeRegistryError, ClientRegistryError, TrustStoreError, SigningKeyError, StoreUnavailableError, RedisUrlError, AuthenticatorConfigError];
+/** A port that is taken or not allowed: start-up ends with one line naming the variable (exit 78, as every start-up error). */
+class ListenError extends Error {}
+
+const startupErrors = [ConfigError, ScopeRegistryError, ClientRegistryError, TrustStoreError, SigningKeyError, StoreUnavailableError, RedisUrlError, AuthenticatorConfigError, ListenError];
 
 /**
  * Shutdown (docs/interface.md, "Operations": exit 0 within 5 s): stop accepting, answer what is
@@ -43,7 +46,7 @@ async function shutdown(app: FastifyInstance, store: { close(): Promise<void> },
   await store.close();
 }
 
-/** A port that is taken or not allowed ends start-up with one line naming the variable, not a stack trace. */
+/** Listening, with a busy or forbidden port turned into a ListenError. */
 async function listenOrExplain(app: FastifyInstance, port: number, host: string, variable: string): Promise<void> {
   try {
     await app.listen({ port, host });
@@ -52,8 +55,7 @@ async function listenOrExplain(app: FastifyInstance, port: number, host: string,
     const why =
       code === 'EADDRINUSE' ? 'is already in use' : code === 'EACCES' ? 'may not be opened by this user' : code === 'EADDRNOTAVAIL' ? `cannot be opened: OP_HOST ${host} is not an address of this machine` : undefined;
     if (why === undefined) throw error;
-    process.stderr.write(`${variable} ${port} on ${host} ${why}: stop the other process or choose another ${variable}\n`);
-    process.exit(78);
+    throw new ListenError(`${variable} ${port} on ${host} ${why}: stop the other process or choose another ${variable}`);
   }
 }
 

@@ -98,8 +98,9 @@ const eidasFields = ['eidas_identifier', 'eidas_firstname', 'eidas_lastname', 'e
 function loginPage(services: Services, interaction: AuthenticateInteraction, client: RegisteredClient, locale: Locale, refusal?: Refusal): LoginPage {
   const page: LoginPage = { interaction, client, locale, external: [] };
   // AUTHN-01: the selector lists the eIDs that can meet the request, with the levels that do.
-  for (const authenticator of eligibleAuthenticators(services.authenticators, interaction.request)) {
+  for (const authenticator of services.authenticators) {
     const levels = offeredLevels(authenticator, interaction.request);
+    if (levels.length === 0) continue; // not eligible (eligibleAuthenticators' rule, levels computed once)
     const refused = refusal?.method === authenticator.id ? refusal : undefined;
     const chosen = (field: string) => levels.find((level) => level === refused?.form[field]) ?? levels[0]!;
     if (authenticator.id === 'testid') {

@@ -107,7 +107,7 @@ export function sessionAfterLogin(previous: SessionRecord | null, client: Pick<R
   const login: SessionLogin = {
     sid: continuing?.sid ?? newSid(),
     ...personOf(result),
-    acr: continuing ? strongest(continuing.acr, result.acr) : result.acr,
+    acr: raised ? result.acr : continuing!.acr,
     amr: raised ? result.amr : continuing!.amr,
     auth_time: Math.floor(nowMs / 1000),
   };

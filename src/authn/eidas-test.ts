@@ -12,18 +12,18 @@ import { offeredLevels, type Authenticator, type AuthenticationOutcome } from '.
 export type EidasProblem = 'eidas-identifier' | 'eidas-firstname' | 'eidas-lastname' | 'eidas-date-of-birth' | 'eidas-acr';
 
 /** IDT-11: the citizen's country (two capital letters, not Norway), Norway, and a bounded identifier. */
-export const eidasIdentifierPattern = /^([A-Z]{2})\/NO\/([A-Za-z0-9+/=_.:-]{1,200})$/;
+const eidasIdentifierPattern = /^([A-Z]{2})\/NO\/([A-Za-z0-9+/=_.:-]{1,200})$/;
 /** Names as a foreign eID gives them: 1-100 characters, no control characters. */
 const namePattern = /^[^\p{C}]{1,100}$/u;
 
-export function parseEidasIdentifier(value: string): string | undefined {
+function parseEidasIdentifier(value: string): string | undefined {
   const match = eidasIdentifierPattern.exec(value);
   // IDT-11: a foreign identity; a Norwegian citizen logs in with a Norwegian eID.
   return match && match[1] !== 'NO' ? value : undefined;
 }
 
 /** IDT-11: YYYY-MM-DD, a calendar date from 1900 on and not after today. */
-export function isDateOfBirth(value: string, nowMs: number): boolean {
+function isDateOfBirth(value: string, nowMs: number): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   if (!match) return false;
   const date = new Date(`${value}T00:00:00Z`);

@@ -30,8 +30,8 @@ export interface ConformancePlan {
   config: Record<string, unknown>;
 }
 
-export const defaultSuite = 'https://www.certification.openid.net';
-export const defaultPid = '21879498012';
+const defaultSuite = 'https://www.certification.openid.net';
+const defaultPid = '21879498012';
 
 const secret = () => randomBytes(32).toString('base64url');
 
@@ -46,7 +46,7 @@ const suiteUrls = (suite: string, alias: string) => {
  * PKCE, so they carry the named opt-out `code_challenge_method: "none"` (AUTHZ-07); everything
  * else is an ordinary ID-porten web client.
  */
-export function conformanceClients(options: ConformanceOptions, secrets: { client: string; client2: string }): Record<string, unknown>[] {
+function conformanceClients(options: ConformanceOptions, secrets: { client: string; client2: string }): Record<string, unknown>[] {
   const urls = suiteUrls(options.suite, options.alias);
   const record = (client_id: string, client_secret: string, client_name: string) => ({
     client_id,
@@ -93,7 +93,7 @@ function browserSteps(options: ConformanceOptions): unknown[] {
   ];
 }
 
-export function conformancePlans(options: ConformanceOptions, secrets: { client: string; client2: string }): ConformancePlan[] {
+function conformancePlans(options: ConformanceOptions, secrets: { client: string; client2: string }): ConformancePlan[] {
   const [client, client2] = conformanceClients(options, secrets).map((record) => ({ client_id: record.client_id, client_secret: record.client_secret, scope: 'openid profile' }));
   const config = (description: string) => ({
     alias: options.alias,
@@ -119,7 +119,7 @@ export function conformancePlans(options: ConformanceOptions, secrets: { client:
 }
 
 /** `plan[variant=value]…`, as the suite's run-test-plan.py takes it. */
-export const planArgument = (plan: ConformancePlan): string => `${plan.plan}${Object.entries(plan.variant).map(([name, value]) => `[${name}=${value}]`).join('')}`;
+const planArgument = (plan: ConformancePlan): string => `${plan.plan}${Object.entries(plan.variant).map(([name, value]) => `[${name}=${value}]`).join('')}`;
 
 export function writeConformanceKit(options: ConformanceOptions, out: string): string[] {
   const secrets = options.secrets ?? { client: secret(), client2: secret() };

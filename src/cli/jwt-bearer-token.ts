@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { SignJWT } from 'jose';
 import { x5cOf } from './business-certificates.js';
 
-export const jwtBearerGrantType = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+const jwtBearerGrantType = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 export interface GrantAssertionOptions {
   issuer: string;

@@ -34,7 +34,7 @@ export interface AdminCaller {
 export type ClientView = Record<string, unknown>;
 
 /** ADMIN-01: a stored API record is at most this large (the request body limit is 64 KiB too). */
-export const maxRecordBytes = 64 * 1024;
+const maxRecordBytes = 64 * 1024;
 
 /** Fields the provider keeps itself: a body may carry them (a PUT of what GET returned), they are ignored. */
 const managedFields = ['created', 'last_updated', 'client_secret_expires_at'] as const;

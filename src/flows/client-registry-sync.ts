@@ -11,7 +11,7 @@ import type { ClientRecordStore } from '../store/client-records.js';
 import type { FlowLog } from './flow-log.js';
 
 /** CLIENT-17: how often each instance looks for a change; a change is seen within this plus one reload. */
-export const registryPollIntervalMs = 200;
+const registryPollIntervalMs = 200;
 
 export class ClientRegistrySync {
   #running: Promise<void> | undefined;

@@ -120,7 +120,7 @@ export const expiredInteraction = () =>
   new OAuthError('invalid_request', 'The login has expired or was already completed; start again from the service', { mayRedirect: false });
 
 /** The browser sent no interaction cookie: another browser, cookies blocked, or a tool that does not keep cookies. */
-export const missingInteractionCookie = () =>
+const missingInteractionCookie = () =>
   new OAuthError(
     'invalid_request',
     'The login cookie is missing: the login must be finished in the browser that started it, with cookies enabled (a tool such as curl must keep cookies, e.g. -b and -c)',

@@ -12,7 +12,7 @@ import { recordChange, type FlowContext, type Services } from './services.js';
 export const scopesWriteScope = 'idporten:scopes.write';
 
 /** The most scopes the API keeps (every instance holds them in memory). */
-export const maxApiScopes = 1000;
+const maxApiScopes = 1000;
 
 export type ScopeView = Record<string, unknown>;
 

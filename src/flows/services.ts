@@ -127,7 +127,6 @@ export function buildServices(context: ProviderContext, audit: AuditLog = noAudi
   });
 }
 
-export type { FlowLog };
 
 /** What a use case knows of the request it serves, and may tell it: where to log, which client it is about. */
 export interface FlowContext {

@@ -8,7 +8,7 @@
 import pino from 'pino';
 
 /** Bytes gathered before a write; well under SonicBoom's 16 KiB maximum write. */
-export const logBatchBytes = 4096;
+const logBatchBytes = 4096;
 /** The longest a line waits in the buffer. */
 export const logFlushMs = 100;
 

@@ -34,7 +34,7 @@ export function appendQueryParameters(redirectUri: string, parameters: ResponseP
 }
 
 /** AUTHZ-17 JARM §2.1: "a maximum JWT lifetime of 10 minutes is RECOMMENDED"; ours is 2 minutes. */
-export const jarmLifetimeSeconds = 120;
+const jarmLifetimeSeconds = 120;
 
 /** AUTHZ-17: the JARM modes, and the plain mode that carries their one `response` parameter (JARM §2.3.1, §2.3.3). */
 export const isJarmMode = (mode: ResponseMode): mode is 'query.jwt' | 'form_post.jwt' => mode === 'query.jwt' || mode === 'form_post.jwt';

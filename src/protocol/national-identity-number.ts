@@ -153,7 +153,7 @@ export function syntheticIdentityNumber(birthDate: string, individual: number, o
 }
 
 /** The individual numbers that place a birth year in its century (AUTHN-06), lowest first. */
-export function individualNumbersFor(year: number): number[] {
+function individualNumbersFor(year: number): number[] {
   const all = Array.from({ length: 1000 }, (_, i) => i);
   return all.filter((individual) => centuryYear(year % 100, individual) === year);
 }

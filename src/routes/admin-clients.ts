@@ -30,11 +30,11 @@ import { scopeRecordSchema } from '../registry/scope-schema.js';
 import type { RouteModule } from './module.js';
 import { documentOnly, oauthErrorBody } from './schemas.js';
 
-export const adminClientsPath = '/api/v1/clients';
-export const adminScopesPath = '/api/v1/scopes';
+const adminClientsPath = '/api/v1/clients';
+const adminScopesPath = '/api/v1/scopes';
 
 /** The OpenAPI name of the Bearer scheme (app.ts declares it). */
-export const adminSecurity = [{ bearerAuth: [] }];
+const adminSecurity = [{ bearerAuth: [] }];
 
 function sendJson(reply: FastifyReply, status: number, value: unknown): FastifyReply {
   return noStore(reply).code(status).type('application/json; charset=utf-8').send(JSON.stringify(value));

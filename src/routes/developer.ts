@@ -12,9 +12,9 @@ import { renderApiReference, renderLandingPage } from '../views/developer-pages.
 import { jwksPath } from './jwks.js';
 import type { RouteModule } from './module.js';
 
-export const landingPath = '/';
-export const openapiPath = '/openapi.json';
-export const apiReferencePath = '/docs';
+const landingPath = '/';
+const openapiPath = '/openapi.json';
+const apiReferencePath = '/docs';
 
 export const developerModule: RouteModule = {
   name: 'developer',

@@ -13,7 +13,7 @@ import type { AcrLevel, EidasLevel } from '../protocol/acr.js';
 import { html, type Html } from './html.js';
 import { renderPage, type RenderedPage } from './layout.js';
 
-export type EidasField = 'eidas_identifier' | 'eidas_firstname' | 'eidas_lastname' | 'eidas_date_of_birth';
+type EidasField = 'eidas_identifier' | 'eidas_firstname' | 'eidas_lastname' | 'eidas_date_of_birth';
 
 export interface TestIdSection {
   levels: readonly AcrLevel[];

@@ -107,6 +107,7 @@ export function upstreamAuthenticator(settings: UpstreamSettings, mode: Mode): A
       const fail = (problem: UpstreamProblem): AuthenticationOutcome => ({ ok: false, problem });
       const { callback, pending } = input;
       if (!callback || !pending?.verifier || !pending.state || !pending.nonce) return fail('upstream-response');
+      // AUTHZ-26 (RFC 6749 §4.1.2.1): the user cancelled at the eID: access_denied for the client.
       if (callback.searchParams.get('error') === 'access_denied') return fail('upstream-denied');
       let claims: oidc.IDToken;
       try {
@@ -123,7 +124,7 @@ export function upstreamAuthenticator(settings: UpstreamSettings, mode: Mode): A
         const unreachable = error instanceof TypeError || (error as { code?: string }).code === 'OAUTH_TIMEOUT';
         return fail(unreachable ? 'upstream-unavailable' : 'upstream-response');
       }
-      // AUTHN-02: the upstream's level through the mapping table; it must meet the request.
+      // AUTHN-02, AUTHZ-11: the upstream's level through the mapping table; it must meet the request on its scale.
       const mapped = typeof claims.acr === 'string' ? settings.acrMap.get(claims.acr) : undefined;
       const minimum = minimumFor(scale, input.requirement);
       if (mapped === undefined || !isAcr(mapped) || minimum === undefined || !satisfies(mapped, minimum)) return fail('upstream-acr');
@@ -144,6 +145,7 @@ export function upstreamAuthenticator(settings: UpstreamSettings, mode: Mode): A
         if (!values.every((value) => typeof value === 'string' && value.length > 0 && value.length <= 256)) return fail('upstream-eidas');
         eidas = Object.fromEntries(eidasClaims.map((name, i) => [name, values[i]])) as unknown as EidasAttributes;
       } else if (pid === undefined) {
+        // IDT-05: a national-level login carries a Norwegian number; only eIDAS may lack one.
         return fail('upstream-pid');
       }
       return { ok: true, result: { ...(pid !== undefined ? { pid } : {}), ...(eidas ? { eidas } : {}), acr: mapped, amr } };

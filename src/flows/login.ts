@@ -377,7 +377,11 @@ export async function startExternal(
   return { kind: 'redirect', url: start.url, interaction: await keepLargeRequest(services, client.client_id, resealed) };
 }
 
-/** How an external eID's failure is answered to the client (ERR-02), each naming the rule. */
+/**
+ * How an external eID's failure is answered to the client: a cancel is AUTHZ-26 (RFC 6749
+ * §4.1.2.1, access_denied); an absent eID and a bad answer are ERR-02 (temporarily_unavailable,
+ * server_error); a level that does not meet acr_values is AUTHZ-11 (unmet_authentication_requirements).
+ */
 const externalFailure: Readonly<Record<string, { error: 'access_denied' | 'temporarily_unavailable' | 'unmet_authentication_requirements' | 'server_error'; description: string }>> = {
   'upstream-denied': { error: 'access_denied', description: 'The user cancelled the login at the eID' },
   'upstream-unavailable': { error: 'temporarily_unavailable', description: 'The eID could not be reached' },

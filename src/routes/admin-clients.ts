@@ -71,7 +71,8 @@ const scopeOutput = z.object({ name: z.string(), owner_orgno: z.string() }).catc
 const errors = { 400: oauthErrorBody, 401: oauthErrorBody, 403: oauthErrorBody, 404: oauthErrorBody, 429: oauthErrorBody };
 
 function register(app: FastifyInstance): void {
-  // Only this scope reads JSON; anything else is refused before a handler runs.
+  // ADMIN-01 (RFC 7591 §3.1, RFC 7592 §2.2): only this scope reads JSON; anything else is refused
+  // before a handler runs. ADMIN-04 (RFC 7591 §3.2.2): a body that is not JSON is invalid_client_metadata.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
     if (text === '') return done(null, undefined);

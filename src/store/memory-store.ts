@@ -319,8 +319,9 @@ export class MemoryStore implements Store {
     const existing = records.get(change.clientId);
     if (change.op === 'create') {
       if (existing !== undefined) return { state: 'exists' };
-      if (records.size >= change.maxRecords) return { state: 'full' };
+      if (records.size >= change.maxRecords) return { state: 'full' }; // ADMIN-01: OP_MAX_API_CLIENTS
     } else if (existing === undefined) return { state: 'missing' };
+    // ADMIN-02: a list change is written only over the record it was made from (compare-and-set).
     if (change.op === 'update' && change.expected !== undefined && existing !== change.expected) return { state: 'conflict' };
     const kids = change.op === 'delete' ? [] : change.kids;
     // CLIENT-07: a kid held by another client refuses the whole change.

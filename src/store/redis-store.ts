@@ -88,7 +88,8 @@ if count == tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return count
 `;
 
-// ADMIN-01, CLIENT-07, CLIENT-17: one change of the live client registry as one atomic step.
+// ADMIN-01, ADMIN-02, CLIENT-07, CLIENT-17: one change of the live client registry as one atomic step
+// (ADMIN-02: an update carrying the record it was made from is a compare-and-set).
 // KEYS[1] the records (hash client_id -> JSON), KEYS[2] the kid index (hash kid -> client_id),
 // KEYS[3] the version counter. ARGV[1] create | update | delete, ARGV[2] the client_id, ARGV[3]
 // the record ('' for delete), ARGV[4] the most records a create may leave (0 otherwise), ARGV[5]

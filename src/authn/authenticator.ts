@@ -3,7 +3,7 @@
 // external eID's answer), and which levels and amr values it can give. The login page is the eID
 // selector: it lists only the authenticators that can meet the request (AUTHN-01, AUTHZ-11) —
 // eIDAS only when the request asked for it — and shows a lone one straight away.
-import { satisfies, type Acr, type AcrRequirement } from '../protocol/acr.js';
+import { meetsRequirement, type Acr, type AcrRequirement } from '../protocol/acr.js';
 import type { AuthenticationResult } from '../protocol/tokens.js';
 
 export type { AuthenticationResult };
@@ -62,18 +62,13 @@ export interface Authenticator {
   complete(input: CompletionInput): AuthenticationOutcome | Promise<AuthenticationOutcome>;
 }
 
-/** The weakest level the request accepts on an authenticator's scale, or undefined when that scale is not asked for. */
-export function minimumFor(scale: AuthenticatorScale, requirement: AcrRequirement): Acr | undefined {
-  // AUTHZ-11: eIDAS only when requested; national eIDs unless only eIDAS was requested.
-  if (scale === 'eidas') return requirement.eidas_minimum;
-  return requirement.eidas_only ? undefined : requirement.acr_minimum;
-}
-
-/** AUTHN-01: the levels of `authenticator` that meet the request (empty: it is not offered). */
+/**
+ * AUTHN-01: the levels of `authenticator` that meet the request (empty: it is not offered), by
+ * the one rule of AUTHZ-11 that also decides SSO answers (meetsRequirement: eIDAS only when
+ * requested, national eIDs unless only eIDAS was requested).
+ */
 export function offeredLevels(authenticator: Authenticator, requirement: AcrRequirement): Acr[] {
-  const minimum = minimumFor(authenticator.scale, requirement);
-  if (minimum === undefined) return [];
-  return authenticator.levels.filter((level) => satisfies(level, minimum));
+  return authenticator.levels.filter((level) => meetsRequirement(level, requirement));
 }
 
 /** AUTHN-01: the eID selector lists only the authenticators that can meet the request. */

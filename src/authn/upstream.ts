@@ -8,10 +8,10 @@
 import { importJWK, type JWK } from 'jose';
 import * as oidc from 'openid-client';
 import type { Mode } from '../config.js';
-import { acrRank, isAcr, isEidasLevel, satisfies, type Acr } from '../protocol/acr.js';
+import { acrRank, isEidasLevel, meetsRequirement, type Acr } from '../protocol/acr.js';
 import { isAcceptedForMode, parseIdentityNumber } from '../protocol/national-identity-number.js';
 import type { EidasAttributes } from '../protocol/tokens.js';
-import { minimumFor, offeredLevels, type AuthenticationOutcome, type Authenticator, type AuthenticatorScale, type CompletionInput, type StartContext } from './authenticator.js';
+import { offeredLevels, type AuthenticationOutcome, type Authenticator, type AuthenticatorScale, type CompletionInput, type StartContext } from './authenticator.js';
 
 /** The upstream's client registration and the claim mapping (config.ts validates the variables). */
 export interface UpstreamSettings {
@@ -126,8 +126,7 @@ export function upstreamAuthenticator(settings: UpstreamSettings, mode: Mode): A
       }
       // AUTHN-02, AUTHZ-11: the upstream's level through the mapping table; it must meet the request on its scale.
       const mapped = typeof claims.acr === 'string' ? settings.acrMap.get(claims.acr) : undefined;
-      const minimum = minimumFor(scale, input.requirement);
-      if (mapped === undefined || !isAcr(mapped) || minimum === undefined || !satisfies(mapped, minimum)) return fail('upstream-acr');
+      if (mapped === undefined || !meetsRequirement(mapped, input.requirement)) return fail('upstream-acr');
       const amr = settings.amr ? [...settings.amr] : Array.isArray(claims.amr) ? claims.amr.filter((v): v is string => typeof v === 'string' && amrValue.test(v)).slice(0, 10) : [];
       if (amr.length === 0) return fail('upstream-amr');
       const raw = claims[settings.pidClaim];

@@ -6,7 +6,7 @@
 // registry (store/client-records.ts) and seen by every instance within a second
 // (client-registry-sync.ts).
 import { OAuthError } from '../errors.js';
-import { isOpaqueHandle, isUsableRecord, readOpaqueAccessToken, readOwnAccessToken, type AccessTokenClaims, type OwnAccessToken } from '../protocol/access-token.js';
+import { liveAccessToken } from './live-access-token.js';
 import { challenge, extractBearerToken, invalidToken } from '../protocol/bearer-token.js';
 import { newClientId, newClientSecret } from '../protocol/identifiers.js';
 import { clientSecretHash, validateClientRecord, type RecordProblem, type RegisteredClient, type StoredClientRecord } from '../registry/client-registry.js';
@@ -64,26 +64,15 @@ function metadataError(problems: readonly RecordProblem[]): OAuthError {
  * client that is still active (CLIENT-17), in the Authorization header.
  */
 export async function authenticateAdminCaller(services: Services, flow: FlowContext, authorization: string | undefined): Promise<AdminCaller> {
-  const { config, clock } = services;
+  const { config } = services;
   const realm = config.issuer;
   const { token } = extractBearerToken(authorization, {}, undefined, realm);
   if (token === undefined) {
     throw new OAuthError('invalid_token', 'A Bearer access token is required (ADMIN-02)', { wwwAuthenticate: challenge(realm) });
   }
-  const nowSeconds = Math.floor(clock() / 1000);
-  let own: OwnAccessToken | undefined;
-  if (isOpaqueHandle(token)) {
-    own = readOpaqueAccessToken(await services.accessTokens.find(services.accessTokens.opaqueId(token)), config.issuer);
-  } else {
-    own = await readOwnAccessToken(token, services.signingKeys, config.issuer);
-    // AT-08: a JWT counts only while its record is live (revocation).
-    if (own && !isUsableRecord(await services.accessTokens.find(own.claims.jti), own.claims.client_id)) own = undefined;
-  }
-  if (!own) throw invalidToken(realm, 'not a live access token of ours');
-  if (own.claims.exp <= nowSeconds) throw invalidToken(realm, 'expired');
-  const claims: AccessTokenClaims = own.claims;
-  // CLIENT-17, ADMIN-08: a deactivated client's tokens are worth nothing.
-  if (!services.registry.find(claims.client_id)) throw invalidToken(realm, 'the client of the token is not active');
+  // AT-01, AT-08, CLIENT-17: a live access token of ours (flows/live-access-token.ts).
+  const { own } = await liveAccessToken(services, token);
+  const claims = own.claims;
   // ADMIN-02, AT-03: the caller's organisation is the token's consumer (ISO 6523 0192:<orgno>).
   const consumer = (own.payload.consumer as { ID?: unknown } | undefined)?.ID;
   const orgno = typeof consumer === 'string' ? /^0192:(\d{9})$/.exec(consumer)?.[1] : undefined;

@@ -1,8 +1,6 @@
 // Bearer tokens at the userinfo endpoint: RFC 6750 §2.1 (header), §2.2 (form body), §2.3 (URI
 // query, which UI-01 refuses) and §3 (the WWW-Authenticate challenge).
 import { OAuthError } from '../errors.js';
-import type { SigningKeys } from './jws.js';
-import { readOwnAccessToken, type AccessTokenClaims } from './access-token.js';
 
 export type BearerSource = { token: string } | { token: undefined };
 
@@ -50,12 +48,3 @@ export const invalidToken = (realm: string, detail: string): OAuthError =>
     detail,
     wwwAuthenticate: challenge(realm, { error: 'invalid_token', description: 'The access token is invalid or has expired' }),
   });
-
-/** UI-02: a JWT access token of ours (signature, iss), an access token (not an id_token), unexpired. */
-export async function verifyAccessToken(token: string, keys: SigningKeys, issuer: string, nowSeconds: number, realm: string): Promise<AccessTokenClaims> {
-  const invalid = (detail: string) => invalidToken(realm, detail);
-  const own = await readOwnAccessToken(token, keys, issuer);
-  if (!own) throw invalid('not one of our access tokens');
-  if (own.claims.exp <= nowSeconds) throw invalid('expired');
-  return own.claims;
-}

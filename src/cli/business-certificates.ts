@@ -8,7 +8,7 @@
 import { webcrypto } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import {
   AuthorityKeyIdentifierExtension,
   BasicConstraintsExtension,
@@ -193,4 +193,3 @@ export async function main(argv: string[]): Promise<void> {
   process.stdout.write(`test CA written to ${directory}\n`);
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main(process.argv.slice(2));

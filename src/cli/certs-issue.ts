@@ -6,13 +6,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasValidOrgnoCheckDigit } from '../registry/client-schema.js';
 import { issueTestBusinessCertificate } from './business-certificates.js';
+import { option } from './keys-file.js';
 
 export async function main(argv: string[]): Promise<void> {
-  function option(argv: string[], name: string): string | undefined {
-    const at = argv.indexOf(`--${name}`);
-    return at === -1 ? undefined : argv[at + 1];
-  }
-
   const usage = 'usage: npm run certs:issue -- --orgno <9-digit organisation number> --out <directory> [--days <validity in days, default 365>]\n';
   const orgno = option(argv, 'orgno');
   const out = option(argv, 'out');

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { testWebClientFields } from '../registry/debugger-client.js';
+import { option } from './keys-file.js';
 
 export interface ConformanceOptions {
   /** The provider's public https URL (OP_ISSUER). */
@@ -137,11 +138,6 @@ export function writeConformanceKit(options: ConformanceOptions, out: string): s
     plans.map((plan) => ({ plan: plan.plan, variant: plan.variant, config: plan.file, run_test_plan: `${planArgument(plan)} ${plan.file}` })),
   );
   return written;
-}
-
-function option(argv: string[], name: string): string | undefined {
-  const at = argv.indexOf(`--${name}`);
-  return at === -1 ? undefined : argv[at + 1];
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -6,9 +6,9 @@
 // certificate chain (--chain, e.g. what `npm run certs:issue` wrote), and prints the token response.
 import { createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { SignJWT } from 'jose';
 import { x5cOf } from './business-certificates.js';
+import { option } from './keys-file.js';
 
 const jwtBearerGrantType = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
@@ -46,11 +46,6 @@ export async function requestMachineToken(issuer: string, assertion: string, fet
   return { status: response.status, body: await response.json() };
 }
 
-function option(argv: string[], name: string): string | undefined {
-  const at = argv.indexOf(`--${name}`);
-  return at === -1 ? undefined : argv[at + 1];
-}
-
 export async function main(argv: string[]): Promise<void> {
   const clientId = option(argv, 'client');
   const scope = option(argv, 'scope');
@@ -76,4 +71,3 @@ export async function main(argv: string[]): Promise<void> {
   if (status !== 200) process.exit(1);
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main(process.argv.slice(2));

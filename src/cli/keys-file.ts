@@ -30,6 +30,12 @@ export const newKey = generatePrivateJwk;
 const units: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** `90s`, `30m`, `24h`, `2d` or `0`, in ms; undefined when malformed. */
+/** The value after `--name` in argv, or undefined when the flag is absent. */
+export function option(argv: readonly string[], name: string): string | undefined {
+  const at = argv.indexOf(`--${name}`);
+  return at === -1 ? undefined : argv[at + 1];
+}
+
 export function parseDuration(text: string | undefined): number | undefined {
   if (text === '0') return 0;
   const match = /^(\d{1,6})([smhd])$/.exec(text ?? '');

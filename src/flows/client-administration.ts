@@ -140,6 +140,10 @@ interface Secret {
   expiresAt: number;
 }
 
+/** The secret a stored record keeps (its hash and expiry), when it has one. */
+const keptSecret = (record: StoredClientRecord): Secret | undefined =>
+  record.client_secret_hash && record.client_secret_expires_at !== undefined ? { hash: record.client_secret_hash, expiresAt: record.client_secret_expires_at } : undefined;
+
 /** CLIENT-06: a new secret (256 bits), kept only as its hash, expiring after the configured maximum. */
 function generateSecret(services: Services): Secret {
   const clear = newClientSecret();
@@ -301,7 +305,7 @@ export async function replaceClient(services: Services, flow: FlowContext, calle
   const method = input.token_endpoint_auth_method ?? defaultAuthMethod(previous.integration_type);
   // CLIENT-06: kept while the method uses a secret, deleted when it changes away, made when it changes to one.
   const secretMethod = typeof method === 'string' && usesSecret(method);
-  const kept = previous.client_secret_hash && previous.client_secret_expires_at !== undefined ? { hash: previous.client_secret_hash, expiresAt: previous.client_secret_expires_at } : undefined;
+  const kept = keptSecret(previous);
   const secret: Secret | undefined = secretMethod ? (kept ?? generateSecret(services)) : undefined;
   const jwks = 'jwks' in input ? stampKeys(input.jwks, previous, nowIso) : method === 'private_key_jwt' ? previous.jwks : undefined;
   const candidate: Record<string, unknown> = { ...input, client_id: clientId, client_orgno: previous.client_orgno, integration_type: previous.integration_type, jwks };
@@ -357,7 +361,7 @@ export async function replaceKeys(services: Services, flow: FlowContext, caller:
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badMetadata('jwks', 'the body must be a JSON Web Key Set {"keys":[...]} (ADMIN-07)');
   const nowIso = nowIsoOf(services);
   const { client_secret_hash, client_secret_expires_at, created, last_updated, ...rest } = previous;
-  const secret = client_secret_hash && client_secret_expires_at !== undefined ? { hash: client_secret_hash, expiresAt: client_secret_expires_at } : undefined;
+  const secret = keptSecret(previous);
   const stored = storedRecord(services, { ...rest, jwks: stampKeys(body, previous, nowIso) }, secret, created ?? nowIso, nowIso);
   checkWrite(await services.clientRecords.change({ op: 'update', clientId, record: JSON.stringify(stored), kids: kidsOf(stored) }), stored);
   await services.registrySync.refresh();
@@ -433,7 +437,7 @@ async function changeOnBehalfOf(
     const list = edit(listOf(target));
     const nowIso = nowIsoOf(services);
     const { client_secret_hash, client_secret_expires_at, created, last_updated, onbehalfof, ...rest } = previous;
-    const secret = client_secret_hash && client_secret_expires_at !== undefined ? { hash: client_secret_hash, expiresAt: client_secret_expires_at } : undefined;
+    const secret = keptSecret(previous);
     const stored = storedRecord(services, list.length > 0 ? { ...rest, onbehalfof: list } : rest, secret, created ?? nowIso, nowIso);
     const expected = target.kind === 'api' ? target.raw : undefined;
     const write = await services.clientRecords.change({ op: 'update', clientId, record: JSON.stringify(stored), kids: kidsOf(stored), expected });

@@ -25,6 +25,9 @@ export const developerModule: RouteModule = {
     const page = { config: { errorStyle: 'html' as const } };
     let document: OpenAPIV3_1.Document | undefined;
     const openapi = () => (document ??= app.swagger() as OpenAPIV3_1.Document);
+    // The document and the page made from it never change once the routes are registered.
+    let documentJson: string | undefined;
+    let apiReference: ReturnType<typeof renderApiReference> | undefined;
 
     app.get(landingPath, { ...page, schema: { tags: ['developer'], summary: 'Landing page for relying-party developers (test mode only)', querystring: z.object({}).passthrough() } }, async (_request, reply) =>
       sendPage(
@@ -45,10 +48,10 @@ export const developerModule: RouteModule = {
     );
     app.get(openapiPath, { schema: { tags: ['developer'], summary: 'The OpenAPI 3.1 document of this provider (test mode only)' } }, async (_request, reply) => {
       noStore(reply).header('access-control-allow-origin', '*').type('application/json; charset=utf-8');
-      return JSON.stringify(openapi());
+      return (documentJson ??= JSON.stringify(openapi()));
     });
     app.get(apiReferencePath, { ...page, schema: { tags: ['developer'], summary: 'API reference page rendered from /openapi.json (test mode only)' } }, async (_request, reply) =>
-      sendPage(reply, renderApiReference(openapi(), `${base}${openapiPath}`)),
+      sendPage(reply, (apiReference ??= renderApiReference(openapi(), `${base}${openapiPath}`))),
     );
   },
 };

@@ -29,18 +29,26 @@ function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), '');
 }
 
+/** A registered client from a record's fields and the hash of its secret (a file's record or the API's stored one). */
+function registered(
+  fields: Omit<ClientRecord, 'client_secret' | 'client_secret_expires_at' | 'jwks'>,
+  jwks: ClientRecord['jwks'],
+  secretHash: Buffer | undefined,
+  expiresAtSeconds: number | undefined,
+): RegisteredClient {
+  return Object.freeze({
+    ...fields,
+    isPublic: fields.token_endpoint_auth_method === 'none',
+    jwks: jwks ? (structuredClone(jwks) as JSONWebKeySet) : undefined,
+    secret: secretHash ? { hash: secretHash, expiresAt: expiresAtSeconds ? expiresAtSeconds * 1000 : undefined } : undefined,
+  });
+}
+
 function toRegisteredClient(record: ClientRecord): RegisteredClient {
   const { client_secret, client_secret_expires_at, jwks, ...rest } = record;
-  return Object.freeze({
-    ...rest,
-    isPublic: record.token_endpoint_auth_method === 'none',
-    jwks: jwks ? (structuredClone(jwks) as JSONWebKeySet) : undefined,
-    // CLIENT-06, TOKEN-05: the clear-text secret is not kept. Secrets are high-entropy, so a plain
-    // SHA-256 is the right hash: a slow KDF would only slow every token request.
-    secret: client_secret
-      ? { hash: sha256(client_secret), expiresAt: client_secret_expires_at ? client_secret_expires_at * 1000 : undefined }
-      : undefined,
-  });
+  // CLIENT-06, TOKEN-05: the clear-text secret is not kept. Secrets are high-entropy, so a plain
+  // SHA-256 is the right hash: a slow KDF would only slow every token request.
+  return registered(rest, jwks, client_secret ? sha256(client_secret) : undefined, client_secret_expires_at);
 }
 
 /** A broken rule of one record: the field (a path like `redirect_uris[0]`) and the rule. */
@@ -84,14 +92,8 @@ export const clientSecretHash = (secret: string): string => sha256(secret).toStr
 
 export function registeredFromStored(stored: StoredClientRecord): RegisteredClient {
   const { client_secret_hash, client_secret_expires_at, jwks, ...rest } = stored;
-  return Object.freeze({
-    ...rest,
-    isPublic: stored.token_endpoint_auth_method === 'none',
-    jwks: jwks ? (structuredClone(jwks) as JSONWebKeySet) : undefined,
-    secret: client_secret_hash
-      ? { hash: Buffer.from(client_secret_hash, 'base64url'), expiresAt: client_secret_expires_at ? client_secret_expires_at * 1000 : undefined }
-      : undefined,
-  });
+  // CLIENT-06: an API client's secret was only ever kept as its hash.
+  return registered(rest, jwks, client_secret_hash ? Buffer.from(client_secret_hash, 'base64url') : undefined, client_secret_expires_at);
 }
 
 export interface ParsedRegistry {

@@ -1,4 +1,5 @@
 // npm run bench:compare -- --base <checkout> [--rounds 3] [--seconds 15] [--concurrency 10] [--server-cpu 0]
+// npm run bench:compare -- --base stack-floor   (the base is scripts/bench/stack-floor.ts: the stack's floor)
 // (BENCH_NODE_OPTIONS: Node flags of both providers; BENCH_BASE_NODE_OPTIONS, when set, of the base
 // alone, so that one build can be compared with itself under other flags.)
 // Compare the server CPU per flow of this build with another build (a checkout with a built
@@ -10,12 +11,12 @@
 // login -> token with refresh -> userinfo); both run as in production (metrics, the audit log,
 // every rate limit counting; variables an older build does not know are ignored by it).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
+import { codeFlow as flow } from './bench/code-flow.js';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
@@ -70,7 +71,7 @@ async function startProvider(name: string, entry: string): Promise<Provider> {
   const high = '10000000';
   // BENCH_BASE_NODE_OPTIONS, when set, replaces BENCH_NODE_OPTIONS for the base: one build against itself with other Node flags.
   const options = name === 'base' ? (process.env.BENCH_BASE_NODE_OPTIONS ?? process.env.BENCH_NODE_OPTIONS) : process.env.BENCH_NODE_OPTIONS;
-  const nodeArgs = [...(options ?? '').split(' ').filter(Boolean), entry];
+  const nodeArgs = [...(options ?? '').split(' ').filter(Boolean), ...(entry.endsWith('.ts') ? ['--import', 'tsx'] : []), entry];
   const child = spawn('taskset', ['-c', serverCpu, process.execPath, ...nodeArgs], {
     env: {
       ...process.env,
@@ -97,54 +98,16 @@ async function startProvider(name: string, entry: string): Promise<Provider> {
   return { name, issuer, pid: child.pid!, redis: client, child };
 }
 
-const secret = 'demo-web-secret-for-local-testing-only-0123456789';
-const basic = `Basic ${Buffer.from(`demo-web:${secret}`).toString('base64')}`;
-const redirectUri = 'http://localhost:8080/callback';
-const verifier = randomBytes(32).toString('base64url');
-const challenge = createHash('sha256').update(verifier).digest('base64url');
-const cookiesOf = (response: Response): string[] => response.headers.getSetCookie().map((c) => c.split(';')[0]!);
-const manual = { redirect: 'manual' } as const;
-
-/** The flow of bench-flow.ts against `issuer`. */
-async function flow(issuer: string): Promise<void> {
-  const par = await fetch(`${issuer}/par`, {
-    method: 'POST',
-    headers: { authorization: basic },
-    body: new URLSearchParams({ client_id: 'demo-web', redirect_uri: redirectUri, response_type: 'code', scope: 'openid profile', state: randomBytes(8).toString('base64url'), nonce: 'n', code_challenge: challenge, code_challenge_method: 'S256' }),
-  });
-  const { request_uri } = (await par.json()) as { request_uri: string };
-  const authorize = await fetch(`${issuer}/authorize?client_id=demo-web&request_uri=${encodeURIComponent(request_uri)}`, manual);
-  await authorize.arrayBuffer();
-  const loginUrl = `${issuer}${authorize.headers.get('location')}`;
-  const cookie = cookiesOf(authorize).join('; ');
-  const page = await fetch(loginUrl, { ...manual, headers: { cookie } });
-  const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())![1]!;
-  const login = await fetch(loginUrl, {
-    ...manual,
-    method: 'POST',
-    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ csrf, action: 'login', pid: '21879498012', acr: 'idporten-loa-substantial' }),
-  });
-  await login.arrayBuffer();
-  const code = new URL(String(login.headers.get('location'))).searchParams.get('code')!;
-  const token = await fetch(`${issuer}/token`, {
-    method: 'POST',
-    headers: { authorization: basic },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier }),
-  });
-  const { access_token } = (await token.json()) as { access_token: string };
-  const info = await fetch(`${issuer}/userinfo`, { headers: { authorization: `Bearer ${access_token}` } });
-  const body = (await info.json()) as { pid?: string };
-  if (info.status !== 200 || body.pid !== '21879498012') throw new Error(`flow failed at userinfo: ${info.status}`);
-}
-
 const cpuTicks = (pid: number): number => {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return Number(fields[11]) + Number(fields[12]);
 };
 const commands = async (redis: Redis): Promise<number> => [...(await redis.info('commandstats')).matchAll(/calls=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
 
-const providers = [await startProvider('base', resolve(base, 'dist/server.js')), await startProvider('this', new URL('../dist/server.js', import.meta.url).pathname)];
+// `--base stack-floor`: the base is bench/stack-floor.ts, the provider's libraries doing only the
+// flow's unavoidable work, run through tsx: what a flow would cost if every line of ours were free.
+const baseEntry = base === 'stack-floor' ? new URL('./bench/stack-floor.ts', import.meta.url).pathname : resolve(base, 'dist/server.js');
+const providers = [await startProvider('base', baseEntry), await startProvider('this', new URL('../dist/server.js', import.meta.url).pathname)];
 
 /** Every user alternates flows between the providers; flows per provider. */
 async function run(durationSeconds: number): Promise<number[]> {

@@ -13,6 +13,8 @@
 //                 also measures the RS256 sign-plus-verify floor on one core and prints tokens/s
 //                 as a share of it
 //   machine-cert  the JWT-bearer grant of a machine client with a business certificate chain (x5c)
+//                 (both machine scenarios sign their assertions before the measured stretch, which
+//                 is 10 s unless --seconds says otherwise: see signAhead)
 // Options:
 //   --server-cpu N     pin the provider to core N (taskset); with --instances a list, "0,1": one core each
 //   --compare FILE     print this run's measures ÷ those of an earlier report
@@ -33,7 +35,7 @@
 // written to a temporary file, every rate limit counting (the per-address and per-client ones
 // set high enough that one load generator on one address is never refused).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -41,6 +43,7 @@ import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { issueTestBusinessCertificate, x5cOf } from './business-certificates.js';
 import { parsePerfScript, summariseOwners, type OwnerEntry } from './bench/perf-profile.js';
+import { codeFlow as flow, timed, type Sink } from './bench/code-flow.js';
 import { preloadSessions } from './bench/preload.js';
 import {
   compareReports,
@@ -68,7 +71,8 @@ for (let i = 2; i < process.argv.length; i++) {
   }
 }
 const concurrency = Number(args.get('concurrency') ?? 10);
-const seconds = Number(args.get('seconds') ?? 20);
+// Machine scenarios measure 10 s by default: the stretch a batch of assertions signed ahead lasts (machineToken).
+const seconds = Number(args.get('seconds') ?? (args.get('scenario')?.startsWith('machine') ? 10 : 20));
 const soakMinutes = args.has('soak-minutes') ? Number(args.get('soak-minutes')) : undefined;
 const warmupSeconds = Number(args.get('warmup') ?? (soakMinutes ? 60 : args.has('preload') ? 10 : 3));
 const scenario = args.get('scenario') ?? 'code';
@@ -231,67 +235,43 @@ const twin = preload !== undefined ? await startTarget(instances) : undefined;
 const targets = twin ? [twin, main] : [main];
 const providers = targets.flatMap((t) => t.providers);
 
-const secret = 'demo-web-secret-for-local-testing-only-0123456789';
-const basic = `Basic ${Buffer.from(`demo-web:${secret}`).toString('base64')}`;
-const redirectUri = 'http://localhost:8080/callback';
-const verifier = randomBytes(32).toString('base64url');
-const challenge = createHash('sha256').update(verifier).digest('base64url');
-
-/** Where a measured stretch collects the latencies (ms) of one target's flows and requests. */
-interface Sink {
-  flows: number[];
-  requests: number[];
-}
-async function timed<T>(sink: Sink | undefined, step: Promise<T>): Promise<T> {
-  const start = performance.now();
-  const result = await step;
-  sink?.requests.push(performance.now() - start);
-  return result;
-}
-
-const cookiesOf = (response: Response): string[] => response.headers.getSetCookie().map((c) => c.split(';')[0]!);
-const manual = { redirect: 'manual' } as const;
-
-async function flow(issuer: string, sink?: Sink): Promise<void> {
-  const state = randomBytes(8).toString('base64url');
-  const par = await timed(sink, fetch(`${issuer}/par`, {
-    method: 'POST',
-    headers: { authorization: basic },
-    body: new URLSearchParams({ client_id: 'demo-web', redirect_uri: redirectUri, response_type: 'code', scope: 'openid profile', state, nonce: 'n', code_challenge: challenge, code_challenge_method: 'S256' }),
-  }));
-  const { request_uri } = (await par.json()) as { request_uri: string };
-  const authorize = await timed(sink, fetch(`${issuer}/authorize?client_id=demo-web&request_uri=${encodeURIComponent(request_uri)}`, manual));
-  const authorizeBody = await authorize.text();
-  if (!authorize.headers.get('location')) throw new Error(`flow failed at /authorize: ${authorize.status} ${authorizeBody.slice(0, 300)}`);
-  const loginUrl = `${issuer}${authorize.headers.get('location')}`;
-  const cookie = cookiesOf(authorize).join('; ');
-  const page = await timed(sink, fetch(loginUrl, { ...manual, headers: { cookie } }));
-  const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())![1]!;
-  const login = await timed(sink, fetch(loginUrl, {
-    ...manual,
-    method: 'POST',
-    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ csrf, action: 'login', pid: '21879498012', acr: 'idporten-loa-substantial' }),
-  }));
-  await login.arrayBuffer();
-  const code = new URL(String(login.headers.get('location'))).searchParams.get('code')!;
-  const token = await timed(sink, fetch(`${issuer}/token`, {
-    method: 'POST',
-    headers: { authorization: basic },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier }),
-  }));
-  const { access_token } = (await token.json()) as { access_token: string };
-  const info = await timed(sink, fetch(`${issuer}/userinfo`, { headers: { authorization: `Bearer ${access_token}` } }));
-  const body = (await info.json()) as { pid?: string };
-  if (info.status !== 200 || body.pid !== '21879498012') throw new Error(`flow failed at userinfo: ${info.status}`);
-}
-
-/** TOKEN-21: one JWT-bearer grant; the client signs its assertion (node:crypto, RS256) as a client would. */
-async function machineToken(issuer: string, sink?: Sink): Promise<void> {
+/** TOKEN-21: an assertion as a client signs it (node:crypto, RS256), for `issuer`, issued at `iat`. */
+function machineAssertion(issuer: string, iat: number): string {
   const { clientId, key, header } = machine!;
-  const iat = Math.floor(Date.now() / 1000);
   const payload = Buffer.from(JSON.stringify({ aud: issuer, iss: clientId, scope: 'bench:api', iat, exp: iat + 60, jti: randomBytes(16).toString('base64url') })).toString('base64url');
-  const assertion = `${header}.${payload}.${sign('sha256', Buffer.from(`${header}.${payload}`), key).toString('base64url')}`;
+  return `${header}.${payload}.${sign('sha256', Buffer.from(`${header}.${payload}`), key).toString('base64url')}`;
+}
+
+/**
+ * Assertions signed before the measured stretch, per issuer, so that the load generator (which
+ * shares its core with Redis) spends no CPU on signing while the provider is measured: signed on
+ * the fly, each costs the generator an RS256 signature, and the generator, not the provider, sets
+ * the pace. TOKEN-21 accepts an iat at most 10 s from the provider's clock, either way: a batch
+ * carries iat = its start + 9 s and is used up to 8 s past that iat (a second to spare each way),
+ * so it lasts about 17 s from its start; a stretch that outruns it signs on the fly again, and the
+ * report counts both (`assertions`).
+ */
+const signedAhead = new Map<string, { assertions: string[]; usableUntilMs: number }>();
+const assertionCounts = { ahead: 0, during: 0 };
+
+function signAhead(issuers: readonly string[], count: number, withinMs: number): void {
+  const startMs = Date.now();
+  const iat = Math.floor(startMs / 1000) + 9;
+  const batches = issuers.map((issuer) => ({ issuer, assertions: [] as string[] }));
+  for (let i = 0; i < count && Date.now() - startMs < withinMs; i++) {
+    const batch = batches[i % batches.length]!;
+    batch.assertions.push(machineAssertion(batch.issuer, iat));
+  }
+  for (const { issuer, assertions } of batches) signedAhead.set(issuer, { assertions, usableUntilMs: (iat + 8) * 1000 });
+}
+
+/** TOKEN-21: one JWT-bearer grant, with an assertion signed ahead while one is usable, else signed now. */
+async function machineToken(issuer: string, sink?: Sink): Promise<void> {
+  const ahead = signedAhead.get(issuer);
+  const signedBefore = ahead && Date.now() < ahead.usableUntilMs ? ahead.assertions.pop() : undefined;
+  const assertion = signedBefore ?? machineAssertion(issuer, Math.floor(Date.now() / 1000));
+  // Counted in the measured stretch only (the one with a sink), not in the round-trip count after it.
+  if (sink) assertionCounts[signedBefore !== undefined ? 'ahead' : 'during']++;
   const token = await timed(sink, fetch(`${issuer}/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }) }));
   const body = (await token.json()) as { access_token?: string };
   if (token.status !== 200 || !body.access_token) throw new Error(`jwt-bearer grant failed: ${token.status} ${JSON.stringify(body)}`);
@@ -493,7 +473,7 @@ const floor = scenario === 'machine-key' ? signVerifyFloor() : undefined;
 if (floor !== undefined) log(`RS256 sign + verify on one core: ${floor}/s`);
 
 log(`warm-up ${warmupSeconds} s`);
-await run(warmupSeconds);
+const warmupFlows = (await run(warmupSeconds)).reduce((a, b) => a + b, 0);
 let soak: BenchReport['soak'];
 let runMeasurement: Measurement;
 let perfOwners: OwnerEntry[] | undefined;
@@ -545,6 +525,14 @@ if (soakMinutes !== undefined) {
     p99_ratio: Number((full.flow_latency_ms.p99 / empty.flow_latency_ms.p99).toFixed(3)),
   };
 } else {
+  if (machine) {
+    // Enough assertions for the stretch at four times the warm-up's pace, signed in at most 6 s (the
+    // provider idle meanwhile), which leaves the batch ~11 s of use: longer runs sign the rest on the fly.
+    const perSecond = (4 * warmupFlows) / warmupSeconds;
+    signAhead(providers.map((p) => p.issuer), Math.ceil(perSecond * seconds), 6000);
+    log(`signed ${[...signedAhead.values()].reduce((n, b) => n + b.assertions.length, 0)} assertions ahead of the measured stretch`);
+    assertionCounts.ahead = assertionCounts.during = 0;
+  }
   log(`measuring ${seconds} s`);
   // --perf: perf records each provider for exactly the measured stretch.
   const recordings = perfProfile
@@ -586,6 +574,7 @@ if (floor !== undefined) {
     tokens_percent_of_floor: Number(((100 * runMeasurement.flows_per_second) / floor).toFixed(1)),
     tokens_per_core_second: Number(perCore.toFixed(1)),
     core_percent_of_floor: Number(((100 * perCore) / floor).toFixed(1)),
+    assertions: { ...assertionCounts },
   };
 }
 

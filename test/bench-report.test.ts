@@ -1,7 +1,7 @@
 // The pure pieces of `npm run bench` (scripts/bench/report.ts): percentiles, the ratios of two
 // reports, the CPU profile summary and the key shapes. No timing is measured or asserted here.
 import { describe, expect, it } from 'vitest';
-import { compareReports, formatRatios, keyPattern, numericLeaves, percentile, percentiles, summariseProfiles, type CpuProfile } from '../scripts/bench/report.js';
+import { compareReports, formatRatios, formatReport, keyPattern, numericLeaves, percentile, percentiles, summariseProfiles, type BenchReport, type CpuProfile } from '../scripts/bench/report.js';
 
 describe('bench report', () => {
   it('takes percentiles by nearest rank', () => {
@@ -47,6 +47,18 @@ describe('bench report', () => {
       { function: 'sign', location: 'jose/dist/sign.js:10', self_ms: 3, self_percent: 75 },
       { function: '(anonymous)', location: 'dist/src/flows/login.js:42', self_ms: 1, self_percent: 25 },
     ]);
+  });
+
+  it('prints a machine scenario\'s floor: tokens/s as driven and per core, and where its assertions were signed', () => {
+    const run = { label: 'run', seconds: 10, flows: 14_000, failed_flows: 0, flows_per_second: 1400, server_cpu_ms_per_flow: 0.5, request_latency_ms: { p50: 5, p95: 12, p99: 20 }, flow_latency_ms: { p50: 5, p95: 12, p99: 20 }, redis_commands_per_flow: 6, redis_round_trips_per_flow: 1, redis_bytes_retained_per_flow: 600, provider_rss_mb: [150] };
+    const report: BenchReport = {
+      format: 'idporten-op-bench/1', date: '2026-12-05T00:00:00.000Z', commit: 'abc1234', scenario: 'machine-key', instances: 1, concurrency: 10, server_cpu: '0', load_average: { start: [1, 1, 1], end: [] },
+      run,
+      floor: { sign_verify_per_second: 3500, tokens_percent_of_floor: 40, tokens_per_core_second: 2000, core_percent_of_floor: 57.1, assertions: { ahead: 13_500, during: 500 } },
+    };
+    const text = formatReport(report);
+    expect(text).toMatch(/\| tokens\/s ÷ floor: as driven, per core \|\s+40(\.0)? %, 2000(\.0)?\/s = 57\.1 % \|/);
+    expect(text).toMatch(/\| assertions signed ahead \/ during\s+\|\s+13500 \/ 500 \|/);
   });
 
   it('names keys by shape, without ids', () => {

@@ -103,6 +103,8 @@ export interface BenchReport {
     /** 1000 ÷ server CPU ms per token: tokens/s one saturated core would give. */
     tokens_per_core_second: number;
     core_percent_of_floor: number;
+    /** The measured stretch's assertions: signed before it (the load generator idle while measured), or during it. */
+    assertions?: { ahead: number; during: number };
   };
   profile?: ProfileEntry[];
   /** --perf: CPU per flow by owner (scripts/bench/perf-profile.ts). */
@@ -161,6 +163,7 @@ export function formatReport(report: BenchReport): string {
     const f = report.floor;
     rows.push(pad(['RS256 sign+verify floor (1 core, /s)', fmt(f.sign_verify_per_second)]));
     rows.push(pad(['tokens/s ÷ floor: as driven, per core', `${fmt(f.tokens_percent_of_floor)} %, ${fmt(f.tokens_per_core_second)}/s = ${fmt(f.core_percent_of_floor)} %`]));
+    if (f.assertions) rows.push(pad(['assertions signed ahead / during', `${f.assertions.ahead} / ${f.assertions.during}`]));
   }
   if (report.key_scan) rows.push(pad(['keys after the run / without TTL', `${report.key_scan.keys} / ${report.key_scan.without_ttl}${report.key_scan.without_ttl_patterns.length ? ` (${report.key_scan.without_ttl_patterns.join(', ')})` : ''}`]));
   if (report.soak) {

@@ -182,11 +182,20 @@ function stampKeys(jwks: unknown, previous: StoredClientRecord | undefined, nowI
   };
 }
 
+/** A record to store, with what the store writes for it: its JSON text and its kids (CLIENT-07). */
+interface RecordWrite {
+  stored: StoredClientRecord;
+  record: string;
+  kids: string[];
+}
+
+const writeOf = (stored: StoredClientRecord): RecordWrite => ({ stored, record: JSON.stringify(stored), kids: stored.jwks?.keys.map((key) => key.kid) ?? [] });
+
 /**
  * Validate `candidate` as a client record (the same rules as the clients file: ADMIN-04) and
- * make the stored record with `secret` (or none).
+ * make the stored record with `secret` (or none), serialised once for its size check and the write.
  */
-function storedRecord(services: Services, candidate: Record<string, unknown>, secret: Secret | undefined, created: string, nowIso: string): StoredClientRecord {
+function storedRecord(services: Services, candidate: Record<string, unknown>, secret: Secret | undefined, created: string, nowIso: string): RecordWrite {
   const outcome = validateClientRecord(
     { ...candidate, ...(secret ? { client_secret: secret.clear ?? keptSecretPlaceholder } : {}) },
     services.config.mode,
@@ -206,8 +215,9 @@ function storedRecord(services: Services, candidate: Record<string, unknown>, se
     const owner = services.registry.fileKidOwner(key.kid);
     if (owner !== undefined && owner !== stored.client_id) throw badMetadata(`jwks.keys[${i}].kid`, `${JSON.stringify(key.kid)} is already used by another client (CLIENT-07)`);
   });
-  if (Buffer.byteLength(JSON.stringify(stored)) > maxRecordBytes) throw badMetadata('(record)', `must be at most ${maxRecordBytes} bytes as stored`);
-  return stored;
+  const write = writeOf(stored);
+  if (Buffer.byteLength(write.record) > maxRecordBytes) throw badMetadata('(record)', `must be at most ${maxRecordBytes} bytes as stored`);
+  return write;
 }
 
 /** The store's verdict on a change, as the API tells it. */
@@ -233,8 +243,6 @@ function checkWrite(write: ClientRecordWrite, stored: StoredClientRecord | undef
 
 export const nowIsoOf = (services: Services): string => new Date(services.clock()).toISOString();
 
-const kidsOf = (record: StoredClientRecord): string[] => record.jwks?.keys.map((key) => key.kid) ?? [];
-
 // ---------------------------------------------------------------------------------------------
 // The use cases
 
@@ -252,11 +260,8 @@ export async function createClient(services: Services, flow: FlowContext, caller
   const secret = typeof method === 'string' && usesSecret(method) ? generateSecret(services) : undefined;
   const candidate = { ...input, client_id: newClientId(), client_orgno: caller.orgno, jwks: stampKeys(input.jwks, undefined, nowIso) };
   if (candidate.jwks === undefined) delete candidate.jwks;
-  const stored = storedRecord(services, candidate, secret, nowIso, nowIso);
-  checkWrite(
-    await services.clientRecords.change({ op: 'create', clientId: stored.client_id, record: JSON.stringify(stored), kids: kidsOf(stored), maxRecords: services.config.maxApiClients }),
-    stored,
-  );
+  const { stored, ...write } = storedRecord(services, candidate, secret, nowIso, nowIso);
+  checkWrite(await services.clientRecords.change({ op: 'create', clientId: stored.client_id, ...write, maxRecords: services.config.maxApiClients }), stored);
   await services.registrySync.refresh();
   recordChange(services, flow, { event: 'client_created', client_id: stored.client_id, caller_client_id: caller.clientId, caller_orgno: caller.orgno });
   return viewOfStored(stored, secret?.clear);
@@ -310,8 +315,8 @@ export async function replaceClient(services: Services, flow: FlowContext, calle
   const jwks = 'jwks' in input ? stampKeys(input.jwks, previous, nowIso) : method === 'private_key_jwt' ? previous.jwks : undefined;
   const candidate: Record<string, unknown> = { ...input, client_id: clientId, client_orgno: previous.client_orgno, integration_type: previous.integration_type, jwks };
   if (candidate.jwks === undefined) delete candidate.jwks;
-  const stored = storedRecord(services, candidate, secret, previous.created ?? nowIso, nowIso);
-  checkWrite(await services.clientRecords.change({ op: 'update', clientId, record: JSON.stringify(stored), kids: kidsOf(stored) }), stored);
+  const { stored, ...write } = storedRecord(services, candidate, secret, previous.created ?? nowIso, nowIso);
+  checkWrite(await services.clientRecords.change({ op: 'update', clientId, ...write }), stored);
   await services.registrySync.refresh();
   recordChange(services, flow, { event: 'client_updated', client_id: clientId, caller_client_id: caller.clientId, caller_orgno: caller.orgno });
   return viewOfStored(stored, secret?.clear);
@@ -339,8 +344,8 @@ export async function rotateSecret(services: Services, flow: FlowContext, caller
     throw badMetadata('token_endpoint_auth_method', `is ${previous.token_endpoint_auth_method}; only client_secret_basic and client_secret_post clients have a secret (CLIENT-06)`);
   }
   const secret = generateSecret(services);
-  const stored: StoredClientRecord = { ...previous, client_secret_hash: secret.hash, client_secret_expires_at: secret.expiresAt, last_updated: nowIsoOf(services) };
-  checkWrite(await services.clientRecords.change({ op: 'update', clientId, record: JSON.stringify(stored), kids: kidsOf(stored) }), stored);
+  const { stored, ...write } = writeOf({ ...previous, client_secret_hash: secret.hash, client_secret_expires_at: secret.expiresAt, last_updated: nowIsoOf(services) });
+  checkWrite(await services.clientRecords.change({ op: 'update', clientId, ...write }), stored);
   await services.registrySync.refresh();
   recordChange(services, flow, { event: 'client_secret_rotated', client_id: clientId, caller_client_id: caller.clientId, caller_orgno: caller.orgno });
   return viewOfStored(stored, secret.clear);
@@ -362,8 +367,8 @@ export async function replaceKeys(services: Services, flow: FlowContext, caller:
   const nowIso = nowIsoOf(services);
   const { client_secret_hash, client_secret_expires_at, created, last_updated, ...rest } = previous;
   const secret = keptSecret(previous);
-  const stored = storedRecord(services, { ...rest, jwks: stampKeys(body, previous, nowIso) }, secret, created ?? nowIso, nowIso);
-  checkWrite(await services.clientRecords.change({ op: 'update', clientId, record: JSON.stringify(stored), kids: kidsOf(stored) }), stored);
+  const { stored, ...write } = storedRecord(services, { ...rest, jwks: stampKeys(body, previous, nowIso) }, secret, created ?? nowIso, nowIso);
+  checkWrite(await services.clientRecords.change({ op: 'update', clientId, ...write }), stored);
   await services.registrySync.refresh();
   recordChange(services, flow, { event: 'client_updated', client_id: clientId, caller_client_id: caller.clientId, caller_orgno: caller.orgno, reason: 'jwks replaced' });
   return { keys: [...(stored.jwks?.keys ?? [])] };
@@ -438,11 +443,11 @@ async function changeOnBehalfOf(
     const nowIso = nowIsoOf(services);
     const { client_secret_hash, client_secret_expires_at, created, last_updated, onbehalfof, ...rest } = previous;
     const secret = keptSecret(previous);
-    const stored = storedRecord(services, list.length > 0 ? { ...rest, onbehalfof: list } : rest, secret, created ?? nowIso, nowIso);
+    const { stored, ...write } = storedRecord(services, list.length > 0 ? { ...rest, onbehalfof: list } : rest, secret, created ?? nowIso, nowIso);
     const expected = target.kind === 'api' ? target.raw : undefined;
-    const write = await services.clientRecords.change({ op: 'update', clientId, record: JSON.stringify(stored), kids: kidsOf(stored), expected });
-    if (write.state === 'conflict' && attempt < onBehalfOfAttempts) continue;
-    checkWrite(write, stored);
+    const written = await services.clientRecords.change({ op: 'update', clientId, ...write, expected });
+    if (written.state === 'conflict' && attempt < onBehalfOfAttempts) continue;
+    checkWrite(written, stored);
     await services.registrySync.refresh();
     recordChange(services, flow, { event: 'client_updated', client_id: clientId, caller_client_id: caller.clientId, caller_orgno: caller.orgno, reason });
     return stored;

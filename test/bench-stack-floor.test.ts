@@ -2,29 +2,20 @@
 // provider's libraries doing only the flow's unavoidable work. Its figures in the README mean
 // something only if it answers the benchmark's flow (scripts/bench/code-flow.ts) as the provider
 // does, so that is what is checked here, against real Redis. No timing is measured or asserted.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { codeFlow, type Sink } from '../scripts/bench/code-flow.js';
+import { codeFlow, demoWebBasic, type Sink } from '../scripts/bench/code-flow.js';
 import { testRedisUrl } from './support/redis.js';
-import { listeningUrl, stopServerProcesses, type ServerProcess } from './support/server-process.js';
+import { listeningUrl, startServerProcess, stopServerProcesses, type ServerProcess } from './support/server-process.js';
 
 const started: ServerProcess[] = [];
 afterAll(() => stopServerProcesses(started));
 
-function startStackFloor(): ServerProcess {
-  const child = spawn(join(process.cwd(), 'node_modules', '.bin', 'tsx'), [join(process.cwd(), 'scripts', 'bench', 'stack-floor.ts')], {
-    env: { PATH: process.env.PATH ?? '', OP_PORT: '0', OP_REDIS_URL: testRedisUrl },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let text = '';
-  child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const running = { child, output: () => text, exited };
+const startStackFloor = (): ServerProcess => {
+  const running = startServerProcess({ OP_REDIS_URL: testRedisUrl }, join(process.cwd(), 'scripts', 'bench', 'stack-floor.ts'));
   started.push(running);
   return running;
-}
+};
 
 describe('bench stack floor', () => {
   it('answers the benchmark flow the provider answers: six requests, the test person at /userinfo', async () => {
@@ -39,7 +30,7 @@ describe('bench stack floor', () => {
     const issuer = await listeningUrl(startStackFloor());
     const answer = await fetch(`${issuer}/token`, {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from('demo-web:demo-web-secret-for-local-testing-only-0123456789').toString('base64')}` },
+      headers: { authorization: demoWebBasic },
       body: new URLSearchParams({ grant_type: 'authorization_code', code: 'never-issued', code_verifier: 'x' }),
     });
     expect(answer.status).toBe(400);

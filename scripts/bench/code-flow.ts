@@ -4,8 +4,8 @@
 // A flow that does not end with the test person's pid at /userinfo throws.
 import { createHash, randomBytes } from 'node:crypto';
 
-const secret = 'demo-web-secret-for-local-testing-only-0123456789';
-const basic = `Basic ${Buffer.from(`demo-web:${secret}`).toString('base64')}`;
+/** client_secret_basic of the demo client demo-web (its secret as the embedded defaults register it). */
+export const demoWebBasic = `Basic ${Buffer.from('demo-web:demo-web-secret-for-local-testing-only-0123456789').toString('base64')}`;
 const redirectUri = 'http://localhost:8080/callback';
 const verifier = randomBytes(32).toString('base64url');
 const challenge = createHash('sha256').update(verifier).digest('base64url');
@@ -31,7 +31,7 @@ export async function codeFlow(issuer: string, sink?: Sink): Promise<void> {
   const state = randomBytes(8).toString('base64url');
   const par = await timed(sink, fetch(`${issuer}/par`, {
     method: 'POST',
-    headers: { authorization: basic },
+    headers: { authorization: demoWebBasic },
     body: new URLSearchParams({ client_id: 'demo-web', redirect_uri: redirectUri, response_type: 'code', scope: 'openid profile', state, nonce: 'n', code_challenge: challenge, code_challenge_method: 'S256' }),
   }));
   const { request_uri } = (await par.json()) as { request_uri: string };
@@ -52,7 +52,7 @@ export async function codeFlow(issuer: string, sink?: Sink): Promise<void> {
   const code = new URL(String(login.headers.get('location'))).searchParams.get('code')!;
   const token = await timed(sink, fetch(`${issuer}/token`, {
     method: 'POST',
-    headers: { authorization: basic },
+    headers: { authorization: demoWebBasic },
     body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier }),
   }));
   const { access_token } = (await token.json()) as { access_token: string };

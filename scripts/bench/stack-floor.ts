@@ -4,7 +4,7 @@
 // requests, each answered in the shape the benchmark's driver reads; the same six Redis round trips
 // (PAR write, PAR read, code write, code read, token records write, token record read); the same
 // two RS256 signatures and one jose verification; one pino line per request at info level into
-// the same batched destination; one constant list of security headers. No rate limits, metrics,
+// the provider's batched destination; the provider's security headers. No rate limits, metrics,
 // audit log, sessions, consent, sealed cookies, client registry or validation.
 //
 // It answers "what would a flow cost if every line of ours were free": the CPU per flow of this
@@ -17,16 +17,18 @@ import formbody from '@fastify/formbody';
 import Fastify from 'fastify';
 import { Redis } from 'ioredis';
 import { compactVerify, importJWK } from 'jose';
-import pino from 'pino';
+import { noStore } from '../../src/http/headers.js';
+import { logDestination } from '../../src/http/log-stream.js';
+import { addSecurityHeaders } from '../../src/http/security-headers.js';
+import { demoWebBasic } from './code-flow.js';
 
 const issuer = process.env.OP_ISSUER ?? 'http://127.0.0.1:3000';
 const redis = new Redis(process.env.OP_REDIS_URL ?? 'redis://127.0.0.1:6379');
-const basic = Buffer.from(`Basic ${Buffer.from('demo-web:demo-web-secret-for-local-testing-only-0123456789').toString('base64')}`);
+const basic = Buffer.from(demoWebBasic);
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const { n, e } = publicKey.export({ format: 'jwk' });
 const verificationKey = await importJWK({ kty: 'RSA', n, e }, 'RS256');
 const header = Buffer.from(JSON.stringify({ alg: 'RS256', kid: 'floor' })).toString('base64url');
-const headers = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer', 'strict-transport-security': 'max-age=31536000' };
 
 const id = () => randomBytes(24).toString('base64url');
 const jwt = (payload: object): string => {
@@ -38,14 +40,9 @@ const clientAuthenticated = (authorization: string | undefined): boolean => {
   return given.length === basic.length && timingSafeEqual(given, basic);
 };
 
-const app = Fastify({
-  logger: { level: 'info', stream: pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 100 }) },
-  disableRequestLogging: true,
-});
-app.addHook('onRequest', (_request, reply, done) => {
-  reply.headers(headers);
-  done();
-});
+const app = Fastify({ logger: { level: 'info', stream: logDestination() }, disableRequestLogging: true });
+// The provider's own security headers (helmet's, computed once) and log destination (batched).
+addSecurityHeaders(app);
 app.addHook('onResponse', (request, reply, done) => {
   request.log.info({ req: request, status: reply.statusCode, ms: reply.elapsedTime }, 'request completed');
   done();
@@ -59,7 +56,7 @@ app.post('/par', async (request, reply) => {
   if (!clientAuthenticated(request.headers.authorization)) return reply.code(401).send({ error: 'invalid_client' });
   const handle = id();
   await redis.set(`par:${handle}`, JSON.stringify(request.body), 'PX', 60_000);
-  return reply.code(201).send({ request_uri: `urn:ietf:params:oauth:request_uri:${handle}`, expires_in: 60 });
+  return noStore(reply).code(201).send({ request_uri: `urn:ietf:params:oauth:request_uri:${handle}`, expires_in: 60 });
 });
 
 app.get('/authorize', async (request, reply) => {
@@ -97,7 +94,7 @@ app.post('/token', async (request, reply) => {
   const idToken = jwt({ iss: issuer, aud: 'demo-web', sub: grant.pid, pid: grant.pid, nonce: grant.nonce, auth_time: grant.auth_time, acr: 'idporten-loa-substantial', amr: ['TestID'], iat: now, exp: now + 120 });
   const refreshToken = id();
   await redis.multi().set(`at:${jti}`, JSON.stringify({ pid: grant.pid }), 'PX', 120_000).set(`rt:${refreshToken}`, JSON.stringify({ pid: grant.pid }), 'PX', 600_000).exec();
-  return reply.send({ access_token: accessToken, id_token: idToken, refresh_token: refreshToken, token_type: 'Bearer', expires_in: 120, scope: 'openid profile' });
+  return noStore(reply).send({ access_token: accessToken, id_token: idToken, refresh_token: refreshToken, token_type: 'Bearer', expires_in: 120, scope: 'openid profile' });
 });
 
 app.get('/userinfo', async (request, reply) => {
@@ -105,7 +102,7 @@ app.get('/userinfo', async (request, reply) => {
   const { payload } = await compactVerify(token, verificationKey, { algorithms: ['RS256'] });
   const claims = JSON.parse(Buffer.from(payload).toString()) as { jti: string; pid: string; sub: string };
   if ((await redis.get(`at:${claims.jti}`)) === null) return reply.code(401).send({ error: 'invalid_token' });
-  return reply.send({ sub: claims.sub, pid: claims.pid });
+  return noStore(reply).send({ sub: claims.sub, pid: claims.pid });
 });
 
 await app.listen({ port: Number(process.env.OP_PORT ?? 3000), host: '127.0.0.1' });

@@ -12,9 +12,9 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** Start the server with only PATH, OP_PORT=0 and `env` in its environment. */
-export function startServerProcess(env: Record<string, string>): ServerProcess {
-  const child = spawn(tsx, [serverEntry], { env: { PATH: process.env.PATH ?? '', OP_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Start the server (or another entry, through tsx) with only PATH, OP_PORT=0 and `env` in its environment. */
+export function startServerProcess(env: Record<string, string>, entry = serverEntry): ServerProcess {
+  const child = spawn(tsx, [entry], { env: { PATH: process.env.PATH ?? '', OP_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
